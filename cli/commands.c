@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+/* commands.c - the table of ringdrain commands, one line each. */
+#include "cli.h"
+
+extern const struct rd_command rd_cmd_list;
+extern const struct rd_command rd_cmd_test;
+
+const struct rd_command *const rd_commands[] = {
+	&rd_cmd_list,
+	&rd_cmd_test,
+};
+
+const unsigned int rd_nr_commands = sizeof(rd_commands) / sizeof(rd_commands[0]);

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_cli.c - the ringdrain command line as a user meets it: help on every
+ * command, one-line errors and exit 2 on bad input, and `list` telling the
+ * same truth in text and JSON as the design table.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ring.h"
+
+#ifndef RD_BIN
+#error "RD_BIN must name the ringdrain binary"
+#endif
+
+struct result {
+	int status;
+	char out[65536];
+	char err[8192];
+};
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+}
+
+static struct result *run(const char *args)
+{
+	static struct result r;
+	char cmd[1024], outp[64], errp[64];
+	int st;
+
+	snprintf(outp, sizeof(outp), "/tmp/rd_cli_out.%d", getpid());
+	snprintf(errp, sizeof(errp), "/tmp/rd_cli_err.%d", getpid());
+	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", RD_BIN, args, outp, errp);
+	st = system(cmd);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(outp, r.out, sizeof(r.out));
+	slurp(errp, r.err, sizeof(r.err));
+	unlink(outp);
+	unlink(errp);
+	return &r;
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void expect_usage_error(const char *args, const char *needle)
+{
+	struct result *r = run(args);
+
+	cr_assert_eq(r->status, 2, "'%s' exited %d, want 2", args, r->status);
+	cr_assert_eq(lines(r->err), 1, "'%s' printed %d lines on stderr: %s",
+		     args, lines(r->err), r->err);
+	cr_assert(strstr(r->err, needle), "'%s': '%s' lacks '%s'", args,
+		  r->err, needle);
+}
+
+Test(cli, help_everywhere)
+{
+	static const char *const cmds[] = { "list", "test" };
+	struct result *r = run("--help");
+
+	cr_assert_eq(r->status, 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char a[64];
+
+		cr_assert(strstr(r->out, cmds[i]), "top help lacks %s", cmds[i]);
+		snprintf(a, sizeof(a), "%s --help", cmds[i]);
+		r = run(a);
+		cr_assert_eq(r->status, 0, "%s", a);
+		cr_assert(strstr(r->out, "usage: ringdrain"), "%s", a);
+		r = run("--help");
+	}
+}
+
+Test(cli, bad_input_is_one_line_and_exit_2)
+{
+	expect_usage_error("", "no command given");
+	expect_usage_error("frobnicate", "unknown command 'frobnicate'");
+	expect_usage_error("--frob", "unknown option '--frob'");
+	expect_usage_error("list --bogus", "unknown option '--bogus'");
+	expect_usage_error("list --json=3", "--json takes no value");
+	expect_usage_error("list extra", "unexpected argument 'extra'");
+	expect_usage_error("test --only", "--only needs a value");
+}
+
+Test(cli, list_matches_the_table)
+{
+	struct result *r = run("list");
+
+	cr_assert_eq(r->status, 0);
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "\n%-10s %-7s %s\n",
+			 rd_designs[i]->name,
+			 rd_nesting_name(rd_designs[i]->nesting),
+			 rd_designs[i]->atomics);
+		cr_assert(strstr(r->out, line), "list lacks line for %s",
+			  rd_designs[i]->name);
+	}
+}
+
+Test(cli, list_json)
+{
+	struct result *r = run("list --json");
+	json_error_t jerr;
+	json_t *root, *designs;
+
+	cr_assert_eq(r->status, 0);
+	root = json_loads(r->out, 0, &jerr);
+	cr_assert_not_null(root, "list --json: %s", jerr.text);
+	designs = json_object_get(root, "designs");
+	cr_assert(json_is_array(designs));
+	cr_assert_eq(json_array_size(designs), rd_nr_designs);
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		json_t *d = json_array_get(designs, i);
+
+		cr_assert_str_eq(json_string_value(json_object_get(d, "name")),
+				 rd_designs[i]->name);
+		cr_assert_str_eq(json_string_value(json_object_get(d, "nesting")),
+				 rd_nesting_name(rd_designs[i]->nesting));
+		cr_assert_eq(json_is_true(json_object_get(d, "survives_nesting")),
+			     rd_designs[i]->nesting != RD_NEST_UNSAFE);
+		cr_assert_str_eq(json_string_value(json_object_get(d, "atomics")),
+				 rd_designs[i]->atomics);
+	}
+	json_decref(root);
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ck.c - Concurrency Kit's ck_ring (libck, Debian's libck-dev) as a peer.
+ *
+ * The rings are typed with CK_RING_PROTOTYPE, one per record format, and
+ * used through ck's own SPSC calls: enqueue_reserve + enqueue_commit on the
+ * producer side (the slot is written in place, as the other designs do),
+ * dequeue on the consumer side.  ck keeps one slot empty, reads the
+ * consumer's index on every enqueue and publishes with ck_pr_fence_store() +
+ * a store (no fence instruction on x86).  It has no nesting protection and no
+ * hook points: ringdrain stress shows what a nested producer does to it.
+ *
+ * Userspace only; it is a peer to measure against, not a design to export.
+ */
+#include <string.h>
+
+#include <ck_ring.h>
+
+#include "glue.h"
+
+CK_RING_PROTOTYPE(rd_full, damon_access_report)
+CK_RING_PROTOTYPE(rd_compact, damon_report_compact)
+
+struct rd_ck_ring {
+	struct ck_ring ring;	/* ck's own cache-line layout */
+	unsigned int rec_size;
+	unsigned int cpu;
+	struct damon_ring_stats stats ____cacheline_aligned;
+	u8 buf[] ____cacheline_aligned;
+};
+
+static bool rd_ck_produce(struct rd_ck_ring *c,
+			  const struct damon_access_report *r)
+{
+	void *slot;
+
+	if (c->rec_size == DAMON_REPORT_COMPACT)
+		slot = ck_ring_enqueue_reserve_spsc_rd_compact(&c->ring,
+				(struct damon_report_compact *)c->buf);
+	else
+		slot = ck_ring_enqueue_reserve_spsc_rd_full(&c->ring,
+				(struct damon_access_report *)c->buf);
+	if (!slot) {
+		local_inc(&c->stats.dropped_full);
+		return false;
+	}
+	damon_report_put(slot, c->rec_size, r);
+	ck_ring_enqueue_commit_spsc(&c->ring);
+	local_inc(&c->stats.accepted);
+	return true;
+}
+
+static unsigned int rd_ck_consume(struct rd_ck_ring *c,
+				  struct damon_access_report *out,
+				  unsigned int max)
+{
+	unsigned long now = READ_ONCE(jiffies);
+	unsigned int n;
+
+	if (c->rec_size == DAMON_REPORT_FULL) {
+		for (n = 0; n < max; n++)
+			if (!ck_ring_dequeue_spsc_rd_full(&c->ring,
+					(struct damon_access_report *)c->buf,
+					&out[n]))
+				break;
+		return n;
+	}
+	for (n = 0; n < max; n++) {
+		struct damon_report_compact rec;
+
+		if (!ck_ring_dequeue_spsc_rd_compact(&c->ring,
+				(struct damon_report_compact *)c->buf, &rec))
+			break;
+		damon_report_decode(&out[n], &rec, c->cpu, now);
+	}
+	return n;
+}
+
+static size_t rd_ck_size(unsigned int capacity, unsigned int rec_size)
+{
+	return sizeof(struct rd_ck_ring) + (size_t)capacity * rec_size;
+}
+
+static void rd_ck_init(struct rd_ck_ring *c, unsigned int capacity,
+		       unsigned int rec_size, unsigned int cpu)
+{
+	memset(c, 0, sizeof(*c));
+	ck_ring_init(&c->ring, capacity);
+	c->rec_size = rec_size;
+	c->cpu = cpu;
+	damon_ring_stats_init(&c->stats);
+}
+
+static void rd_ck_counters(const struct rd_ck_ring *c,
+			   struct rd_ring_counters *out)
+{
+	rd_stats_add(out, &c->stats);
+}
+
+static void rd_ck_start_at(struct rd_ck_ring *c, u64 pos)
+{
+	c->ring.c_head = c->ring.p_tail = c->ring.p_head = (unsigned int)pos;
+}
+
+RD_GLUE(rd_ck_ring, rd_ck)
+
+const struct rd_ring_design rd_design_ck = {
+	.name = "ck",
+	.summary = "Concurrency Kit ck_ring (libck) SPSC, typed with CK_RING_PROTOTYPE",
+	.atomics = "none: ck_pr_fence_store + store; reads consumer index every op",
+	.nesting = RD_NEST_UNSAFE,
+	.keeps_one_empty = true,
+	.free_running = true,
+	.nest_hooks = false,
+	.lanes = 1,
+	RD_GLUE_OPS(rd_ck),
+};

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_ring.c - every ring design, both record sizes: empty, full, exact
+ * drop counts, FIFO order, record integrity, wrap-around (and past 2^32 for
+ * free-running indices), the per-CPU set's scan, the compact encoding, and
+ * bad parameters.
+ */
+#include <string.h>
+
+#include "testlib.h"
+
+#define RT_PARAMS(suite, test)						\
+ParameterizedTestParameters(suite, test)				\
+{									\
+	static struct rt_param p[RT_MAX_PARAMS];			\
+	size_t n = rt_params(p, false);					\
+									\
+	return cr_make_param_array(struct rt_param, p, n);		\
+}
+
+#define J0 0xffffff00UL	/* jiffies about to cross 2^32 */
+
+/* A producer and a consumer of consecutive ids over one ring. */
+struct stream {
+	const struct rt_param *p;
+	struct rd_ring *ring;
+	u64 next_prod;	/* next id to produce */
+	u64 next_cons;	/* next id expected */
+	u64 calls;	/* produce() calls */
+};
+
+static bool produce_one(struct stream *s)
+{
+	struct damon_access_report r = rt_report(s->next_prod, 0, s->ring->cpu);
+	bool ok;
+
+	jiffies = J0 + s->next_prod;
+	r.report_jiffies = 12345;	/* the ring stamps its own */
+	ok = rd_ring_produce(s->ring, &r);
+	s->calls++;
+	if (ok)
+		s->next_prod++;
+	return ok;
+}
+
+static unsigned int consume_check(struct stream *s, unsigned int batch)
+{
+	struct damon_access_report out[512];
+	unsigned int n;
+
+	cr_assert(batch <= 512);
+	n = rd_ring_consume(s->ring, out, batch);
+	cr_assert(n <= batch, "%s: consume returned %u > max %u", s->p->name,
+		  n, batch);
+	for (unsigned int i = 0; i < n; i++) {
+		u64 id;
+		unsigned int ctx;
+
+		cr_assert(rt_identify(&out[i], s->ring->cpu,
+				      J0 + (out[i].paddr >> 12), &id, &ctx),
+			  "%s: record %u of the batch is not intact", s->p->name, i);
+		cr_assert_eq(id, s->next_cons, "%s: got id %llu, expected %llu",
+			     s->p->name, (unsigned long long)id,
+			     (unsigned long long)s->next_cons);
+		s->next_cons++;
+	}
+	return n;
+}
+
+static void drain_check(struct stream *s, unsigned int batch)
+{
+	while (consume_check(s, batch))
+		;
+	cr_assert_eq(s->next_cons, s->next_prod,
+		     "%s: %llu records accepted but %llu consumed", s->p->name,
+		     (unsigned long long)s->next_prod,
+		     (unsigned long long)s->next_cons);
+}
+
+static void counters_check(struct stream *s, u64 accepted, u64 full)
+{
+	struct rd_ring_counters c;
+
+	rd_ring_counters(s->ring, &c);
+	cr_assert_eq(c.produced, s->calls, "%s: produced %llu, calls %llu",
+		     s->p->name, (unsigned long long)c.produced,
+		     (unsigned long long)s->calls);
+	cr_assert_eq(c.accepted, accepted, "%s: accepted %llu, expected %llu",
+		     s->p->name, (unsigned long long)c.accepted,
+		     (unsigned long long)accepted);
+	cr_assert_eq(c.dropped_full, full, "%s: dropped_full %llu, expected %llu",
+		     s->p->name, (unsigned long long)c.dropped_full,
+		     (unsigned long long)full);
+	cr_assert_eq(c.dropped_nested, 0);
+}
+
+RT_PARAMS(ring, empty)
+ParameterizedTest(struct rt_param *p, ring, empty)
+{
+	struct stream s = { .p = p, .ring = rt_ring(p, 8) };
+	struct damon_access_report out[4];
+
+	cr_assert_eq(rd_ring_consume(s.ring, out, 4), 0, "%s", p->name);
+	counters_check(&s, 0, 0);
+	rd_ring_destroy(s.ring);
+}
+
+RT_PARAMS(ring, fill_exactly_then_refuse)
+ParameterizedTest(struct rt_param *p, ring, fill_exactly_then_refuse)
+{
+	static const unsigned long caps[] = { 2, 8, 256 };
+
+	for (size_t c = 0; c < ARRAY_SIZE(caps); c++) {
+		struct stream s = { .p = p, .ring = rt_ring(p, caps[c]) };
+		unsigned int usable = rd_usable_capacity(rd_designs[p->design],
+							 caps[c]);
+
+		for (unsigned int i = 0; i < usable; i++)
+			cr_assert(produce_one(&s),
+				  "%s cap %lu: refused record %u of %u",
+				  p->name, caps[c], i + 1, usable);
+		for (unsigned int i = 0; i < 7; i++)
+			cr_assert_not(produce_one(&s),
+				      "%s cap %lu: accepted beyond capacity",
+				      p->name, caps[c]);
+		counters_check(&s, usable, 7);
+		drain_check(&s, 512);
+		/* Full again after a drain: the space really came back. */
+		for (unsigned int i = 0; i < usable; i++)
+			cr_assert(produce_one(&s), "%s: refused after drain",
+				  p->name);
+		cr_assert_not(produce_one(&s));
+		counters_check(&s, 2 * usable, 8);
+		drain_check(&s, 1);
+		rd_ring_destroy(s.ring);
+	}
+}
+
+RT_PARAMS(ring, fifo_in_every_batch_size)
+ParameterizedTest(struct rt_param *p, ring, fifo_in_every_batch_size)
+{
+	struct stream s = { .p = p, .ring = rt_ring(p, 16) };
+	unsigned int usable = rd_usable_capacity(rd_designs[p->design], 16);
+
+	for (unsigned int batch = 1; batch <= 20; batch++) {
+		while (produce_one(&s))
+			;
+		cr_assert_eq(s.next_prod - s.next_cons, usable,
+			     "%s: ring holds %llu, usable %u", p->name,
+			     (unsigned long long)(s.next_prod - s.next_cons),
+			     usable);
+		drain_check(&s, batch);
+	}
+	counters_check(&s, s.next_prod, s.calls - s.next_prod);
+	rd_ring_destroy(s.ring);
+}
+
+/* Interleave produce and consume so the indices wrap many times. */
+static void wrap_many(struct stream *s, unsigned int usable, u64 laps)
+{
+	u64 target = s->next_prod + laps * usable;
+	unsigned int step = 0;
+
+	while (s->next_prod < target) {
+		unsigned int k = 1 + (step * 7) % usable;
+		unsigned int b = 1 + (step * 5) % 37;
+
+		for (unsigned int i = 0; i < k; i++)
+			if (!produce_one(s))
+				break;
+		consume_check(s, b);
+		step++;
+	}
+	drain_check(s, 64);
+}
+
+RT_PARAMS(ring, wrap_around_many_times)
+ParameterizedTest(struct rt_param *p, ring, wrap_around_many_times)
+{
+	struct stream s = { .p = p, .ring = rt_ring(p, 8) };
+	unsigned int usable = rd_usable_capacity(rd_designs[p->design], 8);
+
+	wrap_many(&s, usable, 1000);
+	rd_ring_destroy(s.ring);
+}
+
+RT_PARAMS(ring, wrap_past_2_32)
+ParameterizedTest(struct rt_param *p, ring, wrap_past_2_32)
+{
+	const struct rd_ring_design *d = rd_designs[p->design];
+	static const u64 starts[] = { 0xffffffffULL - 40, 0xfffffff0ULL,
+				      0x1ffffffe0ULL };
+
+	for (size_t i = 0; i < ARRAY_SIZE(starts); i++) {
+		struct stream s = { .p = p };
+		unsigned int usable = rd_usable_capacity(d, 16);
+
+		if (!d->free_running && starts[i] > 0xffffffffULL)
+			break;
+		s.ring = rt_ring(p, 16);
+		d->start_at(s.ring->impl, starts[i]);
+		wrap_many(&s, usable, 12);
+		while (produce_one(&s))
+			;
+		cr_assert_eq(s.next_prod - s.next_cons, usable,
+			     "%s from %#llx: full at %llu, usable %u", p->name,
+			     (unsigned long long)starts[i],
+			     (unsigned long long)(s.next_prod - s.next_cons),
+			     usable);
+		drain_check(&s, 5);
+		rd_ring_destroy(s.ring);
+	}
+}
+
+/* rfc: kdamond takes a head snapshot per pass, as the RFC's drain does. */
+Test(ring, rfc_pass_takes_head_snapshot)
+{
+	for (int fixed = 0; fixed < 2; fixed++) {
+		const struct rd_ring_design *d =
+			rd_design_find(fixed ? "rfc-fixed" : "rfc");
+		struct rt_param p = { 0, DAMON_REPORT_FULL, "" };
+		struct stream s = { .p = &p };
+		char err[RD_ERR_LEN];
+
+		s.ring = rd_ring_create(d, 16, DAMON_REPORT_FULL, 3, err);
+		cr_assert(s.ring, "%s", err);
+		snprintf(p.name, sizeof(p.name), "%s", d->name);
+		for (int i = 0; i < 3; i++)
+			produce_one(&s);
+		cr_assert_eq(consume_check(&s, 1), 1);
+		for (int i = 0; i < 2; i++)
+			produce_one(&s);
+		/* The pass started at 3 records: 2 left in it, not 4. */
+		cr_assert_eq(consume_check(&s, 10), 2, "%s", d->name);
+		cr_assert_eq(consume_check(&s, 10), 2, "%s", d->name);
+		cr_assert_eq(consume_check(&s, 10), 0, "%s", d->name);
+		rd_ring_destroy(s.ring);
+	}
+}
+
+/* kdamond's scan over per-CPU rings. */
+struct scan {
+	u64 seen[4];
+	u64 next[4];
+	unsigned int max_batch;
+	bool bad;
+	struct rd_ring *refill;	/* a producer that keeps CPU 2 busy */
+	u64 refill_id;
+};
+
+static void scan_batch(void *arg, unsigned int cpu,
+		       const struct damon_access_report *b, unsigned int n)
+{
+	struct scan *sc = arg;
+
+	if (n > sc->max_batch)
+		sc->bad = true;
+	for (unsigned int i = 0; i < n; i++) {
+		u64 id;
+		unsigned int ctx;
+
+		if (!rt_identify(&b[i], cpu, 77, &id, &ctx) ||
+		    id != sc->next[cpu]++)
+			sc->bad = true;
+		sc->seen[cpu]++;
+	}
+	/* While the scan runs, CPU 2 produces as fast as it is drained. */
+	if (sc->refill && cpu == 2)
+		for (unsigned int i = 0; i < n; i++) {
+			struct damon_access_report r =
+				rt_report(sc->refill_id, 0, 2);
+
+			if (rd_ring_produce(sc->refill, &r))
+				sc->refill_id++;
+		}
+}
+
+RT_PARAMS(ring, set_scan_drains_every_cpu)
+ParameterizedTest(struct rt_param *p, ring, set_scan_drains_every_cpu)
+{
+	const struct rd_ring_design *d = rd_designs[p->design];
+	struct damon_access_report buf[5];
+	struct rd_ring_set set;
+	struct rd_ring_counters c;
+	struct scan sc = { .max_batch = 5 };
+	unsigned int usable = rd_usable_capacity(d, 32);
+	char err[RD_ERR_LEN];
+	u64 want[4] = { 20, 0, usable, 1 }, got, total = 0;
+
+	cr_assert_eq(rd_ring_set_init(&set, d, 4, 32, p->rec_size, err), 0,
+		     "%s", err);
+	jiffies = 77;
+	for (unsigned int cpu = 0; cpu < 4; cpu++)
+		for (u64 id = 0; id < want[cpu]; id++) {
+			struct damon_access_report r = rt_report(id, 0, cpu);
+
+			cr_assert(rd_ring_produce(set.rings[cpu], &r));
+		}
+	got = rd_ring_set_drain(&set, buf, 5, scan_batch, &sc);
+	cr_assert_eq(got, 21 + usable, "%s: scan took %llu", p->name,
+		     (unsigned long long)got);
+	cr_assert_not(sc.bad, "%s: scan delivered a wrong record", p->name);
+	for (unsigned int cpu = 0; cpu < 4; cpu++)
+		cr_assert_eq(sc.seen[cpu], want[cpu]);
+	cr_assert_eq(rd_ring_set_drain(&set, buf, 5, scan_batch, &sc), 0);
+	total = 21 + usable;
+
+	/* A CPU that never stops producing cannot hold the scan forever. */
+	sc.refill = set.rings[2];
+	sc.refill_id = sc.next[2];
+	for (u64 id = 0; id < usable; id++) {
+		struct damon_access_report r = rt_report(sc.refill_id++, 0, 2);
+
+		cr_assert(rd_ring_produce(set.rings[2], &r));
+	}
+	for (int round = 0; round < 3; round++) {
+		got = rd_ring_set_drain(&set, buf, 5, scan_batch, &sc);
+		cr_assert(got >= 1 && got <= rd_max_held(d, 32),
+			  "%s: one scan took %llu from a busy CPU", p->name,
+			  (unsigned long long)got);
+		total += got;
+	}
+	sc.refill = NULL;
+	while ((got = rd_ring_set_drain(&set, buf, 5, scan_batch, &sc)))
+		total += got;
+	cr_assert_not(sc.bad, "%s: scan delivered a wrong record", p->name);
+	cr_assert_eq(sc.next[2], sc.refill_id, "%s: lost records on CPU 2",
+		     p->name);
+	rd_ring_set_counters(&set, &c);
+	cr_assert_eq(c.accepted, total);
+	cr_assert_eq(c.produced, c.accepted);
+	rd_ring_set_destroy(&set);
+}
+
+Test(report, compact_roundtrip_is_lossless)
+{
+	static const unsigned long nows[] = { 5, 0xffffffffUL, 0x100000005UL,
+					      ~0UL - 3, 1UL << 40 };
+	static const unsigned long sizes[] = { 4096, 2UL << 20, 1UL << 30,
+					       0xffffffffUL };
+
+	for (size_t j = 0; j < ARRAY_SIZE(nows); j++)
+		for (u64 i = 0; i < 4000; i++) {
+			u64 h = rt_mix(i);
+			struct damon_access_report r = {
+				.paddr = h & ~0xfffUL,
+				.vaddr = i == 0 ? ~0xfffUL : rt_mix(h) & ~0xfffUL,
+				.size = sizes[i % ARRAY_SIZE(sizes)],
+				.cpu = 9,
+				.tid = (pid_t)(h % (1U << 22)) + (i == 1),
+				.tgid = (pid_t)((h >> 22) % (1U << 22)),
+				.is_write = (h >> 50) & 1,
+			}, back;
+			struct damon_report_compact c;
+			/* stamped up to 2^31 - 1 ticks before the consumer's now */
+			unsigned long age = (h >> 20) % (1UL << 31);
+
+			damon_report_encode(&c, &r, nows[j] - age);
+			r.report_jiffies = nows[j] - age;
+			damon_report_decode(&back, &c, 9, nows[j]);
+			cr_assert(memcmp(&back, &r, offsetof(struct damon_access_report, is_write)) == 0 &&
+				  back.is_write == r.is_write &&
+				  back.report_jiffies == r.report_jiffies,
+				  "report %llu at now %#lx did not round-trip",
+				  (unsigned long long)i, nows[j]);
+		}
+}
+
+Test(report, oversize_saturates)
+{
+	struct damon_access_report r = { .size = 1UL << 33 };
+	struct damon_report_compact c;
+
+	damon_report_encode(&c, &r, 0);
+	cr_assert_eq(c.size, 0xffffffffU);
+}
+
+Test(report, sizes)
+{
+	cr_assert_eq(sizeof(struct damon_access_report), 48);
+	cr_assert_eq(sizeof(struct damon_report_compact), 32);
+}
+
+Test(params, bad_capacity_and_names)
+{
+	char err[RD_ERR_LEN];
+	static const struct {
+		unsigned long cap, rec;
+		const char *needle;
+	} bad[] = {
+		{ 0, 48, "at least 2" },
+		{ 1, 48, "at least 2" },
+		{ 3, 48, "not a power of two" },
+		{ 1000, 32, "not a power of two" },
+		{ 1UL << 25, 48, "limit" },
+		{ ~0UL, 48, "limit" },
+		{ 256, 40, "record size 40" },
+		{ 256, 0, "record size 0" },
+	};
+
+	for (unsigned int i = 0; i < rd_nr_designs; i++)
+		for (size_t j = 0; j < ARRAY_SIZE(bad); j++) {
+			err[0] = 0;
+			cr_assert_null(rd_ring_create(rd_designs[i], bad[j].cap,
+						      bad[j].rec, 0, err));
+			cr_assert(strstr(err, bad[j].needle),
+				  "%s cap %lu rec %lu: message '%s' lacks '%s'",
+				  rd_designs[i]->name, bad[j].cap, bad[j].rec,
+				  err, bad[j].needle);
+		}
+	cr_assert_null(rd_design_find("nope"));
+	cr_assert_null(rd_design_find(""));
+	cr_assert_not_null(rd_design_find("rfc-fixed"));
+}
+
+Test(params, table_is_complete)
+{
+	static const char *const names[] = { "rfc", "rfc-fixed", "lamport",
+		"cached", "ffwd", "ctxsplit", "perfnest", "seqslot", "ck" };
+	unsigned int safe = 0;
+
+	cr_assert_eq(rd_nr_designs, ARRAY_SIZE(names));
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		const struct rd_ring_design *d = rd_design_find(names[i]);
+
+		cr_assert_not_null(d, "design %s missing", names[i]);
+		safe += d->nesting == RD_NEST_SAFE;
+	}
+	cr_assert_geq(safe, 3, "fewer than three NMI-safe designs");
+}
