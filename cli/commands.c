@@ -4,10 +4,16 @@
 
 extern const struct rd_command rd_cmd_list;
 extern const struct rd_command rd_cmd_test;
+extern const struct rd_command rd_cmd_bench;
+extern const struct rd_command rd_cmd_topo;
+extern const struct rd_command rd_cmd_report;
 
 const struct rd_command *const rd_commands[] = {
-	&rd_cmd_list,
+	&rd_cmd_bench,
 	&rd_cmd_test,
+	&rd_cmd_list,
+	&rd_cmd_topo,
+	&rd_cmd_report,
 };
 
 const unsigned int rd_nr_commands = sizeof(rd_commands) / sizeof(rd_commands[0]);

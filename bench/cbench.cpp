@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+// cbench.cpp - the C shim over Google Benchmark (see cbench.h).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cbench.h"
+
+using benchmark::State;
+using benchmark::internal::Benchmark;
+
+static Benchmark *B(struct cbench *b)
+{
+	return reinterpret_cast<Benchmark *>(b);
+}
+
+static struct cbench *C(Benchmark *b)
+{
+	return reinterpret_cast<struct cbench *>(b);
+}
+
+static State *S(struct cbench_state *s)
+{
+	return reinterpret_cast<State *>(s);
+}
+
+static const State *S(const struct cbench_state *s)
+{
+	return reinterpret_cast<const State *>(s);
+}
+
+static size_t registered;
+
+extern "C" {
+
+struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
+{
+	registered++;
+	return C(benchmark::RegisterBenchmark(name, [fn, arg](State &st) {
+		fn(reinterpret_cast<struct cbench_state *>(&st), arg);
+	}));
+}
+
+size_t cbench_registered(void)
+{
+	return registered;
+}
+
+struct cbench *cbench_arg(struct cbench *b, int64_t x)
+{
+	return C(B(b)->Arg(x));
+}
+
+struct cbench *cbench_args(struct cbench *b, const int64_t *xs, size_t n)
+{
+	return C(B(b)->Args(std::vector<int64_t>(xs, xs + n)));
+}
+
+struct cbench *cbench_arg_names(struct cbench *b, const char *const *names,
+				size_t n)
+{
+	return C(B(b)->ArgNames(std::vector<std::string>(names, names + n)));
+}
+
+struct cbench *cbench_range(struct cbench *b, int64_t lo, int64_t hi)
+{
+	return C(B(b)->Range(lo, hi));
+}
+
+struct cbench *cbench_dense_range(struct cbench *b, int64_t lo, int64_t hi,
+				  int step)
+{
+	return C(B(b)->DenseRange(lo, hi, step));
+}
+
+struct cbench *cbench_range_multiplier(struct cbench *b, int multiplier)
+{
+	return C(B(b)->RangeMultiplier(multiplier));
+}
+
+struct cbench *cbench_threads(struct cbench *b, int n)
+{
+	return C(B(b)->Threads(n));
+}
+
+struct cbench *cbench_repetitions(struct cbench *b, int n)
+{
+	return C(B(b)->Repetitions(n));
+}
+
+struct cbench *cbench_iterations(struct cbench *b, int64_t n)
+{
+	return C(B(b)->Iterations(n));
+}
+
+struct cbench *cbench_min_time(struct cbench *b, double seconds)
+{
+	return C(B(b)->MinTime(seconds));
+}
+
+struct cbench *cbench_unit(struct cbench *b, enum cbench_unit unit)
+{
+	static const benchmark::TimeUnit units[] = {
+		benchmark::kNanosecond, benchmark::kMicrosecond,
+		benchmark::kMillisecond, benchmark::kSecond,
+	};
+	return C(B(b)->Unit(units[unit]));
+}
+
+struct cbench *cbench_use_real_time(struct cbench *b)
+{
+	return C(B(b)->UseRealTime());
+}
+
+struct cbench *cbench_use_manual_time(struct cbench *b)
+{
+	return C(B(b)->UseManualTime());
+}
+
+bool cbench_keep_running(struct cbench_state *s)
+{
+	return S(s)->KeepRunning();
+}
+
+bool cbench_keep_running_batch(struct cbench_state *s, int64_t n)
+{
+	return S(s)->KeepRunningBatch(n);
+}
+
+int64_t cbench_iteration_count(const struct cbench_state *s)
+{
+	return S(s)->iterations();
+}
+
+int64_t cbench_range_arg(const struct cbench_state *s, int index)
+{
+	return S(s)->range(index);
+}
+
+int cbench_thread_index(const struct cbench_state *s)
+{
+	return S(s)->thread_index();
+}
+
+int cbench_thread_count(const struct cbench_state *s)
+{
+	return S(s)->threads();
+}
+
+void cbench_pause(struct cbench_state *s)
+{
+	S(s)->PauseTiming();
+}
+
+void cbench_resume(struct cbench_state *s)
+{
+	S(s)->ResumeTiming();
+}
+
+void cbench_set_iteration_time(struct cbench_state *s, double seconds)
+{
+	S(s)->SetIterationTime(seconds);
+}
+
+void cbench_set_items_processed(struct cbench_state *s, int64_t n)
+{
+	S(s)->SetItemsProcessed(n);
+}
+
+void cbench_set_bytes_processed(struct cbench_state *s, int64_t n)
+{
+	S(s)->SetBytesProcessed(n);
+}
+
+void cbench_counter(struct cbench_state *s, const char *name, double value,
+		    unsigned int flags)
+{
+	S(s)->counters[name] = benchmark::Counter(
+		value, static_cast<benchmark::Counter::Flags>(flags));
+}
+
+void cbench_set_label(struct cbench_state *s, const char *label)
+{
+	S(s)->SetLabel(label);
+}
+
+void cbench_skip_with_error(struct cbench_state *s, const char *msg)
+{
+	S(s)->SkipWithError(msg);
+}
+
+int cbench_main(int argc, char **argv)
+{
+	benchmark::Initialize(&argc, argv);
+	if (argc > 1) {
+		std::fprintf(stderr, "ringdrain bench: unknown benchmark flag '%s'\n",
+			     argv[1]);
+		return 2;
+	}
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	return 0;
+}
+
+} // extern "C"

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cmd_report.c - ringdrain report: the review table of a results folder. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "report.h"
+
+extern const struct rd_command rd_cmd_report;
+
+static int run(int argc, char **argv)
+{
+	const char *svg = NULL, *png = NULL;
+	struct rd_opt opts[] = {
+		{ .name = "svg", .type = RD_OPT_STR, .dst = &svg,
+		  .metavar = "FILE",
+		  .help = "also draw the main comparison as SVG (gnuplot)" },
+		{ .name = "png", .type = RD_OPT_STR, .dst = &png,
+		  .metavar = "FILE",
+		  .help = "also draw the main comparison as PNG (gnuplot)" },
+		{ 0 },
+	};
+	char err[RD_REPORT_ERR_LEN] = "";
+	struct rd_results *cur, *base = NULL;
+	int npos, ret = 0;
+
+	rd_parse_args(&rd_cmd_report, opts, argc, argv, &npos);
+	if (npos < 1)
+		rd_usage_error("report", "missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
+	if (npos > 2)
+		rd_usage_error("report", "unexpected argument '%s'", argv[2]);
+	cur = rd_results_load(argv[0], err);
+	if (!cur)
+		rd_usage_error("report", "%s", err);
+	if (npos == 2) {
+		base = rd_results_load(argv[1], err);
+		if (!base)
+			rd_usage_error("report", "%s", err);
+	}
+	rd_report_print(stdout, cur, base);
+	if (svg && rd_report_plot(cur, svg, false, err)) {
+		fprintf(stderr, "ringdrain report: %s\n", err);
+		ret = 1;
+	}
+	if (png && rd_report_plot(cur, png, true, err)) {
+		fprintf(stderr, "ringdrain report: %s\n", err);
+		ret = 1;
+	}
+	rd_results_free(cur);
+	rd_results_free(base);
+	return ret;
+}
+
+const struct rd_command rd_cmd_report = {
+	.name = "report",
+	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE]",
+	.summary = "print the review table of a results folder, optionally against a base run",
+	.description =
+		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"
+		"With BASE_DIR every median is compared with the base run's and tested\n"
+		"with a two-sided Mann-Whitney U test over the repetitions.",
+	.run = run,
+};

@@ -1,0 +1,1237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* report.c - results folder to review table (see report.h). */
+#include <ctype.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "ring.h"
+
+#define MAX_KV	12
+
+/* One benchmark configuration and the metric of each of its repetitions. */
+struct rd_bm {
+	char name[256];		/* suite/variant/key:value/... */
+	char suite[24];
+	char variant[24];
+	struct {
+		char k[16];
+		char v[48];
+	} kv[MAX_KV];
+	int nkv;
+	double *v, *xfer, *drops;
+	int n, nx, nd, cap;
+	double med, p25, p75;
+	char error[160];
+	const struct metric *m;
+};
+
+struct rd_results {
+	char dir[512];
+	struct rd_bm *bm;
+	int n, cap;
+	char machine[256];
+	int reps;
+};
+
+/* How each suite is measured.  The longest matching prefix wins. */
+struct metric {
+	const char *prefix;
+	const char *field;	/* a counter, or real_time (per iteration) */
+	const char *unit;
+	double scale;
+	bool higher_better;
+};
+
+static const struct metric metrics[] = {
+	{ "producer/hot", "real_time", "ns", 1, false },
+	{ "producer/nmi", "ns_per_produce", "ns", 1, false },
+	{ "stream", "items_per_second", "Mrec/s", 1e-6, true },
+	{ "peers/stream", "items_per_second", "Mrec/s", 1e-6, true },
+	{ "peers/io_uring", "ns_per_record", "ns", 1, false },
+	{ "drain", "ns_per_report", "ns", 1, false },
+	{ "tick", "tick_us", "us", 1, false },
+};
+
+static const struct metric *metric_of(const char *name)
+{
+	const struct metric *best = NULL;
+
+	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+		size_t len = strlen(metrics[i].prefix);
+
+		if (strncmp(name, metrics[i].prefix, len) == 0 &&
+		    (name[len] == '/' || name[len] == 0) &&
+		    (!best || len > strlen(best->prefix)))
+			best = &metrics[i];
+	}
+	return best;
+}
+
+static void push(double **arr, int *n, int *cap, double x)
+{
+	if (*n >= *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*arr = realloc(*arr, *cap * sizeof(**arr));
+	}
+	(*arr)[(*n)++] = x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Quantile @q of sorted @v (linear interpolation). */
+static double quantile(const double *v, int n, double q)
+{
+	double pos = q * (n - 1);
+	int lo = (int)floor(pos);
+
+	if (n == 0)
+		return NAN;
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + (pos - lo) * (v[lo + 1] - v[lo]);
+}
+
+static double median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return quantile(v, n, 0.5);
+}
+
+static const char *kv(const struct rd_bm *b, const char *key)
+{
+	for (int i = 0; i < b->nkv; i++)
+		if (strcmp(b->kv[i].k, key) == 0)
+			return b->kv[i].v;
+	return NULL;
+}
+
+/* Split a benchmark name; drop Google Benchmark's own suffixes. */
+static int parse_name(struct rd_bm *b, const char *name)
+{
+	char buf[256], *save, *tok;
+	int part = 0;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	b->name[0] = 0;
+	for (tok = strtok_r(buf, "/", &save); tok;
+	     tok = strtok_r(NULL, "/", &save), part++) {
+		char *colon = strchr(tok, ':');
+
+		if (part == 0) {
+			snprintf(b->suite, sizeof(b->suite), "%s", tok);
+		} else if (!colon) {
+			if (strcmp(tok, "manual_time") == 0 ||
+			    strcmp(tok, "real_time") == 0)
+				continue;
+			if (part == 1)
+				snprintf(b->variant, sizeof(b->variant), "%s",
+					 tok);
+			else
+				return -1;
+		} else {
+			*colon = 0;
+			if (!strcmp(tok, "iterations") || !strcmp(tok, "repeats") ||
+			    !strcmp(tok, "threads") || !strcmp(tok, "min_time"))
+				continue;
+			if (b->nkv >= MAX_KV)
+				return -1;
+			snprintf(b->kv[b->nkv].k, sizeof(b->kv[0].k), "%s", tok);
+			snprintf(b->kv[b->nkv].v, sizeof(b->kv[0].v), "%s",
+				 colon + 1);
+			b->nkv++;
+			*colon = ':';
+		}
+		snprintf(b->name + strlen(b->name),
+			 sizeof(b->name) - strlen(b->name), "%s%s",
+			 b->name[0] ? "/" : "", tok);
+	}
+	return b->suite[0] ? 0 : -1;
+}
+
+static struct rd_bm *find_or_add(struct rd_results *r, const char *name,
+				 bool *bad)
+{
+	struct rd_bm tmp = { 0 };
+
+	*bad = false;
+	if (parse_name(&tmp, name)) {
+		*bad = true;
+		return NULL;
+	}
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->bm[i].name, tmp.name) == 0)
+			return &r->bm[i];
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		r->bm = realloc(r->bm, r->cap * sizeof(*r->bm));
+	}
+	r->bm[r->n] = tmp;
+	return &r->bm[r->n++];
+}
+
+static double time_to_ns(double t, const char *unit)
+{
+	if (!unit || !strcmp(unit, "ns"))
+		return t;
+	if (!strcmp(unit, "us"))
+		return t * 1e3;
+	if (!strcmp(unit, "ms"))
+		return t * 1e6;
+	return t * 1e9;
+}
+
+json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
+{
+	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
+					   "inf", "-Infinity", "Infinity" };
+	FILE *f = fopen(path, "r");
+	char *text = NULL, *clean;
+	size_t len = 0, cap = 0, n, o = 0;
+	bool in_string = false;
+	json_t *root;
+
+	if (!f) {
+		snprintf(jerr->text, sizeof(jerr->text), "cannot open: %m");
+		jerr->line = 0;
+		return NULL;
+	}
+	do {
+		if (len + 4097 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			text = realloc(text, cap);
+		}
+		n = fread(text + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	text[len] = 0;
+	/*
+	 * Google Benchmark writes non-finite numbers (the cv of an all-zero
+	 * counter is -nan) as bare nan/inf tokens, which JSON does not have:
+	 * outside strings, read them as null.
+	 */
+	clean = malloc(2 * len + 1);
+	for (size_t i = 0; i < len;) {
+		bool replaced = false;
+
+		if (text[i] == '"' && (i == 0 || text[i - 1] != '\\'))
+			in_string = !in_string;
+		if (!in_string && (i == 0 || !isalnum((unsigned char)text[i - 1])))
+			for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+				size_t bl = strlen(bad[k]);
+
+				if (!strncmp(text + i, bad[k], bl) &&
+				    !isalnum((unsigned char)text[i + bl])) {
+					memcpy(clean + o, "null", 4);
+					o += 4;
+					i += bl;
+					replaced = true;
+					break;
+				}
+			}
+		if (!replaced)
+			clean[o++] = text[i++];
+	}
+	clean[o] = 0;
+	root = json_loads(clean, 0, jerr);
+	free(text);
+	free(clean);
+	return root;
+}
+
+static int load_file(struct rd_results *r, const char *path, char *err)
+{
+	json_error_t jerr;
+	json_t *root = rd_json_load_gbench(path, &jerr), *list, *e;
+	size_t i;
+	int ret = -1;
+
+	if (!root) {
+		snprintf(err, RD_REPORT_ERR_LEN, "%s: line %d: not valid JSON: %s",
+			 path, jerr.line, jerr.text);
+		return -1;
+	}
+	list = json_object_get(root, "benchmarks");
+	if (!json_is_object(root) || !json_is_object(json_object_get(root, "context")) ||
+	    !json_is_array(list)) {
+		snprintf(err, RD_REPORT_ERR_LEN,
+			 "%s: not Google Benchmark output (no \"context\" object and \"benchmarks\" array)",
+			 path);
+		goto out;
+	}
+	json_array_foreach(list, i, e) {
+		const char *name = json_string_value(json_object_get(e, "run_name"));
+		const char *type = json_string_value(json_object_get(e, "run_type"));
+		const char *emsg = json_string_value(json_object_get(e, "error_message"));
+		const struct metric *m;
+		struct rd_bm *b;
+		json_t *val;
+		bool bad;
+
+		if (!name)
+			name = json_string_value(json_object_get(e, "name"));
+		if (!json_is_object(e) || !name) {
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: benchmark #%zu has no name", path, i);
+			goto out;
+		}
+		m = metric_of(name);
+		b = m ? find_or_add(r, name, &bad) : NULL;
+		if (!m || bad) {
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: benchmark '%s' is not one of ringdrain's (foreign results file?)",
+				 path, name);
+			goto out;
+		}
+		b->m = m;
+		if (emsg || json_is_true(json_object_get(e, "error_occurred"))) {
+			snprintf(b->error, sizeof(b->error), "%s",
+				 emsg ? emsg : "error");
+			continue;
+		}
+		if (type && strcmp(type, "iteration") != 0)
+			continue;	/* aggregates are recomputed here */
+		val = json_object_get(e, m->field);
+		if (!json_is_number(val)) {
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: benchmark '%s' lacks the number \"%s\"",
+				 path, name, m->field);
+			goto out;
+		}
+		if (!strcmp(m->field, "real_time"))
+			push(&b->v, &b->n, &b->cap, time_to_ns(json_number_value(val),
+				json_string_value(json_object_get(e, "time_unit"))));
+		else
+			push(&b->v, &b->n, &b->cap,
+			     json_number_value(val) * m->scale);
+		{
+			int c1 = b->nx, c2 = b->nd;
+
+			val = json_object_get(e, "xfer_ns");
+			if (json_is_number(val))
+				push(&b->xfer, &b->nx, &c1, json_number_value(val));
+			val = json_object_get(e, "dropped");
+			if (json_is_number(val))
+				push(&b->drops, &b->nd, &c2, json_number_value(val));
+		}
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	return ret;
+}
+
+struct rd_results *rd_results_load(const char *dir, char *err)
+{
+	struct rd_results *r = calloc(1, sizeof(*r));
+	struct dirent **names;
+	char path[1024];
+	int nfiles, nresults = 0;
+
+	snprintf(r->dir, sizeof(r->dir), "%s", dir);
+	nfiles = scandir(dir, &names, NULL, alphasort);
+	if (nfiles < 0) {
+		snprintf(err, RD_REPORT_ERR_LEN, "%s: cannot read the folder: %m",
+			 dir);
+		free(r);
+		return NULL;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		const char *f = names[i]->d_name;
+		size_t len = strlen(f);
+		bool skip = len < 6 || strcmp(f + len - 5, ".json") ||
+			f[0] == '.' || !strcmp(f, "machine.json") ||
+			!strcmp(f, "summary.json");
+
+		if (!skip && !err[0]) {
+			snprintf(path, sizeof(path), "%s/%s", dir, f);
+			if (load_file(r, path, err) == 0)
+				nresults++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (err[0]) {
+		rd_results_free(r);
+		return NULL;
+	}
+	if (!nresults) {
+		snprintf(err, RD_REPORT_ERR_LEN,
+			 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		rd_results_free(r);
+		return NULL;
+	}
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i];
+		double *tmp = malloc((b->n + 1) * sizeof(double));
+
+		memcpy(tmp, b->v, b->n * sizeof(double));
+		qsort(tmp, b->n, sizeof(double), cmp_double);
+		b->med = quantile(tmp, b->n, 0.5);
+		b->p25 = quantile(tmp, b->n, 0.25);
+		b->p75 = quantile(tmp, b->n, 0.75);
+		if (b->n > r->reps)
+			r->reps = b->n;
+		free(tmp);
+	}
+	/* machine.json is optional for the report; it labels the header. */
+	{
+		json_t *m;
+		json_error_t jerr;
+
+		snprintf(path, sizeof(path), "%s/machine.json", dir);
+		m = json_load_file(path, 0, &jerr);
+		if (m)
+			snprintf(r->machine, sizeof(r->machine),
+				 "%s, %d CPUs, Linux %s",
+				 json_string_value(json_object_get(m, "cpu_model")) ?: "?",
+				 (int)json_integer_value(json_object_get(m, "nr_cpus")),
+				 json_string_value(json_object_get(m, "kernel")) ?: "?");
+		json_decref(m);
+	}
+	return r;
+}
+
+void rd_results_free(struct rd_results *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->n; i++) {
+		free(r->bm[i].v);
+		free(r->bm[i].xfer);
+		free(r->bm[i].drops);
+	}
+	free(r->bm);
+	free(r);
+}
+
+/*
+ * The benchmark of @r in suite/variant @prefix whose keys match every
+ * "key", "value" pair given (NULL-terminated).
+ */
+static struct rd_bm *find(struct rd_results *r, const char *prefix, ...)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i];
+		char sv[64];
+		bool ok = true;
+		const char *k;
+		va_list ap;
+
+		snprintf(sv, sizeof(sv), "%s%s%s", b->suite,
+			 b->variant[0] ? "/" : "", b->variant);
+		if (strcmp(sv, prefix))
+			continue;
+		va_start(ap, prefix);
+		while (ok && (k = va_arg(ap, const char *))) {
+			const char *want = va_arg(ap, const char *), *have = kv(b, k);
+
+			ok = have && !strcmp(have, want);
+		}
+		va_end(ap);
+		if (ok && b->n)
+			return b;
+	}
+	return NULL;
+}
+
+/* Distinct values of @key among @prefix's benchmarks, in first-seen order. */
+static int values_of(struct rd_results *r, const char *prefix, const char *key,
+		     char vals[][48], int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i];
+		char sv[64];
+		const char *v;
+		bool seen = false;
+
+		snprintf(sv, sizeof(sv), "%s%s%s", b->suite,
+			 b->variant[0] ? "/" : "", b->variant);
+		if (strcmp(sv, prefix) || !(v = kv(b, key)))
+			continue;
+		for (int j = 0; j < n; j++)
+			seen |= !strcmp(vals[j], v);
+		if (!seen && n < max)
+			snprintf(vals[n++], 48, "%s", v);
+	}
+	return n;
+}
+
+static double spread_pct(const struct rd_bm *b)
+{
+	return b && b->med ? 100.0 * (b->p75 - b->p25) / fabs(b->med) : NAN;
+}
+
+static double xfer_med(struct rd_bm *b)
+{
+	return b && b->nx ? median_of(b->xfer, b->nx) : NAN;
+}
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (fabs(v) >= 100)
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
+static void cell(FILE *f, int width, double v)
+{
+	char buf[32];
+
+	fmt_num(buf, sizeof(buf), v);
+	fprintf(f, " %*s", width, buf);
+}
+
+static void ratio_cell(FILE *f, int width, const struct rd_bm *b,
+		       const struct rd_bm *base)
+{
+	char buf[32] = "-";
+
+	if (b && base && base->med)
+		snprintf(buf, sizeof(buf), "%.2fx", b->med / base->med);
+	fprintf(f, " %*s", width, buf);
+}
+
+static void pct_cell(FILE *f, int width, double v)
+{
+	char buf[32] = "-";
+
+	if (!isnan(v))
+		snprintf(buf, sizeof(buf), "%.0f%%", v);
+	fprintf(f, " %*s", width, buf);
+}
+
+static bool nmi_safe(const char *design)
+{
+	const struct rd_ring_design *d = rd_design_find(design);
+
+	return d && d->nesting == RD_NEST_SAFE;
+}
+
+static bool nesting_unsafe(const char *design)
+{
+	const struct rd_ring_design *d = rd_design_find(design);
+
+	return d && d->nesting == RD_NEST_UNSAFE;
+}
+
+static void verdict(FILE *f, bool met, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void verdict(FILE *f, bool met, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(f, "verdict: %s: %s\n", met ? "MET" : "MISSED", line);
+}
+
+static void section(FILE *f, const char *title)
+{
+	fprintf(f, "\n%s\n", title);
+}
+
+static void report_producer_hot(FILE *f, struct rd_results *r)
+{
+	struct rd_bm *rfc48 = find(r, "producer/hot", "design", "rfc", "rec", "48", NULL);
+	struct rd_bm *rfc32 = find(r, "producer/hot", "design", "rfc", "rec", "32", NULL);
+
+	if (!rfc48 && !rfc32)
+		return;
+	section(f, "producer/hot: ns per produce(), ring hot in this CPU's cache");
+	fprintf(f, "%-10s %8s %7s %6s  %8s %7s %6s\n", "design", "48B", "x rfc",
+		"spread", "32B", "x rfc", "spread");
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const char *d = rd_designs[i]->name;
+		struct rd_bm *a = find(r, "producer/hot", "design", d, "rec", "48", NULL);
+		struct rd_bm *b = find(r, "producer/hot", "design", d, "rec", "32", NULL);
+
+		if (!a && !b)
+			continue;
+		fprintf(f, "%-10s", d);
+		cell(f, 8, a ? a->med : NAN);
+		ratio_cell(f, 7, a, rfc48);
+		pct_cell(f, 6, spread_pct(a));
+		fprintf(f, " ");
+		cell(f, 8, b ? b->med : NAN);
+		ratio_cell(f, 7, b, rfc32);
+		pct_cell(f, 6, spread_pct(b));
+		fputc('\n', f);
+	}
+}
+
+/* Best (lowest) median among designs passing @pick at the given keys. */
+static struct rd_bm *best_design(struct rd_results *r, const char *prefix,
+				 bool (*pick)(const char *), bool higher,
+				 const char *k1, const char *v1,
+				 const char *k2, const char *v2,
+				 const char *k3, const char *v3)
+{
+	struct rd_bm *best = NULL;
+
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const char *d = rd_designs[i]->name;
+		struct rd_bm *b;
+
+		if (pick && !pick(d))
+			continue;
+		b = find(r, prefix, "design", d, k1, v1, k2, v2, k3, v3, NULL);
+		if (b && (!best || (higher ? b->med > best->med :
+					     b->med < best->med)))
+			best = b;
+	}
+	return best;
+}
+
+static void report_producer_nmi(FILE *f, struct rd_results *r)
+{
+	char rates[8][48], classes[8][48];
+	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
+	int nc = values_of(r, "producer/nmi", "class", classes, 8);
+
+	for (int ci = 0; ci < nc; ci++)
+	for (int ri = 0; ri < nr; ri++) {
+		const char *rate = rates[ri], *cls = classes[ci];
+		struct rd_bm *rfc48 = find(r, "producer/nmi", "design", "rfc",
+					   "rec", "48", "rate", rate, "class", cls, NULL);
+		struct rd_bm *rfc32 = find(r, "producer/nmi", "design", "rfc",
+					   "rec", "32", "rate", rate, "class", cls, NULL);
+		struct rd_bm *safe, *unsafe;
+		char title[160];
+
+		snprintf(title, sizeof(title),
+			 "producer/nmi: ns per produce(), %s/s, task evicts the ring,\n"
+			 "  kdamond drains every 5 ms on the other CPU (pair %s)",
+			 rate, cls);
+		section(f, title);
+		fprintf(f, "%-10s %8s %7s %6s  %8s %7s %6s %6s\n", "design",
+			"48B", "x rfc", "spread", "32B", "x rfc", "drops", "xfer");
+		for (unsigned int i = 0; i < rd_nr_designs; i++) {
+			const char *d = rd_designs[i]->name;
+			struct rd_bm *a = find(r, "producer/nmi", "design", d,
+					       "rec", "48", "rate", rate, "class", cls, NULL);
+			struct rd_bm *b = find(r, "producer/nmi", "design", d,
+					       "rec", "32", "rate", rate, "class", cls, NULL);
+			double drops = 0;
+
+			if (!a && !b)
+				continue;
+			if (a && a->nd)
+				drops += median_of(a->drops, a->nd);
+			if (b && b->nd)
+				drops += median_of(b->drops, b->nd);
+			fprintf(f, "%-10s", d);
+			cell(f, 8, a ? a->med : NAN);
+			ratio_cell(f, 7, a, rfc48);
+			pct_cell(f, 6, spread_pct(a));
+			fprintf(f, " ");
+			cell(f, 8, b ? b->med : NAN);
+			ratio_cell(f, 7, b, rfc32);
+			fprintf(f, " %6.0f", drops);
+			cell(f, 6, xfer_med(a ? a : b));
+			fputc('\n', f);
+		}
+		safe = best_design(r, "producer/nmi", nmi_safe, false, "rec", "48",
+				   "rate", rate, "class", cls);
+		unsafe = best_design(r, "producer/nmi", nesting_unsafe, false,
+				     "rec", "48", "rate", rate, "class", cls);
+		if (safe && rfc48 && unsafe)
+			verdict(f, safe->med <= 0.5 * rfc48->med &&
+				safe->med <= 1.25 * unsafe->med,
+				"best NMI-safe %s %.1f ns = %.2fx rfc (target <= 0.50),\n"
+				"  %.2fx the fastest unsafe, %s (target <= 1.25)",
+				kv(safe, "design"), safe->med, safe->med / rfc48->med,
+				safe->med / unsafe->med, kv(unsafe, "design"));
+	}
+}
+
+static void report_stream(FILE *f, struct rd_results *r)
+{
+	static const char *const batches[] = { "1", "16", "256" };
+	static const char *const recs[] = { "48", "32" };
+	char classes[8][48], caps[8][48];
+	int nc = values_of(r, "stream", "class", classes, 8);
+	int ncap = values_of(r, "stream", "cap", caps, 8);
+
+	for (int ci = 0; ci < nc; ci++) {
+		const char *cls = classes[ci];
+		struct rd_bm *best = NULL, *ck = NULL;
+
+		for (int k = 0; k < ncap; k++) {
+			char title[160];
+
+			snprintf(title, sizeof(title),
+				 "stream: Mrec/s cross-core (pair %s), capacity %s, by record size/batch",
+				 cls, caps[k]);
+			section(f, title);
+			fprintf(f, "%-10s", "design");
+			for (int ri = 0; ri < 2; ri++)
+				for (int bi = 0; bi < 3; bi++) {
+					char h[16];
+
+					snprintf(h, sizeof(h), "%sB/%s", recs[ri],
+						 batches[bi]);
+					fprintf(f, " %7s", h);
+				}
+			fprintf(f, " %6s\n", "xfer");
+			for (unsigned int i = 0; i < rd_nr_designs; i++) {
+				const char *d = rd_designs[i]->name;
+				struct rd_bm *any = NULL;
+
+				fprintf(f, "%-10s", d);
+				for (int ri = 0; ri < 2; ri++)
+					for (int bi = 0; bi < 3; bi++) {
+						struct rd_bm *b = find(r, "stream",
+							"design", d, "rec", recs[ri],
+							"cap", caps[k], "batch",
+							batches[bi], "class", cls, NULL);
+
+						cell(f, 7, b ? b->med : NAN);
+						any = any ? any : b;
+						if (b && !strcmp(recs[ri], "48")) {
+							if (!strcmp(d, "ck") &&
+							    (!ck || b->med > ck->med))
+								ck = b;
+							if (strcmp(d, "ck") &&
+							    (!best || b->med > best->med))
+								best = b;
+						}
+					}
+				cell(f, 6, xfer_med(any));
+				fputc('\n', f);
+			}
+		}
+		if (best && ck)
+			verdict(f, best->med >= 1.5 * ck->med,
+				"best design %s %.1f Mrec/s (48B cap %s batch %s) =\n"
+				"  %.2fx ck's best %.1f Mrec/s (cap %s batch %s) (target >= 1.5)",
+				kv(best, "design"), best->med, kv(best, "cap"),
+				kv(best, "batch"), best->med / ck->med, ck->med,
+				kv(ck, "cap"), kv(ck, "batch"));
+	}
+}
+
+static void report_peers(FILE *f, struct rd_results *r)
+{
+	char designs[16][48], batches[8][48];
+	int nd = values_of(r, "peers/stream", "design", designs, 16);
+	int nb = values_of(r, "peers/io_uring", "batch", batches, 8);
+	struct rd_bm *rfc = NULL, *rte = NULL, *best = NULL;
+
+	if (nd) {
+		section(f, "peers/stream: 48B reports cross-core, capacity 4096, batch 32");
+		fprintf(f, "%-10s %8s %7s %6s %6s\n", "ring", "Mrec/s", "x rfc",
+			"spread", "xfer");
+		for (int i = 0; i < nd; i++)
+			if (!strcmp(designs[i], "rfc"))
+				rfc = find(r, "peers/stream", "design", "rfc", NULL);
+		for (int i = 0; i < nd; i++) {
+			struct rd_bm *b = find(r, "peers/stream", "design",
+					       designs[i], NULL);
+
+			if (!b)
+				continue;
+			fprintf(f, "%-10s", designs[i]);
+			cell(f, 8, b->med);
+			ratio_cell(f, 7, b, rfc);
+			pct_cell(f, 6, spread_pct(b));
+			cell(f, 6, xfer_med(b));
+			fputc('\n', f);
+			if (!strcmp(designs[i], "rte_ring"))
+				rte = b;
+			else if (nmi_safe(designs[i]) &&
+				 (!best || b->med > best->med))
+				best = b;
+		}
+		if (rte && best)
+			fprintf(f, "note: best NMI-safe %s streams at %.2fx DPDK rte_ring\n",
+				kv(best, "design"), best->med / rte->med);
+	}
+	if (nb) {
+		section(f, "peers/io_uring: NOP completions, kernel-produced, ns per record");
+		fprintf(f, "%-10s %8s %8s\n", "batch", "total", "spread");
+		for (int i = 0; i < nb; i++) {
+			struct rd_bm *b = find(r, "peers/io_uring", "batch",
+					       batches[i], NULL);
+
+			if (!b)
+				continue;
+			fprintf(f, "%-10s", batches[i]);
+			cell(f, 8, b->med);
+			pct_cell(f, 8, spread_pct(b));
+			fputc('\n', f);
+		}
+	}
+}
+
+/* Exact two-sided p of U for small samples, normal approximation above. */
+double rd_mann_whitney_p(const double *a, int na, const double *b, int nb)
+{
+	double u = 0, p;
+	int umax = na * nb;
+
+	if (na < 1 || nb < 1)
+		return NAN;
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < nb; j++)
+			u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
+	if (umax <= 2500) {
+		/* f[j][k]: arrangements of i a's and j b's with U = k */
+		double *prev = calloc((size_t)(nb + 1) * (umax + 1), sizeof(double));
+		double *cur = calloc((size_t)(nb + 1) * (umax + 1), sizeof(double));
+		double total = 0, le = 0, ge = 0;
+
+#define F(arr, j, k) (arr)[(size_t)(j) * (umax + 1) + (k)]
+		for (int j = 0; j <= nb; j++)
+			F(prev, j, 0) = 1;	/* i = 0 */
+		for (int i = 1; i <= na; i++) {
+			memset(cur, 0, (size_t)(nb + 1) * (umax + 1) * sizeof(double));
+			for (int j = 0; j <= nb; j++)
+				for (int k = 0; k <= i * j; k++) {
+					/* last element an a (beats j b's) or a b */
+					double v = k >= j ? F(prev, j, k - j) : 0;
+
+					if (j > 0)
+						v += F(cur, j - 1, k);
+					F(cur, j, k) = v;
+				}
+			memcpy(prev, cur, (size_t)(nb + 1) * (umax + 1) * sizeof(double));
+		}
+		for (int k = 0; k <= umax; k++) {
+			double c = F(prev, nb, k);
+
+			total += c;
+			if (k <= u)
+				le += c;
+			if (k >= u)
+				ge += c;
+		}
+#undef F
+		free(prev);
+		free(cur);
+		p = 2 * fmin(le, ge) / total;
+	} else {
+		double mu = umax / 2.0;
+		double sigma = sqrt(umax * (na + nb + 1) / 12.0);
+		double z = (fabs(u - mu) - 0.5) / sigma;
+
+		p = erfc(z / sqrt(2));
+	}
+	return p > 1 ? 1 : p;
+}
+
+static void report_compare(FILE *f, struct rd_results *cur,
+			   struct rd_results *base)
+{
+	int compared = 0, faster = 0, slower = 0;
+
+	section(f, "change against the base run (Mann-Whitney U, two-sided)");
+	fprintf(f, "base: %s\n", base->dir);
+	fprintf(f, "%-44s %8s %8s %7s %6s\n", "benchmark", "base", "now",
+		"change", "p");
+	for (int i = 0; i < cur->n; i++) {
+		struct rd_bm *c = &cur->bm[i], *b = NULL;
+		double change, p;
+		bool better;
+		char shortname[48];
+
+		for (int j = 0; j < base->n; j++)
+			if (!strcmp(base->bm[j].name, c->name))
+				b = &base->bm[j];
+		if (!b || !b->n || !c->n)
+			continue;
+		compared++;
+		change = 100.0 * (c->med - b->med) / b->med;
+		p = rd_mann_whitney_p(c->v, c->n, b->v, b->n);
+		better = c->m->higher_better ? change > 0 : change < 0;
+		if (p >= 0.05)
+			continue;
+		faster += better;
+		slower += !better;
+		snprintf(shortname, sizeof(shortname), "%s", c->name);
+		fprintf(f, "%-44s", shortname);
+		cell(f, 8, b->med);
+		cell(f, 8, c->med);
+		fprintf(f, " %+6.1f%% %6.3f\n", change, p);
+	}
+	fprintf(f, "%d benchmarks in both runs: %d significantly better, %d worse (p < 0.05)%s\n",
+		compared, faster, slower,
+		cur->reps < 9 || base->reps < 9 ?
+		"\n(fewer than 9 repetitions: a U test this small is weak)" : "");
+}
+
+static int strategies_of(struct rd_results *r, const char *prefix,
+			 char vals[][48], int max)
+{
+	return values_of(r, prefix, "strategy", vals, max);
+}
+
+static void report_drain(FILE *f, struct rd_results *r)
+{
+	char strategies[16][48], regions[16][48], targets[8][48], dists[8][48];
+	int ns = strategies_of(r, "drain/lookup", strategies, 16);
+	int nreg = values_of(r, "drain/lookup", "regions", regions, 16);
+	int nt = values_of(r, "drain/lookup", "targets", targets, 8);
+	int nd = values_of(r, "drain/lookup", "dist", dists, 8);
+
+	for (int di = 0; di < nd; di++)
+	for (int ti = 0; ti < nt; ti++) {
+		char title[160];
+		bool any = false;
+
+		for (int si = 0; si < ns && !any; si++)
+			for (int ri = 0; ri < nreg && !any; ri++)
+				any = find(r, "drain/lookup", "strategy", strategies[si],
+					   "regions", regions[ri], "targets",
+					   targets[ti], "dist", dists[di], NULL);
+		if (!any)
+			continue;
+		snprintf(title, sizeof(title),
+			 "drain/lookup: ns per report, %s addresses, %s targets, by regions",
+			 dists[di], targets[ti]);
+		section(f, title);
+		fprintf(f, "%-10s", "strategy");
+		for (int ri = 0; ri < nreg && ri < 6; ri++)
+			fprintf(f, " %7s", regions[ri]);
+		fprintf(f, " %8s\n", "x rfc@max");
+		for (int si = 0; si < ns; si++) {
+			struct rd_bm *last = NULL, *rfc_last = NULL;
+
+			fprintf(f, "%-10s", strategies[si]);
+			for (int ri = 0; ri < nreg && ri < 6; ri++) {
+				struct rd_bm *b = find(r, "drain/lookup",
+					"strategy", strategies[si], "regions",
+					regions[ri], "targets", targets[ti],
+					"dist", dists[di], NULL);
+
+				cell(f, 7, b ? b->med : NAN);
+				if (b) {
+					last = b;
+					rfc_last = find(r, "drain/lookup",
+						"strategy", "rfc", "regions",
+						regions[ri], "targets", targets[ti],
+						"dist", dists[di], NULL);
+				}
+			}
+			ratio_cell(f, 8, last, rfc_last);
+			fputc('\n', f);
+		}
+	}
+	/* The targets: 1e4 regions x 8 targets >= 20x, 1e6 >= 100x. */
+	for (int k = 0; k < 2; k++) {
+		const char *nreg_s = k ? "1000000" : "10000";
+		double want = k ? 100 : 20;
+		struct rd_bm *rfc = NULL, *best = NULL;
+
+		for (int di = 0; di < nd && !rfc; di++) {
+			rfc = find(r, "drain/lookup", "strategy", "rfc", "regions",
+				   nreg_s, "targets", "8", "dist", dists[di], NULL);
+			if (!rfc)
+				continue;
+			for (int si = 0; si < ns; si++) {
+				struct rd_bm *b = find(r, "drain/lookup", "strategy",
+					strategies[si], "regions", nreg_s,
+					"targets", "8", "dist", dists[di], NULL);
+
+				if (b && strcmp(strategies[si], "rfc") &&
+				    (!best || b->med < best->med))
+					best = b;
+			}
+		}
+		if (rfc && best)
+			verdict(f, rfc->med >= want * best->med,
+				"at %s regions x 8 targets (%s), %s takes %.2f ns per report,\n"
+				"  %.1fx faster than rfc's %.1f ns (target >= %.0fx)%s",
+				nreg_s, kv(best, "dist"), kv(best, "strategy"), best->med,
+				rfc->med / best->med, rfc->med, want,
+				k == 0 ? "; aim: under 10 ns" : "");
+	}
+}
+
+static void report_tick(FILE *f, struct rd_results *r)
+{
+	char strategies[16][48], cpus[8][48];
+	int ns = strategies_of(r, "tick", strategies, 16);
+	int nc = values_of(r, "tick", "cpus", cpus, 8);
+	struct rd_bm *best = NULL, *rfc = NULL;
+
+	if (!ns)
+		return;
+	section(f, "tick: one kdamond tick (drain all CPUs, look up, zero-access pass),\n"
+		"  us per tick, share of the 5 ms tick on one core");
+	fprintf(f, "%-36s %9s %7s %7s %6s\n", "configuration", "us/tick",
+		"%tick", "x rfc", "drops");
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i], *base;
+		char cfg[64];
+		const char *s = kv(b, "strategy");
+
+		if (strcmp(b->suite, "tick") || !b->n || !s)
+			continue;
+		base = find(r, "tick", "strategy", "rfc", "cpus", kv(b, "cpus") ?: "",
+			    "regions", kv(b, "regions") ?: "", "rate",
+			    kv(b, "rate") ?: "", "snapshot", "tick", "alloc",
+			    "glibc", "zero", "eager", NULL);
+		snprintf(cfg, sizeof(cfg), "%s %scpu %sreg %s %s %s", s,
+			 kv(b, "cpus") ?: "?", kv(b, "regions") ?: "?",
+			 kv(b, "snapshot") ?: "", kv(b, "alloc") ?: "",
+			 kv(b, "zero") ?: "");
+		fprintf(f, "%-36.36s", cfg);
+		cell(f, 9, b->med);
+		cell(f, 7, b->med / 5000.0 * 100);
+		ratio_cell(f, 7, b, base);
+		fprintf(f, " %6.0f\n", b->nd ? median_of(b->drops, b->nd) : 0);
+	}
+	for (int ci = 0; ci < nc; ci++) {
+		if (strcmp(cpus[ci], "256"))
+			continue;
+		for (int i = 0; i < r->n; i++) {
+			struct rd_bm *b = &r->bm[i];
+
+			if (strcmp(b->suite, "tick") || !b->n ||
+			    strcmp(kv(b, "cpus") ?: "", "256") ||
+			    strcmp(kv(b, "regions") ?: "", "10000") ||
+			    strcmp(kv(b, "rate") ?: "", "5000"))
+				continue;
+			if (!strcmp(kv(b, "strategy") ?: "", "rfc")) {
+				if (!strcmp(kv(b, "snapshot") ?: "", "tick") &&
+				    !strcmp(kv(b, "alloc") ?: "", "glibc"))
+					rfc = b;
+			} else if (!best || b->med < best->med) {
+				best = b;
+			}
+		}
+	}
+	if (best)
+		verdict(f, best->med < 0.01 * 5000,
+			"256 CPUs x 5K samples/s, 5 ms tick, 1e4 regions: %s uses %.3f%%\n"
+			"  of the tick on one core (target < 1%%); rfc as posted uses %.3f%%",
+			kv(best, "strategy"), best->med / 5000.0 * 100,
+			rfc ? rfc->med / 5000.0 * 100 : NAN);
+}
+
+static void report_drain_tick(FILE *f, struct rd_results *r)
+{
+	report_drain(f, r);
+	report_tick(f, r);
+}
+
+/* The strategy with the shortest tick at the reference point. */
+static void rd_report_drain_winner(struct rd_results *r, struct rd_winners *w)
+{
+	struct rd_bm *best = NULL, *rfc = NULL;
+
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i];
+		const char *s = kv(b, "strategy");
+
+		if (strcmp(b->suite, "tick") || !b->n || !s ||
+		    strcmp(kv(b, "regions") ?: "", "10000"))
+			continue;
+		if (!strcmp(s, "rfc"))
+			rfc = rfc && rfc->med < b->med ? rfc : b;
+		else if (!best || b->med < best->med)
+			best = b;
+	}
+	if (!best)
+		return;
+	snprintf(w->strategy, sizeof(w->strategy), "%s", kv(best, "strategy"));
+	snprintf(w->strategy_why, sizeof(w->strategy_why),
+		 "shortest whole kdamond tick at 1e4 regions (%s CPUs, %s samples/s each): %.1f us median vs %.1f us for rfc",
+		 kv(best, "cpus") ?: "?", kv(best, "rate") ?: "?", best->med,
+		 rfc ? rfc->med : NAN);
+}
+
+void rd_report_print(FILE *f, struct rd_results *cur, struct rd_results *base)
+{
+	fprintf(f, "ringdrain report: %s\n", cur->dir);
+	if (cur->machine[0])
+		fprintf(f, "machine: %s\n", cur->machine);
+	fprintf(f, "medians of %d repetitions; spread = interquartile range / median;\n"
+		"xfer = one-way cache-line transfer between the pair, ns\n",
+		cur->reps);
+	report_producer_hot(f, cur);
+	report_producer_nmi(f, cur);
+	report_stream(f, cur);
+	report_peers(f, cur);
+	report_drain_tick(f, cur);
+	for (int i = 0; i < cur->n; i++)
+		if (cur->bm[i].error[0])
+			fprintf(f, "skipped: %s: %s\n", cur->bm[i].name,
+				cur->bm[i].error);
+	if (base)
+		report_compare(f, cur, base);
+}
+
+void rd_report_winners(struct rd_results *r, struct rd_winners *w)
+{
+	char rates[8][48], classes[8][48];
+	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
+	int nc = values_of(r, "producer/nmi", "class", classes, 8);
+
+	memset(w, 0, sizeof(*w));
+	if (nr && nc) {
+		/* The middle rate, the closest cross-core pair, 48-byte records. */
+		const char *rate = rates[nr / 2], *cls = classes[0];
+		struct rd_bm *best = best_design(r, "producer/nmi", nmi_safe,
+						 false, "rec", "48", "rate", rate,
+						 "class", cls);
+		struct rd_bm *rfc = find(r, "producer/nmi", "design", "rfc",
+					 "rec", "48", "rate", rate, "class", cls,
+					 NULL);
+
+		if (best) {
+			snprintf(w->design, sizeof(w->design), "%s",
+				 kv(best, "design"));
+			snprintf(w->design_why, sizeof(w->design_why),
+				 "lowest cost per produce() among the nesting-safe designs in the NMI regime (%s/s, 48-byte reports, pair %s): %.1f ns median vs %.1f ns for rfc",
+				 rate, cls, best->med, rfc ? rfc->med : NAN);
+		}
+	}
+	rd_report_drain_winner(r, w);
+}
+
+int rd_report_write(const char *dir, bool print)
+{
+	char err[RD_REPORT_ERR_LEN] = "", path[1024], *text = NULL;
+	struct rd_results *r = rd_results_load(dir, err);
+	struct rd_winners w;
+	size_t len = 0;
+	FILE *mem, *f;
+	json_t *summary, *cmds, *machine;
+	json_error_t jerr;
+	int ret = 0;
+
+	if (!r) {
+		fprintf(stderr, "ringdrain report: %s\n", err);
+		return 1;
+	}
+	mem = open_memstream(&text, &len);
+	rd_report_print(mem, r, NULL);
+	fclose(mem);
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(stderr, "ringdrain report: cannot write %s: %m\n", path);
+		ret = 1;
+	}
+	rd_report_winners(r, &w);
+	cmds = json_array();
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	machine = json_load_file(path, 0, &jerr);
+	{
+		json_t *argv = json_object_get(machine, "command"), *a;
+		char line[1024] = "./ringdrain";
+		size_t i;
+
+		json_array_foreach(argv, i, a)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 " %s", json_string_value(a));
+		json_array_append_new(cmds, json_string(line));
+		snprintf(line, sizeof(line), "./ringdrain report %s", dir);
+		json_array_append_new(cmds, json_string(line));
+	}
+	json_decref(machine);
+	summary = json_pack("{s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:s}",
+			    "winners", "design", w.design, "design_why", w.design_why,
+			    "strategy", w.strategy, "strategy_why", w.strategy_why,
+			    "report", text, "commands", cmds, "machine", r->machine);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	if (!summary || json_dump_file(summary, path, JSON_INDENT(2))) {
+		fprintf(stderr, "ringdrain report: cannot write %s\n", path);
+		ret = 1;
+	}
+	json_decref(summary);
+	if (print)
+		fputs(text, stdout);
+	free(text);
+	rd_results_free(r);
+	return ret;
+}
+
+int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
+{
+	char data[] = "/tmp/ringdrain-plot-XXXXXX", cmd[2048];
+	char rates[8][48], classes[8][48];
+	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
+	int nc = values_of(r, "producer/nmi", "class", classes, 8);
+	int fd, rows = 0, ret;
+	FILE *f, *gp;
+
+	if (!nr || !nc) {
+		snprintf(err, RD_REPORT_ERR_LEN,
+			 "%s: no producer/nmi results to plot", r->dir);
+		return -1;
+	}
+	fd = mkstemp(data);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		snprintf(err, RD_REPORT_ERR_LEN, "cannot create a temporary file: %m");
+		return -1;
+	}
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const char *d = rd_designs[i]->name;
+		struct rd_bm *a = find(r, "producer/nmi", "design", d, "rec", "48",
+				       "rate", rates[nr / 2], "class", classes[0], NULL);
+		struct rd_bm *b = find(r, "producer/nmi", "design", d, "rec", "32",
+				       "rate", rates[nr / 2], "class", classes[0], NULL);
+
+		if (!a && !b)
+			continue;
+		fprintf(f, "%s %g %g %g %g %g %g\n", d,
+			a ? a->med : NAN, a ? a->p25 : NAN, a ? a->p75 : NAN,
+			b ? b->med : NAN, b ? b->p25 : NAN, b ? b->p75 : NAN);
+		rows++;
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "gnuplot 2>&1");
+	gp = popen(cmd, "w");
+	if (!gp) {
+		unlink(data);
+		snprintf(err, RD_REPORT_ERR_LEN, "cannot run gnuplot: %m");
+		return -1;
+	}
+	fprintf(gp,
+		"set terminal %s size 900,480\n"
+		"set output '%s'\n"
+		"set title 'ns per produce(), NMI regime: %s/s, 5 ms drain, pair %s (median, IQR)'\n"
+		"set style data histograms\n"
+		"set style histogram errorbars gap 1 lw 1\n"
+		"set style fill solid 0.7 border -1\n"
+		"set ylabel 'ns per produce()'\n"
+		"set yrange [0:*]\n"
+		"set xtics rotate by -30\n"
+		"set key top left\n"
+		"plot '%s' using 2:3:4:xtic(1) title '48-byte records', "
+		"'' using 5:6:7 title '32-byte records'\n",
+		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], data);
+	ret = pclose(gp);
+	unlink(data);
+	if (ret) {
+		snprintf(err, RD_REPORT_ERR_LEN, "gnuplot failed drawing %s", path);
+		return -1;
+	}
+	return rows ? 0 : -1;
+}

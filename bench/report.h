@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report.h - read a results folder and make the review table.
+ *
+ * A results folder holds one Google Benchmark JSON file per suite (every
+ * repetition kept, not only aggregates) and machine.json.  The report gives,
+ * per suite, the median of each design or strategy, its ratio to `rfc`, the
+ * spread (interquartile range over the median), and one verdict line per
+ * suite against the project's targets; with a second folder, the change of
+ * every median and its significance (two-sided Mann-Whitney U over the
+ * repetitions, as Google Benchmark's compare tool does).  No line is wider
+ * than 80 columns.
+ */
+#ifndef RINGDRAIN_BENCH_REPORT_H
+#define RINGDRAIN_BENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define RD_REPORT_ERR_LEN 512
+
+struct rd_results;
+
+/*
+ * Load @dir; NULL with @err (naming the file and the problem) if a file is
+ * missing, not JSON, not Google Benchmark output, or not ringdrain's.
+ */
+struct rd_results *rd_results_load(const char *dir, char *err);
+void rd_results_free(struct rd_results *r);
+
+/* The report of @cur, compared with @base when it is not NULL. */
+void rd_report_print(FILE *out, struct rd_results *cur,
+		     struct rd_results *base);
+
+/* Winners for `ringdrain export`, with one sentence each on why. */
+struct rd_winners {
+	char design[32];
+	char design_why[256];
+	char strategy[32];
+	char strategy_why[256];
+};
+
+void rd_report_winners(struct rd_results *r, struct rd_winners *w);
+
+/*
+ * Write @dir/report.txt and @dir/summary.json from the folder's results
+ * and print the report when @print.  Returns 0 or 1.
+ */
+int rd_report_write(const char *dir, bool print);
+
+/* Draw the main comparison (producer/nmi per design) with gnuplot. */
+int rd_report_plot(struct rd_results *r, const char *path, bool png,
+		   char *err);
+
+/*
+ * Load a Google Benchmark JSON file, reading its bare nan/inf tokens (which
+ * JSON does not have) as null.
+ */
+#include <jansson.h>
+json_t *rd_json_load_gbench(const char *path, json_error_t *jerr);
+
+/* Two-sided Mann-Whitney U p-value of samples @a and @b. */
+double rd_mann_whitney_p(const double *a, int na, const double *b, int nb);
+
+#endif /* RINGDRAIN_BENCH_REPORT_H */
