@@ -405,6 +405,14 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 	return r;
 }
 
+double rd_results_median(struct rd_results *r, const char *name)
+{
+	for (int i = 0; i < r->n; i++)
+		if (!strcmp(r->bm[i].name, name) && r->bm[i].n)
+			return r->bm[i].med;
+	return NAN;
+}
+
 void rd_results_free(struct rd_results *r)
 {
 	if (!r)
@@ -843,6 +851,25 @@ double rd_mann_whitney_p(const double *a, int na, const double *b, int nb)
 	return p > 1 ? 1 : p;
 }
 
+/* "suite/variant v1 v2 ...": the name without its key names. */
+static void short_name(char *out, size_t len, const char *name)
+{
+	char buf[256], *save, *tok;
+	size_t o = 0;
+	int part = 0;
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	out[0] = 0;
+	for (tok = strtok_r(buf, "/", &save); tok && o + 1 < len;
+	     tok = strtok_r(NULL, "/", &save), part++) {
+		char *colon = strchr(tok, ':');
+
+		o += snprintf(out + o, len - o, "%s%s",
+			      part == 0 ? "" : part == 1 && !colon ? "/" : " ",
+			      colon ? colon + 1 : tok);
+	}
+}
+
 static void report_compare(FILE *f, struct rd_results *cur,
 			   struct rd_results *base)
 {
@@ -871,8 +898,8 @@ static void report_compare(FILE *f, struct rd_results *cur,
 			continue;
 		faster += better;
 		slower += !better;
-		snprintf(shortname, sizeof(shortname), "%s", c->name);
-		fprintf(f, "%-44s", shortname);
+		short_name(shortname, sizeof(shortname), c->name);
+		fprintf(f, "%-44.44s", shortname);
 		cell(f, 8, b->med);
 		cell(f, 8, c->med);
 		fprintf(f, " %+6.1f%% %6.3f\n", change, p);
@@ -1179,6 +1206,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
 	int nc = values_of(r, "producer/nmi", "class", classes, 8);
 	int fd, rows = 0, ret;
+	bool have48 = false, have32 = false;
+	char plots[256];
 	FILE *f, *gp;
 
 	if (!nr || !nc) {
@@ -1200,12 +1229,29 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 
 		if (!a && !b)
 			continue;
+		have48 |= a != NULL;
+		have32 |= b != NULL;
 		fprintf(f, "%s %g %g %g %g %g %g\n", d,
 			a ? a->med : NAN, a ? a->p25 : NAN, a ? a->p75 : NAN,
 			b ? b->med : NAN, b ? b->p25 : NAN, b ? b->p75 : NAN);
 		rows++;
 	}
 	fclose(f);
+	snprintf(plots, sizeof(plots), "%s%s%s",
+		 have48 ? "'DATA' using 2:3:4:xtic(1) title '48-byte records'" : "",
+		 have48 && have32 ? ", " : "",
+		 have32 ? (have48 ? "'' using 5:6:7 title '32-byte records'" :
+			   "'DATA' using 5:6:7:xtic(1) title '32-byte records'") : "");
+	{
+		/* put the data file's name where DATA stands */
+		char tmp[512], *p = strstr(plots, "DATA");
+
+		if (p) {
+			*p = 0;
+			snprintf(tmp, sizeof(tmp), "%s%s%s", plots, data, p + 4);
+			snprintf(plots, sizeof(plots), "%s", tmp);
+		}
+	}
 	snprintf(cmd, sizeof(cmd), "gnuplot 2>&1");
 	gp = popen(cmd, "w");
 	if (!gp) {
@@ -1224,9 +1270,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 		"set yrange [0:*]\n"
 		"set xtics rotate by -30\n"
 		"set key top left\n"
-		"plot '%s' using 2:3:4:xtic(1) title '48-byte records', "
-		"'' using 5:6:7 title '32-byte records'\n",
-		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], data);
+		"plot %s\n",
+		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], plots);
 	ret = pclose(gp);
 	unlink(data);
 	if (ret) {

@@ -28,6 +28,9 @@ struct rd_results;
 struct rd_results *rd_results_load(const char *dir, char *err);
 void rd_results_free(struct rd_results *r);
 
+/* Median of the benchmark named @name (GB suffixes dropped); NAN if none. */
+double rd_results_median(struct rd_results *r, const char *name);
+
 /* The report of @cur, compared with @base when it is not NULL. */
 void rd_report_print(FILE *out, struct rd_results *cur,
 		     struct rd_results *base);
