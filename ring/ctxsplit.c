@@ -17,18 +17,72 @@
 #ifndef __KERNEL__
 #include <string.h>
 #include "glue.h"
+#else
+#include <asm/local.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/preempt.h>
+#include <linux/string.h>
 #endif
 #include "cached.h"
 
 #define DAMON_CTXSPLIT_LEVELS	4
 
+/**
+ * struct damon_ctxsplit_ring - one CPU's ring: a sub-ring per context level.
+ * @sub:	the sub-rings, indexed by interrupt_context_level().
+ * @too_deep:	producers deeper than the levels we have (userspace only: in
+ *		the kernel interrupt_context_level() is at most 3).
+ * @slots:	the sub-rings' slots, one capacity after another.
+ */
 struct damon_ctxsplit_ring {
 	struct damon_cached_ring sub[DAMON_CTXSPLIT_LEVELS];
-	/* Producers deeper than the levels we have (userspace only). */
 	local_t too_deep ____cacheline_aligned;
 	u8 slots[] ____cacheline_aligned;
 };
 
+/**
+ * damon_ctxsplit_size() - bytes of a ring.
+ * @capacity:	slots per sub-ring, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ *
+ * Return: the size to allocate, cache-line aligned, for damon_ctxsplit_init().
+ */
+static size_t damon_ctxsplit_size(unsigned int capacity, unsigned int rec_size)
+{
+	return sizeof(struct damon_ctxsplit_ring) +
+		(size_t)DAMON_CTXSPLIT_LEVELS * capacity * rec_size;
+}
+
+/**
+ * damon_ctxsplit_init() - set up an empty ring.
+ * @ring:	damon_ctxsplit_size() bytes, cache-line aligned.
+ * @capacity:	slots per sub-ring, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ * @cpu:	the CPU whose producers use the ring.
+ */
+static void damon_ctxsplit_init(struct damon_ctxsplit_ring *ring,
+				unsigned int capacity, unsigned int rec_size,
+				unsigned int cpu)
+{
+	memset(ring, 0, sizeof(*ring));
+	for (int level = 0; level < DAMON_CTXSPLIT_LEVELS; level++)
+		damon_cached_ring_init(&ring->sub[level], ring->slots +
+				       (size_t)level * capacity * rec_size,
+				       capacity, rec_size, cpu);
+	local_set(&ring->too_deep, 0);
+}
+
+/**
+ * damon_ctxsplit_produce() - add one report to this CPU's ring.
+ * @ring:	the ring of the CPU we run on.
+ * @r:		the report; report_jiffies is stamped here.
+ *
+ * Context: any, NMI included, with preemption disabled; a producer that
+ * interrupts another on the same CPU writes another sub-ring.
+ * Return: true if the report is in the ring, false (counted) if its
+ * sub-ring was full.
+ */
 static bool damon_ctxsplit_produce(struct damon_ctxsplit_ring *ring,
 				   const struct damon_access_report *r)
 {
@@ -41,6 +95,16 @@ static bool damon_ctxsplit_produce(struct damon_ctxsplit_ring *ring,
 	return damon_cached_ring_produce(&ring->sub[level], r);
 }
 
+/**
+ * damon_ctxsplit_consume() - take up to @max reports, sub-ring by sub-ring.
+ * @ring:	the ring.
+ * @out:	where the reports go.
+ * @max:	at most this many.
+ *
+ * Order is kept within a context level, not across levels.
+ * Context: the ring's one consumer (kdamond), any CPU.
+ * Return: reports copied to @out; 0 when every sub-ring is empty.
+ */
 static unsigned int damon_ctxsplit_consume(struct damon_ctxsplit_ring *ring,
 					   struct damon_access_report *out,
 					   unsigned int max)
@@ -54,24 +118,6 @@ static unsigned int damon_ctxsplit_consume(struct damon_ctxsplit_ring *ring,
 }
 
 #ifndef __KERNEL__
-static size_t damon_ctxsplit_size(unsigned int capacity, unsigned int rec_size)
-{
-	return sizeof(struct damon_ctxsplit_ring) +
-		(size_t)DAMON_CTXSPLIT_LEVELS * capacity * rec_size;
-}
-
-static void damon_ctxsplit_init(struct damon_ctxsplit_ring *ring,
-				unsigned int capacity, unsigned int rec_size,
-				unsigned int cpu)
-{
-	memset(ring, 0, sizeof(*ring));
-	for (int level = 0; level < DAMON_CTXSPLIT_LEVELS; level++)
-		damon_cached_ring_init(&ring->sub[level], ring->slots +
-				       (size_t)level * capacity * rec_size,
-				       capacity, rec_size, cpu);
-	local_set(&ring->too_deep, 0);
-}
-
 static void damon_ctxsplit_counters(const struct damon_ctxsplit_ring *ring,
 				    struct rd_ring_counters *c)
 {

@@ -18,9 +18,10 @@
  *   local_t                   a counter that is atomic against interrupts
  *                             (signals) on the owning CPU (thread) only
  *
- * ThreadSanitizer does not model fences; code that relies on smp_wmb or
- * smp_rmb for data (only the 'rfc' model) is reported by it.  That is
- * deliberate: see ring/rfc.c.
+ * ThreadSanitizer does not model fences; under it smp_wmb/smp_rmb (only
+ * the 'rfc' model relies on them) are also announced to it as the release
+ * and acquire they are, so that it reports rfc's real race (its plain tail
+ * store, see ring/rfc.c) instead of a false one that would hide it.
  */
 #ifndef RINGDRAIN_KCOMPAT_H
 #define RINGDRAIN_KCOMPAT_H
@@ -65,8 +66,32 @@ typedef int64_t s64;
 #define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#ifdef __SANITIZE_THREAD__
+/*
+ * ThreadSanitizer does not model standalone fences, so it reports rfc's
+ * smp_wmb()/smp_rmb() publication of its head as a race on the slot.  Worse,
+ * it does not record an access it reported, so that report hides the race
+ * behind it: rfc's plain tail store (the producer reuses a slot kdamond may
+ * still be reading) is never seen (stress/README.md).  So under TSan the
+ * pair also says what it guarantees: smp_wmb() releases and smp_rmb()
+ * acquires one sync address per file.  That over-approximates (an
+ * smp_rmb() acquires every earlier smp_wmb() of the file, not only the one
+ * its load read from); only rfc uses the pair.  smp_mb() is not annotated.
+ */
+#include <sanitizer/tsan_interface.h>
+static char rd_tsan_wmb_rmb __attribute__((unused));
+#define smp_wmb() do {						\
+	__tsan_release(&rd_tsan_wmb_rmb);				\
+	__atomic_thread_fence(__ATOMIC_RELEASE);			\
+} while (0)
+#define smp_rmb() do {						\
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);			\
+	__tsan_acquire(&rd_tsan_wmb_rmb);				\
+} while (0)
+#else
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#endif
 
 #if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
 /* The kernel's x86 smp_mb(): a locked add to the stack is cheaper than mfence. */
@@ -202,6 +227,7 @@ static __always_inline void rd_ctx_exit(void)
 	WRITE_ONCE(rd_ctx_depth, rd_ctx_depth - 1);
 }
 
+#define BIT(nr)			(1UL << (nr))
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 

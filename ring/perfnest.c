@@ -22,8 +22,34 @@
 #ifndef __KERNEL__
 #include <string.h>
 #include "glue.h"
+#else
+#include <asm/barrier.h>
+#include <asm/local.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/jiffies.h>
+#include <linux/string.h>
+#include "report.h"
+#include "stats.h"
 #endif
 
+/**
+ * struct damon_perfnest_ring - one CPU's ring, perf's protocol.
+ * @head:	next slot to reserve; CPU-local, every producer of the CPU.
+ * @nest:	producers running on this CPU.
+ * @tail_cache:	a tail the consumer has released, as a producer last read it.
+ * @p_mask:	capacity - 1, the producers' copy.
+ * @p_rec_size:	record size in bytes, the producers' copy.
+ * @stats:	producer-side counters.
+ * @user_head:	slots below it are written: what the consumer may read.
+ * @tail:	next slot the consumer reads; written by the consumer only.
+ * @c_mask:	capacity - 1, the consumer's copy.
+ * @c_rec_size:	record size in bytes, the consumer's copy.
+ * @cpu:	the CPU that owns the ring (rebuilds compact records).
+ * @slots:	capacity records of @c_rec_size bytes.
+ *
+ * Indices run free; a slot is index & mask.
+ */
 struct damon_perfnest_ring {
 	/* producer, private to this CPU */
 	local_t head ____cacheline_aligned;	/* next slot to reserve */
@@ -42,9 +68,55 @@ struct damon_perfnest_ring {
 	u8 slots[] ____cacheline_aligned;
 };
 
+/**
+ * damon_perfnest_size() - bytes of a ring.
+ * @capacity:	slots, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ *
+ * Return: the size to allocate, cache-line aligned, for damon_perfnest_init().
+ */
+static size_t damon_perfnest_size(unsigned int capacity, unsigned int rec_size)
+{
+	return sizeof(struct damon_perfnest_ring) + (size_t)capacity * rec_size;
+}
+
+/**
+ * damon_perfnest_start_at() - move an empty, idle ring's indices.
+ * @ring:	the ring.
+ * @pos:	the new index of every side.
+ */
+static void damon_perfnest_start_at(struct damon_perfnest_ring *ring, u64 pos)
+{
+	local_set(&ring->head, (long)pos);
+	ring->tail_cache = pos;
+	ring->user_head = pos;
+	ring->tail = pos;
+}
+
+/**
+ * damon_perfnest_init() - set up an empty ring.
+ * @ring:	damon_perfnest_size() bytes, cache-line aligned.
+ * @capacity:	slots, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ * @cpu:	the CPU whose producers use the ring.
+ */
+static void damon_perfnest_init(struct damon_perfnest_ring *ring,
+				unsigned int capacity, unsigned int rec_size,
+				unsigned int cpu)
+{
+	memset(ring, 0, sizeof(*ring));
+	ring->p_mask = capacity - 1;
+	ring->c_mask = capacity - 1;
+	ring->p_rec_size = rec_size;
+	ring->c_rec_size = rec_size;
+	ring->cpu = cpu;
+	damon_ring_stats_init(&ring->stats);
+	damon_perfnest_start_at(ring, 0);
+}
+
 /* The outermost producer publishes everything reserved so far. */
-static __always_inline void damon_perfnest_commit(
-		struct damon_perfnest_ring *ring)
+static __always_inline void
+damon_perfnest_commit(struct damon_perfnest_ring *ring)
 {
 	unsigned long head;
 	unsigned int nest = READ_ONCE(ring->nest);
@@ -69,6 +141,15 @@ again:
 	}
 }
 
+/**
+ * damon_perfnest_produce() - add one report to this CPU's ring.
+ * @ring:	the ring of the CPU we run on.
+ * @r:		the report; report_jiffies is stamped here.
+ *
+ * Context: any, NMI included, with preemption disabled; a producer that
+ * interrupts another on the same CPU keeps both reports.
+ * Return: true if the report is in the ring, false (counted) if it was full.
+ */
 static bool damon_perfnest_produce(struct damon_perfnest_ring *ring,
 				   const struct damon_access_report *r)
 {
@@ -104,6 +185,15 @@ out:
 	return accepted;
 }
 
+/**
+ * damon_perfnest_consume() - take up to @max reports, oldest first.
+ * @ring:	the ring.
+ * @out:	where the reports go.
+ * @max:	at most this many.
+ *
+ * Context: the ring's one consumer (kdamond), any CPU.
+ * Return: reports copied to @out; 0 when nothing is published.
+ */
 static unsigned int damon_perfnest_consume(struct damon_perfnest_ring *ring,
 					   struct damon_access_report *out,
 					   unsigned int max)
@@ -126,29 +216,6 @@ static unsigned int damon_perfnest_consume(struct damon_perfnest_ring *ring,
 }
 
 #ifndef __KERNEL__
-static size_t damon_perfnest_size(unsigned int capacity, unsigned int rec_size)
-{
-	return sizeof(struct damon_perfnest_ring) + (size_t)capacity * rec_size;
-}
-
-static void damon_perfnest_start_at(struct damon_perfnest_ring *ring, u64 pos)
-{
-	local_set(&ring->head, (long)pos);
-	ring->tail_cache = ring->user_head = ring->tail = pos;
-}
-
-static void damon_perfnest_init(struct damon_perfnest_ring *ring,
-				unsigned int capacity, unsigned int rec_size,
-				unsigned int cpu)
-{
-	memset(ring, 0, sizeof(*ring));
-	ring->p_mask = ring->c_mask = capacity - 1;
-	ring->p_rec_size = ring->c_rec_size = rec_size;
-	ring->cpu = cpu;
-	damon_ring_stats_init(&ring->stats);
-	damon_perfnest_start_at(ring, 0);
-}
-
 static void damon_perfnest_counters(const struct damon_perfnest_ring *ring,
 				    struct rd_ring_counters *c)
 {

@@ -47,6 +47,13 @@ struct damon_access_report {
 	/* private: */
 	unsigned long report_jiffies; /* when this report is made */
 };
+#else
+#include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/compiler.h>
+#include <linux/damon.h>
+#include <linux/jiffies.h>
+#include <linux/types.h>
 #endif /* !__KERNEL__ */
 
 /**
@@ -67,7 +74,7 @@ struct damon_report_compact {
 	u32 jiffies_lo;
 };
 
-#define DAMON_REPORT_COMPACT_WRITE	(1U << 31)
+#define DAMON_REPORT_COMPACT_WRITE	BIT(31)
 
 static_assert(sizeof(struct damon_report_compact) == 32,
 	      "two compact reports per 64-byte cache line");
@@ -93,8 +100,9 @@ enum damon_report_format {
  *
  * Context: any, including NMI.  Plain stores only; the caller publishes.
  */
-static __always_inline void damon_report_encode(struct damon_report_compact *c,
-		const struct damon_access_report *r, unsigned long now)
+static __always_inline void
+damon_report_encode(struct damon_report_compact *c,
+		    const struct damon_access_report *r, unsigned long now)
 {
 	c->paddr = r->paddr;
 	c->vaddr = r->vaddr;
@@ -113,9 +121,10 @@ static __always_inline void damon_report_encode(struct damon_report_compact *c,
  * @cpu:	the CPU whose ring held @c.
  * @now:	the consumer's current jiffies, not older than the report.
  */
-static __always_inline void damon_report_decode(struct damon_access_report *r,
-		const struct damon_report_compact *c, unsigned int cpu,
-		unsigned long now)
+static __always_inline void
+damon_report_decode(struct damon_access_report *r,
+		    const struct damon_report_compact *c, unsigned int cpu,
+		    unsigned long now)
 {
 	r->paddr = c->paddr;
 	r->vaddr = c->vaddr;
@@ -136,8 +145,9 @@ static __always_inline void damon_report_decode(struct damon_access_report *r,
  * Stamps report_jiffies with the current jiffies, as the RFC's producer does.
  * Context: any, including NMI.  Plain stores; the caller publishes the slot.
  */
-static __always_inline void damon_report_put(void *slot, unsigned int rec_size,
-		const struct damon_access_report *r)
+static __always_inline void
+damon_report_put(void *slot, unsigned int rec_size,
+		 const struct damon_access_report *r)
 {
 	unsigned long now = READ_ONCE(jiffies);
 	struct damon_access_report *f = slot;
@@ -167,9 +177,9 @@ static __always_inline void damon_report_put(void *slot, unsigned int rec_size,
  *
  * Context: the ring's consumer, after acquiring the slot.
  */
-static __always_inline void damon_report_get(struct damon_access_report *r,
-		const void *slot, unsigned int rec_size, unsigned int cpu,
-		unsigned long now)
+static __always_inline void
+damon_report_get(struct damon_access_report *r, const void *slot,
+		 unsigned int rec_size, unsigned int cpu, unsigned long now)
 {
 	if (rec_size == DAMON_REPORT_COMPACT)
 		damon_report_decode(r, slot, cpu, now);

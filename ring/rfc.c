@@ -35,6 +35,16 @@
 #ifndef __KERNEL__
 #include <string.h>
 #include "glue.h"
+#else
+#include <asm/barrier.h>
+#include <asm/local.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/jiffies.h>
+#include <linux/preempt.h>
+#include <linux/string.h>
+#include "report.h"
+#include "stats.h"
 #endif
 
 struct damon_rfc_ring {
@@ -59,6 +69,24 @@ static inline void *damon_rfc_slot(struct damon_rfc_ring *ring,
 				   unsigned int rec_size, unsigned int i)
 {
 	return ring->entries + (size_t)i * rec_size;
+}
+
+static size_t damon_rfc_size(unsigned int capacity, unsigned int rec_size)
+{
+	return sizeof(struct damon_rfc_ring) + (size_t)capacity * rec_size;
+}
+
+static void damon_rfc_init(struct damon_rfc_ring *ring, unsigned int capacity,
+			   unsigned int rec_size, unsigned int cpu)
+{
+	memset(ring, 0, sizeof(*ring));
+	ring->p_mask = capacity - 1;
+	ring->c_mask = capacity - 1;
+	ring->p_rec_size = rec_size;
+	ring->c_rec_size = rec_size;
+	ring->cpu = cpu;
+	local_set(&ring->busy, 0);
+	damon_ring_stats_init(&ring->stats);
 }
 
 static bool damon_rfc_produce(struct damon_rfc_ring *ring,
@@ -150,22 +178,6 @@ static unsigned int damon_rfc_consume(struct damon_rfc_ring *ring,
 }
 
 #ifndef __KERNEL__
-static size_t damon_rfc_size(unsigned int capacity, unsigned int rec_size)
-{
-	return sizeof(struct damon_rfc_ring) + (size_t)capacity * rec_size;
-}
-
-static void damon_rfc_init(struct damon_rfc_ring *ring, unsigned int capacity,
-			   unsigned int rec_size, unsigned int cpu)
-{
-	memset(ring, 0, sizeof(*ring));
-	ring->p_mask = ring->c_mask = capacity - 1;
-	ring->p_rec_size = ring->c_rec_size = rec_size;
-	ring->cpu = cpu;
-	local_set(&ring->busy, 0);
-	damon_ring_stats_init(&ring->stats);
-}
-
 static void damon_rfc_counters(const struct damon_rfc_ring *ring,
 			       struct rd_ring_counters *c)
 {

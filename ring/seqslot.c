@@ -18,14 +18,43 @@
 #ifndef __KERNEL__
 #include <string.h>
 #include "glue.h"
+#else
+#include <asm/barrier.h>
+#include <asm/local.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/jiffies.h>
+#include <linux/string.h>
+#include "report.h"
+#include "stats.h"
 #endif
 
+/**
+ * struct damon_seqslot_slot - one slot: its sequence word, then the record.
+ * @seq:	position p: free when p, published when p + 1.
+ * @pad:	keeps @rec 8-byte aligned.
+ * @rec:	the record, DAMON_REPORT_FULL or DAMON_REPORT_COMPACT bytes.
+ */
 struct damon_seqslot_slot {
 	u32 seq;
 	u32 pad;
 	u8 rec[];
 };
 
+/**
+ * struct damon_seqslot_ring - one CPU's ring of sequenced slots.
+ * @head:	next position to claim; CPU-local, every producer of the CPU.
+ * @p_mask:	capacity - 1, the producers' copy.
+ * @p_stride:	bytes per slot, the producers' copy.
+ * @p_rec_size:	record size in bytes, the producers' copy.
+ * @stats:	producer-side counters.
+ * @tail:	next position the consumer reads; private to the consumer.
+ * @c_mask:	capacity - 1, the consumer's copy.
+ * @c_stride:	bytes per slot, the consumer's copy.
+ * @c_rec_size:	record size in bytes, the consumer's copy.
+ * @cpu:	the CPU that owns the ring (rebuilds compact records).
+ * @slots:	capacity slots of @c_stride bytes.
+ */
 struct damon_seqslot_ring {
 	/* producer, private to this CPU */
 	local_t head ____cacheline_aligned;	/* next position to claim */
@@ -42,12 +71,77 @@ struct damon_seqslot_ring {
 	u8 slots[] ____cacheline_aligned;
 };
 
-static inline struct damon_seqslot_slot *damon_seqslot_slot(u8 *slots,
-		unsigned int stride, unsigned long mask, unsigned long pos)
+static inline struct damon_seqslot_slot *
+damon_seqslot_slot(u8 *slots, unsigned int stride, unsigned long mask,
+		   unsigned long pos)
 {
 	return (struct damon_seqslot_slot *)(slots + (pos & mask) * stride);
 }
 
+static unsigned int damon_seqslot_stride(unsigned int rec_size)
+{
+	return sizeof(struct damon_seqslot_slot) + rec_size;
+}
+
+/**
+ * damon_seqslot_size() - bytes of a ring.
+ * @capacity:	slots, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ *
+ * Return: the size to allocate, cache-line aligned, for damon_seqslot_init().
+ */
+static size_t damon_seqslot_size(unsigned int capacity, unsigned int rec_size)
+{
+	return sizeof(struct damon_seqslot_ring) +
+		(size_t)capacity * damon_seqslot_stride(rec_size);
+}
+
+/**
+ * damon_seqslot_start_at() - move an empty, idle ring's indices.
+ * @ring:	the ring.
+ * @pos:	the new position of both sides; every slot is made free for it.
+ */
+static void damon_seqslot_start_at(struct damon_seqslot_ring *ring, u64 pos)
+{
+	local_set(&ring->head, (long)pos);
+	ring->tail = pos;
+	for (unsigned long i = 0; i <= ring->p_mask; i++)
+		damon_seqslot_slot(ring->slots, ring->p_stride, ring->p_mask,
+				   pos + i)->seq = (u32)(pos + i);
+}
+
+/**
+ * damon_seqslot_init() - set up an empty ring.
+ * @ring:	damon_seqslot_size() bytes, cache-line aligned.
+ * @capacity:	slots, a power of two.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ * @cpu:	the CPU whose producers use the ring.
+ */
+static void damon_seqslot_init(struct damon_seqslot_ring *ring,
+			       unsigned int capacity, unsigned int rec_size,
+			       unsigned int cpu)
+{
+	memset(ring, 0, sizeof(*ring));
+	ring->p_mask = capacity - 1;
+	ring->c_mask = capacity - 1;
+	ring->p_stride = damon_seqslot_stride(rec_size);
+	ring->c_stride = damon_seqslot_stride(rec_size);
+	ring->p_rec_size = rec_size;
+	ring->c_rec_size = rec_size;
+	ring->cpu = cpu;
+	damon_ring_stats_init(&ring->stats);
+	damon_seqslot_start_at(ring, 0);
+}
+
+/**
+ * damon_seqslot_produce() - add one report to this CPU's ring.
+ * @ring:	the ring of the CPU we run on.
+ * @r:		the report; report_jiffies is stamped here.
+ *
+ * Context: any, NMI included, with preemption disabled; a producer that
+ * interrupts another on the same CPU keeps both reports.
+ * Return: true if the report is in the ring, false (counted) if it was full.
+ */
 static bool damon_seqslot_produce(struct damon_seqslot_ring *ring,
 				  const struct damon_access_report *r)
 {
@@ -80,6 +174,16 @@ static bool damon_seqslot_produce(struct damon_seqslot_ring *ring,
 	return true;
 }
 
+/**
+ * damon_seqslot_consume() - take up to @max reports, oldest first.
+ * @ring:	the ring.
+ * @out:	where the reports go.
+ * @max:	at most this many.
+ *
+ * Stops at the first slot that is not published yet.
+ * Context: the ring's one consumer (kdamond), any CPU.
+ * Return: reports copied to @out; 0 when nothing is published.
+ */
 static unsigned int damon_seqslot_consume(struct damon_seqslot_ring *ring,
 					  struct damon_access_report *out,
 					  unsigned int max)
@@ -105,39 +209,6 @@ static unsigned int damon_seqslot_consume(struct damon_seqslot_ring *ring,
 }
 
 #ifndef __KERNEL__
-static unsigned int damon_seqslot_stride(unsigned int rec_size)
-{
-	return sizeof(struct damon_seqslot_slot) + rec_size;
-}
-
-static size_t damon_seqslot_size(unsigned int capacity, unsigned int rec_size)
-{
-	return sizeof(struct damon_seqslot_ring) +
-		(size_t)capacity * damon_seqslot_stride(rec_size);
-}
-
-static void damon_seqslot_start_at(struct damon_seqslot_ring *ring, u64 pos)
-{
-	local_set(&ring->head, (long)pos);
-	ring->tail = pos;
-	for (unsigned long i = 0; i <= ring->p_mask; i++)
-		damon_seqslot_slot(ring->slots, ring->p_stride, ring->p_mask,
-				   pos + i)->seq = (u32)(pos + i);
-}
-
-static void damon_seqslot_init(struct damon_seqslot_ring *ring,
-			       unsigned int capacity, unsigned int rec_size,
-			       unsigned int cpu)
-{
-	memset(ring, 0, sizeof(*ring));
-	ring->p_mask = ring->c_mask = capacity - 1;
-	ring->p_stride = ring->c_stride = damon_seqslot_stride(rec_size);
-	ring->p_rec_size = ring->c_rec_size = rec_size;
-	ring->cpu = cpu;
-	damon_ring_stats_init(&ring->stats);
-	damon_seqslot_start_at(ring, 0);
-}
-
 static void damon_seqslot_counters(const struct damon_seqslot_ring *ring,
 				   struct rd_ring_counters *c)
 {
