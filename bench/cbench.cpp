@@ -33,13 +33,18 @@ static const State *S(const struct cbench_state *s)
 }
 
 static size_t registered;
+static void (*on_run)(const char *name);
 
 extern "C" {
 
 struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 {
+	std::string label(name);
+
 	registered++;
-	return C(benchmark::RegisterBenchmark(name, [fn, arg](State &st) {
+	return C(benchmark::RegisterBenchmark(name, [fn, arg, label](State &st) {
+		if (on_run)
+			on_run(label.c_str());
 		fn(reinterpret_cast<struct cbench_state *>(&st), arg);
 	}));
 }
@@ -47,6 +52,11 @@ struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 size_t cbench_registered(void)
 {
 	return registered;
+}
+
+void cbench_on_run(void (*fn)(const char *name))
+{
+	on_run = fn;
 }
 
 struct cbench *cbench_arg(struct cbench *b, int64_t x)

@@ -97,6 +97,13 @@ int cbench_main(int argc, char **argv);
 /* Number of registered benchmark families (for tests). */
 size_t cbench_registered(void);
 
+/*
+ * Call @fn with the benchmark's name each time a registered benchmark
+ * function starts a run (a repetition, or one of Google Benchmark's trial
+ * runs that size the iteration count).  For progress lines.
+ */
+void cbench_on_run(void (*fn)(const char *name));
+
 /* Keep @p's value alive and ordered, as benchmark::DoNotOptimize. */
 static inline void cbench_do_not_optimize(const void *p)
 {

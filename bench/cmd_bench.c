@@ -164,6 +164,25 @@ static int split_by_suite(const char *dir, const char *all_path)
 	return 0;
 }
 
+static uint64_t progress_t0, progress_last;
+static unsigned long progress_runs, progress_expected;
+
+/* A line every 10 s: a quick run is minutes long and its output bunched. */
+static void progress(const char *name)
+{
+	uint64_t now = rd_now_ns();
+
+	progress_runs++;
+	if (now - progress_last < 10000000000ULL)
+		return;
+	progress_last = now;
+	fprintf(stderr, "ringdrain bench: %3lu s, %lu runs (~%lu%%), now %s\n",
+		(unsigned long)((now - progress_t0) / 1000000000ULL),
+		progress_runs, progress_expected ?
+		(progress_runs * 100 / progress_expected < 99 ?
+		 progress_runs * 100 / progress_expected : 99) : 0, name);
+}
+
 static bool suite_selected(const char *list, const char *name)
 {
 	size_t len = strlen(name);
@@ -300,6 +319,10 @@ static int run(int argc, char **argv)
 	fprintf(stderr, "ringdrain bench: %s run, results in %s; each line below is one benchmark's aggregate, in random order\n",
 		full ? "full" : "quick", dir);
 
+	progress_t0 = progress_last = rd_now_ns();
+	/* Google Benchmark adds trial runs to size iterations: about 2x. */
+	progress_expected = cbench_registered() * (reps ? reps : full ? 9 : 5) * 2;
+	cbench_on_run(progress);
 	ret = cbench_main(gb_argc, gb_argv);
 	if (ret)
 		return ret;

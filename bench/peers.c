@@ -199,8 +199,8 @@ static void add(struct rd_bench *b)
 	for (unsigned int batch = 16; batch <= 256; batch *= 4) {
 		snprintf(name, sizeof(name), "peers/io_uring/design:io_uring/batch:%u",
 			 batch);
-		cbench_use_manual_time(cbench_register(name, peer_io_uring,
-				(void *)(uintptr_t)batch));
+		cbench_min_time(cbench_use_manual_time(cbench_register(name,
+				peer_io_uring, (void *)(uintptr_t)batch)), 0.1);
 	}
 }
 

@@ -37,6 +37,8 @@ struct producer_cfg {
 	unsigned int rec_size;
 	unsigned int rate;
 	enum rd_pair_class cls;
+	unsigned int capacity;	/* cadence */
+	unsigned int drain_ms;	/* cadence */
 };
 
 static struct damon_access_report reports[NREPORTS];
@@ -122,6 +124,7 @@ struct drainer {
 	struct rd_ring *ring;
 	int stop;
 	uint64_t drained;
+	uint64_t period_ns;	/* 0: NMI_PERIOD_NS */
 };
 
 /* kdamond: wake every sampling interval, drain everything. */
@@ -135,8 +138,8 @@ static void *drain_periodically(void *p)
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	/* Relaxed: a stop request, nothing to order with it. */
 	while (!__atomic_load_n(&dr->stop, __ATOMIC_RELAXED)) {
-		next.tv_nsec += NMI_PERIOD_NS;
-		if (next.tv_nsec >= 1000000000L) {
+		next.tv_nsec += dr->period_ns ? dr->period_ns : NMI_PERIOD_NS;
+		while (next.tv_nsec >= 1000000000L) {
 			next.tv_nsec -= 1000000000L;
 			next.tv_sec++;
 		}
@@ -257,6 +260,57 @@ static void nmi(struct cbench_state *s, void *arg)
 	rd_bench_ring_free(&rd_bench, dr.ring);
 }
 
+/*
+ * producer/cadence: the drops of the RFC's ring as kdamond's drain slows.
+ * Reports arrive at a steady rate for half a second while the consumer
+ * drains every N ms; the ring refuses what does not fit.  The RFC drains
+ * every sampling interval (5 ms); a later revision drains at the
+ * aggregation boundary (100 ms).
+ */
+static void cadence(struct cbench_state *s, void *arg)
+{
+	const struct producer_cfg *c = arg;
+	const struct rd_pair *pair = &rd_bench.topo.pairs[c->cls];
+	struct drainer dr = { .period_ns = c->drain_ms * 1000000ULL };
+	uint64_t produced = 0, period = 1000000000ULL / c->rate;
+	struct rd_ring_counters rc;
+	struct rd_thread consumer;
+	char err[RD_ERR_LEN];
+
+	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
+		cbench_skip_with_error(s, err);
+		return;
+	}
+	dr.ring = rd_bench_ring(&rd_bench, c->d, c->capacity, c->rec_size,
+				pair->cpu[0], pair->cpu[1], err);
+	if (!dr.ring) {
+		cbench_skip_with_error(s, err);
+		return;
+	}
+	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
+			&dr);
+	while (cbench_keep_running(s)) {
+		uint64_t t0 = rd_now_ns(), next = t0;
+
+		/* Paced by the clock: here the cost is not what is measured. */
+		while (next - t0 < 500000000ULL) {
+			rd_ring_produce(dr.ring, &reports[produced++ % NREPORTS]);
+			next += period;
+			while (rd_now_ns() < next)
+				;
+		}
+	}
+	__atomic_store_n(&dr.stop, 1, __ATOMIC_RELAXED);
+	rd_thread_join(&consumer);
+	rd_ring_counters(dr.ring, &rc);
+	cbench_counter(s, "drop_pct", rc.produced ?
+		       100.0 * (rc.dropped_full + rc.dropped_nested) /
+		       rc.produced : 0, 0);
+	cbench_counter(s, "dropped", rc.dropped_full + rc.dropped_nested, 0);
+	cbench_counter(s, "per_drain", (double)c->rate * c->drain_ms / 1000, 0);
+	rd_bench_ring_free(&rd_bench, dr.ring);
+}
+
 static void calibrate(void)
 {
 	uint64_t t0, best = ~0ULL;
@@ -311,13 +365,30 @@ static void add(struct rd_bench *b)
 			snprintf(name, sizeof(name),
 				 "producer/hot/design:%s/rec:%u",
 				 rd_designs[i]->name, rs);
-			cbench_use_manual_time(cbench_register(name, hot,
-				cfg(rd_designs[i], rs, 0, RD_PAIR_SAME_CPU)));
+			cbench_min_time(cbench_use_manual_time(cbench_register(
+				name, hot, cfg(rd_designs[i], rs, 0,
+					       RD_PAIR_SAME_CPU))), 0.1);
 		}
 	if (!ncross) {
 		fprintf(stderr, "ringdrain bench: producer/nmi skipped: this machine has one CPU, no cross-core pair\n");
 		return;
 	}
+	/* Drops of the RFC's ring against the drain cadence and capacity. */
+	for (unsigned int cap = 256; cap <= 4096; cap *= 16)
+		for (unsigned int ms = 5; ms <= 100; ms *= ms == 5 ? 4 : 5) {
+			struct producer_cfg *c = cfg(rd_design_find("rfc"),
+				DAMON_REPORT_FULL, 5000, cross[0]);
+			struct cbench *bm;
+
+			c->capacity = cap;
+			c->drain_ms = ms;
+			snprintf(name, sizeof(name),
+				 "producer/cadence/design:rfc/cap:%u/drain_ms:%u/rate:5000/class:%s",
+				 cap, ms, rd_pair_class_name(cross[0]));
+			bm = cbench_register(name, cadence, c);
+			cbench_iterations(bm, 1);
+			cbench_unit(bm, CBENCH_MS);
+		}
 	/* The closest cross-core pair: kdamond on a neighbour core. */
 	for (unsigned int r = 0; r < nrates; r++)
 		for (unsigned int i = 0; i < rd_nr_designs; i++)

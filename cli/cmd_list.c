@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_list.c - ringdrain list: every ring design and its properties. */
+/*
+ * cmd_list.c - ringdrain list: every ring design and its properties, the
+ * drain's lookup strategies and its zero-access policies.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,8 +10,37 @@
 
 #include "cli.h"
 #include "../ring/ring.h"
+#include "../drain/drain.h"
 
 static const struct rd_command *self;
+
+static const char *snapshot_policy(const struct drain_strategy *s)
+{
+	return s->per_tick ? "per-tick" : "on-change";
+}
+
+static json_t *strategies_json(void)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < drain_nr_strategies; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
+			"name", drain_strategies[i]->name,
+			"summary", drain_strategies[i]->summary,
+			"snapshot", snapshot_policy(drain_strategies[i])));
+	return a;
+}
+
+static json_t *zero_policies_json(void)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < DRAIN_NR_ZERO_POLICIES; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}",
+			"name", drain_zero_policy_name(i),
+			"summary", drain_zero_policy_summary(i)));
+	return a;
+}
 
 static int list_json(void)
 {
@@ -29,6 +61,8 @@ static int list_json(void)
 			"lanes", d->lanes ? d->lanes : 1));
 	}
 	json_object_set_new(root, "designs", designs);
+	json_object_set_new(root, "strategies", strategies_json());
+	json_object_set_new(root, "zero_policies", zero_policies_json());
 	json_dumpf(root, stdout, JSON_INDENT(2));
 	putchar('\n');
 	json_decref(root);
@@ -61,13 +95,27 @@ static int run(int argc, char **argv)
 		printf("%-10s %-7s %s\n", d->name, rd_nesting_name(d->nesting),
 		       d->atomics);
 	}
+
+	printf("\nlookup strategies (kdamond: report -> target -> region; the snapshot\n"
+	       "is rebuilt every tick, or only when the layout changes)\n\n");
+	printf("%-10s %-9s %s\n", "strategy", "snapshot", "how");
+	for (unsigned int i = 0; i < drain_nr_strategies; i++)
+		printf("%-10s %-9s %s\n", drain_strategies[i]->name,
+		       snapshot_policy(drain_strategies[i]),
+		       drain_strategies[i]->summary);
+
+	printf("\nzero-access policies (regions no report credited this tick)\n\n");
+	printf("%-10s %s\n", "policy", "how");
+	for (int i = 0; i < DRAIN_NR_ZERO_POLICIES; i++)
+		printf("%-10s %s\n", drain_zero_policy_name(i),
+		       drain_zero_policy_summary(i));
 	return 0;
 }
 
 const struct rd_command rd_cmd_list = {
 	.name = "list",
 	.synopsis = "[--json]",
-	.summary = "list the ring designs with their nesting safety and atomics",
+	.summary = "list the ring designs, lookup strategies and zero-access policies",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_list;

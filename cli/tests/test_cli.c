@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ring.h"
+#include "../../drain/drain.h"
 
 #ifndef RD_BIN
 #error "RD_BIN must name the ringdrain binary"
@@ -132,6 +133,35 @@ Test(cli, list_matches_the_table)
 	}
 }
 
+/* The drain's lookup strategies and zero-access policies, in text. */
+Test(cli, list_shows_strategies_and_policies)
+{
+	struct result *r = run("list");
+
+	cr_assert_eq(r->status, 0);
+	cr_assert_geq(drain_nr_strategies, 5, "list, rfc and three fast ones");
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		const struct drain_strategy *s = drain_strategies[i];
+		char line[512];
+
+		snprintf(line, sizeof(line), "\n%-10s %-9s %s\n", s->name,
+			 s->per_tick ? "per-tick" : "on-change", s->summary);
+		cr_assert(strstr(r->out, line), "list lacks strategy %s",
+			  s->name);
+	}
+	cr_assert(drain_strategy_find("list") && drain_strategy_find("rfc"));
+	cr_assert(drain_strategy_find("rfc")->per_tick,
+		  "rfc rebuilds its snapshot every tick, as posted");
+	for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
+		char line[512];
+
+		snprintf(line, sizeof(line), "\n%-10s %s\n",
+			 drain_zero_policy_name(z), drain_zero_policy_summary(z));
+		cr_assert(strstr(r->out, line), "list lacks policy %s",
+			  drain_zero_policy_name(z));
+	}
+}
+
 Test(cli, list_json)
 {
 	struct result *r = run("list --json");
@@ -156,5 +186,26 @@ Test(cli, list_json)
 		cr_assert_str_eq(json_string_value(json_object_get(d, "atomics")),
 				 rd_designs[i]->atomics);
 	}
+	designs = json_object_get(root, "strategies");
+	cr_assert(json_is_array(designs), "list --json lacks strategies");
+	cr_assert_eq(json_array_size(designs), drain_nr_strategies);
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		json_t *d = json_array_get(designs, i);
+
+		cr_assert_str_eq(json_string_value(json_object_get(d, "name")),
+				 drain_strategies[i]->name);
+		cr_assert_str_eq(json_string_value(json_object_get(d, "summary")),
+				 drain_strategies[i]->summary);
+		cr_assert_str_eq(json_string_value(json_object_get(d, "snapshot")),
+				 drain_strategies[i]->per_tick ? "per-tick" :
+				 "on-change");
+	}
+	designs = json_object_get(root, "zero_policies");
+	cr_assert(json_is_array(designs), "list --json lacks zero_policies");
+	cr_assert_eq(json_array_size(designs), DRAIN_NR_ZERO_POLICIES);
+	for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++)
+		cr_assert_str_eq(json_string_value(json_object_get(
+				json_array_get(designs, z), "name")),
+				 drain_zero_policy_name(z));
 	json_decref(root);
 }

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_replay.c - ringdrain replay: a recorded access trace, drained through
+ * the per-CPU rings by every chosen strategy and zero-access policy from the
+ * same start, timed per report, and checked to end in identical state.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cli/cli.h"
+#include "drain.h"
+
+static const struct rd_command *self;
+
+struct run {
+	const struct drain_strategy *s;
+	enum drain_zero_policy zero;
+	struct damon_ctx *ctx;
+	struct drain_counters c;
+	u64 dropped;
+	double lookup_ns, drain_ns, tick_ns;	/* best of the repeats */
+};
+
+struct replay {
+	const struct drain_trace *tr;
+	const struct damon_ctx *start;
+	const struct rd_ring_design *ring;
+	unsigned int nr_cpus;
+	unsigned long capacity;
+	unsigned long tick_reports;
+	unsigned long repeat;
+	struct damon_access_report *reps;	/* the trace as reports */
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/*
+ * One pass of the whole trace; fills @r (state of the last pass wins).
+ * With @lookup, each tick also looks its reports up once more, straight
+ * from the trace, and only the snapshot and that lookup are timed;
+ * otherwise the tick is timed as kdamond runs it.
+ */
+static void replay_once(const struct replay *rp, struct run *r, bool lookup,
+			double *drain, double *tick)
+{
+	struct drain_opts o = { .strategy = r->s, .zero = r->zero };
+	char err[DRAIN_ERR_LEN] = "";
+	struct rd_ring_set set;
+	struct drain_kdamond *kd;
+	struct damon_ctx *ctx;
+	size_t done = 0;
+
+	ctx = drain_ctx_clone(rp->start);
+	if (!ctx)
+		rd_usage_error(self->name, "out of memory");
+	kd = drain_kdamond_new(ctx, &o, err);
+	if (!kd || rd_ring_set_init(&set, rp->ring, rp->nr_cpus, rp->capacity,
+				    DAMON_REPORT_FULL, err))
+		rd_usage_error(self->name, "%s", err);
+	*drain = *tick = 0;
+	r->dropped = 0;
+	jiffies = 0;
+	while (done < rp->tr->n) {
+		size_t n = rp->tr->n - done;
+		double t0, t1, t2;
+
+		if (n > rp->tick_reports)
+			n = rp->tick_reports;
+		jiffies++;
+		r->dropped += n - drain_ring_set_fill(&set, rp->reps + done, n);
+		done += n;
+		t0 = now_ns();
+		drain_tick_begin(kd);
+		if (lookup) {
+			/* The strategy alone, batch by batch as the drain. */
+			for (size_t i = 0; kd->snap_valid && i < n;
+			     i += kd->batch_len)
+				kd->strategy->lookup(kd->snap, kd->ctx,
+					rp->reps + done - n + i,
+					n - i < kd->batch_len ? n - i :
+					kd->batch_len, kd->found);
+			t1 = now_ns();
+			*drain += t1 - t0;
+		}
+		drain_tick_drain(kd, &set);
+		t1 = now_ns();
+		drain_tick_end(kd);
+		t2 = now_ns();
+		if (!lookup) {
+			*drain += t1 - t0;
+			*tick += t2 - t0;
+		}
+	}
+	r->c = kd->c;
+	drain_kdamond_free(kd);
+	rd_ring_set_destroy(&set);
+	drain_ctx_free(r->ctx);
+	r->ctx = ctx;
+	drain_ctx_settle(ctx);
+}
+
+static void replay_run(const struct replay *rp, struct run *r)
+{
+	for (unsigned long i = 0; i < rp->repeat; i++) {
+		double lookup, drain, tick;
+
+		replay_once(rp, r, true, &lookup, &tick);
+		replay_once(rp, r, false, &drain, &tick);
+		if (!i || lookup < r->lookup_ns)
+			r->lookup_ns = lookup;
+		if (!i || drain < r->drain_ns)
+			r->drain_ns = drain;
+		if (!i || tick < r->tick_ns)
+			r->tick_ns = tick;
+	}
+}
+
+/* Reports of the trace, and the ring capacity no tick overflows. */
+static void replay_reports(struct replay *rp, bool physical)
+{
+	unsigned int *per_cpu;
+	unsigned long most = 0;
+
+	rp->nr_cpus = rp->tr->nr_cpus ? rp->tr->nr_cpus : 1;
+	rp->reps = calloc(rp->tr->n, sizeof(*rp->reps));
+	per_cpu = calloc(rp->nr_cpus, sizeof(*per_cpu));
+	if (!rp->reps || !per_cpu)
+		rd_usage_error(self->name, "out of memory");
+	for (size_t i = 0; i < rp->tr->n; i++) {
+		const struct drain_trace_rec *t = &rp->tr->recs[i];
+		struct damon_access_report *rep = &rp->reps[i];
+
+		rep->vaddr = t->addr;
+		rep->paddr = t->addr;
+		rep->size = t->size;
+		rep->cpu = t->cpu;
+		rep->tid = t->tgid;
+		rep->tgid = physical ? 0 : t->tgid;
+		rep->is_write = t->write;
+		if (i % rp->tick_reports == 0)
+			memset(per_cpu, 0, rp->nr_cpus * sizeof(*per_cpu));
+		if (++per_cpu[t->cpu] > most)
+			most = per_cpu[t->cpu];
+	}
+	free(per_cpu);
+	rp->capacity = 256;
+	while (rp->capacity < most + 1)
+		rp->capacity *= 2;
+	if (rp->capacity > RD_MAX_CAPACITY)
+		rd_usage_error(self->name,
+			       "--tick-reports %lu: %lu reports on one CPU in a tick is more than a ring holds",
+			       rp->tick_reports, most);
+}
+
+static void print_run(const struct run *r, u64 reports)
+{
+	printf("%-10s %-6s %8.1f %8.1f %8.1f %9" PRIu64 " %9" PRIu64 " %6" PRIu64
+	       " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
+	       r->s->name, drain_zero_policy_name(r->zero),
+	       reports ? r->lookup_ns / reports : 0,
+	       reports ? r->drain_ns / reports : 0,
+	       reports ? r->tick_ns / reports : 0, r->c.applied,
+	       r->c.deduplicated, r->c.stale, r->c.no_target, r->c.no_region,
+	       r->c.straddling, r->c.snapshot_alloc_failures);
+}
+
+/* rfc (eager, as posted) against the fastest other run, per column. */
+static void print_ratios(const struct run *runs, unsigned int nruns)
+{
+	static const char *const col[] = { "lookup", "drain", "tick" };
+	const struct run *rfc = NULL;
+
+	for (unsigned int i = 0; i < nruns; i++)
+		if (!strcmp(runs[i].s->name, "rfc") &&
+		    runs[i].zero == DRAIN_ZERO_EAGER)
+			rfc = &runs[i];
+	if (!rfc || nruns < 2)
+		return;
+	for (int c = 0; c < 3; c++) {
+		const struct run *best = NULL;
+		double b = 0, x;
+
+		for (unsigned int i = 0; i < nruns; i++) {
+			if (!strcmp(runs[i].s->name, "rfc"))
+				continue;
+			x = c == 0 ? runs[i].lookup_ns : c == 1 ?
+				runs[i].drain_ns : runs[i].tick_ns;
+			if (!best || x < b) {
+				best = &runs[i];
+				b = x;
+			}
+		}
+		if (!best || b <= 0)
+			continue;
+		x = c == 0 ? rfc->lookup_ns : c == 1 ? rfc->drain_ns :
+			rfc->tick_ns;
+		printf("%-6s: rfc/eager %.1f ns/report, fastest %s/%s %.1f: %.1fx\n",
+		       col[c], x / rfc->c.reports, best->s->name,
+		       drain_zero_policy_name(best->zero), b / best->c.reports,
+		       x / b);
+	}
+}
+
+static int run(int argc, char **argv)
+{
+	const char *layout_path = NULL, *strategy = "all", *zero = "eager";
+	const char *dump = NULL, *ring = "rfc";
+	uint64_t regions = 1000, sample = 1, tick_reports = 3600;
+	uint64_t aggr_ticks = 20, seed = 1, repeat = 3, max_regions = 0;
+	bool clamp = false;
+	struct rd_opt opts[] = {
+		{ .name = "layout", .type = RD_OPT_STR, .dst = &layout_path,
+		  .metavar = "FILE",
+		  .help = "regions from FILE: 'tgid start end' a line (tgid 0: physical)" },
+		{ .name = "regions", .type = RD_OPT_U64, .dst = &regions,
+		  .metavar = "N", .min = 1, .max = DRAIN_MAX_REGIONS,
+		  .help = "split the trace's address span evenly into N regions (default 1000)" },
+		{ .name = "sample", .type = RD_OPT_U64, .dst = &sample,
+		  .metavar = "N", .min = 1, .max = 1000000000,
+		  .help = "keep every Nth data access (default 1)" },
+		{ .name = "tick-reports", .type = RD_OPT_U64,
+		  .dst = &tick_reports, .metavar = "K", .min = 1,
+		  .max = 1 << 22,
+		  .help = "reports per sampling interval (default 3600)" },
+		{ .name = "strategy", .type = RD_OPT_STR, .dst = &strategy,
+		  .metavar = "NAME|all",
+		  .help = "lookup strategy (default all; see ringdrain list)" },
+		{ .name = "zero", .type = RD_OPT_STR, .dst = &zero,
+		  .metavar = "NAME|all",
+		  .help = "zero-access policy: eager, lazy or all (default eager)" },
+		{ .name = "aggr-ticks", .type = RD_OPT_U64, .dst = &aggr_ticks,
+		  .metavar = "N", .min = 0, .max = 1000000,
+		  .help = "aggregation boundary every N ticks, 0: never (default 20)" },
+		{ .name = "max-regions", .type = RD_OPT_U64, .dst = &max_regions,
+		  .metavar = "N", .min = 3, .max = DRAIN_MAX_REGIONS,
+		  .help = "DAMON's max_nr_regions (default 1000 or the layout's count if larger)" },
+		{ .name = "clamp", .type = RD_OPT_FLAG, .dst = &clamp,
+		  .help = "the later moving-sum fix instead of the posted wrap" },
+		{ .name = "seed", .type = RD_OPT_U64, .dst = &seed,
+		  .metavar = "N", .min = 0, .max = UINT64_MAX,
+		  .help = "seed of the split PRNG (default 1)" },
+		{ .name = "ring", .type = RD_OPT_STR, .dst = &ring,
+		  .metavar = "DESIGN", .help = "ring design (default rfc)" },
+		{ .name = "repeat", .type = RD_OPT_U64, .dst = &repeat,
+		  .metavar = "N", .min = 1, .max = 1000,
+		  .help = "run each N times, report the fastest (default 3)" },
+		{ .name = "dump", .type = RD_OPT_STR, .dst = &dump,
+		  .metavar = "FILE",
+		  .help = "write the final regions and counters to FILE" },
+		{ 0 },
+	};
+	struct drain_trace_opts to = { .lackey_tgid = 1 };
+	struct drain_layout layout;
+	struct drain_trace tr;
+	struct damon_attrs attrs;
+	struct replay rp = { 0 };
+	struct run *runs;
+	char err[DRAIN_ERR_LEN] = "";
+	unsigned int nruns = 0;
+	struct damon_ctx *start;
+	bool same = true;
+	int npos;
+
+	rd_parse_args(self, opts, argc, argv, &npos);
+	if (!npos)
+		rd_usage_error(self->name, "no TRACE given (usage: ringdrain replay TRACE [options])");
+	if (npos > 1)
+		rd_usage_error(self->name, "unexpected argument '%s'", argv[1]);
+	if (layout_path && opts[1].seen)
+		rd_usage_error(self->name, "--layout and --regions exclude each other");
+	if (strcmp(strategy, "all") && !drain_strategy_find(strategy))
+		rd_usage_error(self->name, "--strategy: unknown strategy '%s' (see 'ringdrain list')",
+			       strategy);
+	if (strcmp(zero, "all") && drain_zero_policy_find(zero) < 0)
+		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy or all)",
+			       zero);
+	rp.ring = rd_design_find(ring);
+	if (!rp.ring)
+		rd_usage_error(self->name, "--ring: unknown design '%s' (see 'ringdrain list')",
+			       ring);
+
+	if (layout_path) {
+		if (drain_layout_load(layout_path, &layout, err))
+			rd_usage_error(self->name, "%s", err);
+		to.lackey_tgid = layout.physical ? 0 : layout.e[0].tgid;
+	}
+	to.sample = sample;
+	if (drain_trace_load(argv[0], &to, &tr, err))
+		rd_usage_error(self->name, "%s", err);
+	if (!layout_path) {
+		bool physical = true;
+
+		for (size_t i = 0; i < tr.n && physical; i++)
+			physical = tr.recs[i].tgid == 0;
+		if (drain_layout_split_span(&layout, &tr, regions, physical,
+					    err))
+			rd_usage_error(self->name, "%s: %s", argv[0], err);
+	}
+
+	drain_attrs_default(&attrs);
+	attrs.aggr_ticks = aggr_ticks;
+	if (aggr_ticks)
+		attrs.window = aggr_ticks;
+	attrs.clamp_moving_sum = clamp;
+	attrs.max_nr_regions = max_regions ? max_regions :
+		layout.n > 1000 ? layout.n : 1000;
+	if (attrs.min_nr_regions > attrs.max_nr_regions)
+		attrs.min_nr_regions = attrs.max_nr_regions;
+	start = drain_ctx_from_layout(&layout, &attrs, seed, err);
+	if (!start)
+		rd_usage_error(self->name, "%s", err);
+
+	rp.tr = &tr;
+	rp.start = start;
+	rp.tick_reports = tick_reports;
+	rp.repeat = repeat;
+	replay_reports(&rp, layout.physical);
+
+	runs = calloc(drain_nr_strategies * DRAIN_NR_ZERO_POLICIES,
+		      sizeof(*runs));
+	if (!runs)
+		rd_usage_error(self->name, "out of memory");
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		if (strcmp(strategy, "all") &&
+		    strcmp(strategy, drain_strategies[i]->name))
+			continue;
+		for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
+			if (strcmp(zero, "all") &&
+			    strcmp(zero, drain_zero_policy_name(z)))
+				continue;
+			runs[nruns].s = drain_strategies[i];
+			runs[nruns].zero = z;
+			nruns++;
+		}
+	}
+
+	printf("replay %s: %s, %lu lines, %lu data accesses, %zu reports (every %" PRIu64 ")\n",
+	       argv[0], tr.format == DRAIN_TRACE_LACKEY ? "valgrind lackey" :
+	       "ringdrain text", tr.lines, tr.accesses, tr.n, sample);
+	printf("context: %s, %u target%s, %lu regions; %lu ticks of up to %" PRIu64
+	       " reports; ring %s x %u CPU%s of %lu slots\n",
+	       layout.physical ? "physical" : "virtual",
+	       drain_ctx_nr_targets(start),
+	       drain_ctx_nr_targets(start) == 1 ? "" : "s",
+	       drain_ctx_nr_regions(start),
+	       (unsigned long)((tr.n + tick_reports - 1) / tick_reports),
+	       tick_reports, rp.ring->name, rp.nr_cpus,
+	       rp.nr_cpus == 1 ? "" : "s", rp.capacity);
+	if (aggr_ticks)
+		printf("aggregation every %" PRIu64 " ticks, at most %u regions, moving sum %s\n",
+		       aggr_ticks, attrs.max_nr_regions,
+		       clamp ? "clamped" : "as posted");
+	else
+		printf("aggregation never: the layout stays fixed\n");
+	printf("ns/report, best of %" PRIu64 " runs: 'lookup' = snapshot + lookup alone; 'drain' =\n"
+	       "snapshot + ring drain + lookup + credit; 'tick' = drain + zero-access pass +\n"
+	       "aggregation boundary (the whole kdamond tick)\n\n", repeat);
+	printf("%-10s %-6s %8s %8s %8s %9s %9s %6s %9s %9s %10s %10s\n",
+	       "strategy", "zero", "lookup", "drain", "tick", "applied",
+	       "dedup", "stale", "no_target", "no_region", "straddling",
+	       "alloc_fail");
+	for (unsigned int i = 0; i < nruns; i++) {
+		char why[DRAIN_ERR_LEN];
+
+		replay_run(&rp, &runs[i]);
+		print_run(&runs[i], runs[i].c.reports);
+		if (runs[i].dropped)
+			printf("  (%" PRIu64 " reports refused by the rings)\n",
+			       runs[i].dropped);
+		if (!i)
+			continue;
+		if (!drain_counters_equal(&runs[0].c, &runs[i].c)) {
+			printf("  differs from %s/%s: counters\n",
+			       runs[0].s->name,
+			       drain_zero_policy_name(runs[0].zero));
+			same = false;
+		} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx, why)) {
+			printf("  differs from %s/%s: %s\n", runs[0].s->name,
+			       drain_zero_policy_name(runs[0].zero), why);
+			same = false;
+		}
+	}
+	print_ratios(runs, nruns);
+	if (dump) {
+		FILE *f = fopen(dump, "w");
+
+		if (!f || drain_ctx_dump(f, runs[0].ctx, &runs[0].c) ||
+		    fclose(f))
+			rd_usage_error(self->name, "--dump: cannot write '%s': %s",
+				       dump, strerror(errno));
+	}
+	printf("results identical: %s\n", same ? "yes" : "no");
+
+	for (unsigned int i = 0; i < nruns; i++)
+		drain_ctx_free(runs[i].ctx);
+	free(runs);
+	free(rp.reps);
+	drain_ctx_free(start);
+	drain_layout_free(&layout);
+	drain_trace_free(&tr);
+	return same ? 0 : 1;
+}
+
+const struct rd_command rd_cmd_replay = {
+	.name = "replay",
+	.synopsis = "TRACE [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
+	.summary = "drain a recorded access trace through the lookup strategies, timed and cross-checked",
+	.description =
+		"TRACE is ringdrain's text format ('tgid addr size cpu r|w' a line) or the output of\n"
+		"valgrind --tool=lackey --trace-mem=yes (detected). Every chosen strategy and zero-access\n"
+		"policy replays it from the same start: K reports a tick, produced into per-CPU rings and\n"
+		"drained by one kdamond tick. Prints ns per report for each, then 'results identical:\n"
+		"yes|no' (exit 1 on no). Bad input exits 2 with FILE:LINE and the problem. See drain/README.md.",
+	.run = run,
+};
+static const struct rd_command *self = &rd_cmd_replay;

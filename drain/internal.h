@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - what drain/'s files share but the API does not offer, and
+ * the userspace registration of a lookup core (each core file ends with
+ * one DRAIN_GLUE() and its descriptor; a kernel export drops that block).
+ */
+#ifndef RINGDRAIN_DRAIN_INTERNAL_H
+#define RINGDRAIN_DRAIN_INTERNAL_H
+
+#include <errno.h>
+
+#include "drain.h"
+
+/* model.c: the parts of kdamond_fn() around the access check. */
+void drain_model_start(struct damon_ctx *ctx);
+void drain_model_after_check(struct damon_ctx *ctx,
+			     unsigned int max_nr_accesses);
+
+/* parse.c: append a region to a layout; -1 when out of memory. */
+int drain_layout_push(struct drain_layout *l, pid_t tgid, unsigned long start,
+		      unsigned long end);
+
+/* snapshot.c: the jemalloc arena every snapshot allocator uses. */
+unsigned int drain_snap_arena(void);
+
+/*
+ * DRAIN_GLUE(type, prefix) expects, for "struct type":
+ *   int prefix_build(struct type *, const struct damon_ctx *,
+ *                    struct damon_snap_alloc *);
+ *   void prefix_lookup(struct type *, const struct damon_ctx *,
+ *                      const struct damon_access_report *, unsigned int n,
+ *                      struct damon_region **out);
+ *   void prefix_release(struct type *, struct damon_snap_alloc *);
+ * and DRAIN_GLUE_OPS(type, prefix) fills the descriptor's entries.
+ */
+#define DRAIN_GLUE(type, prefix)					\
+static int prefix##_build_v(void *p, const struct damon_ctx *ctx,	\
+			    struct damon_snap_alloc *a)			\
+{									\
+	return prefix##_build((struct type *)p, ctx, a);		\
+}									\
+static void prefix##_lookup_v(void *p, const struct damon_ctx *ctx,	\
+			      const struct damon_access_report *reps,	\
+			      unsigned int n, struct damon_region **out) \
+{									\
+	prefix##_lookup((struct type *)p, ctx, reps, n, out);		\
+}									\
+static void prefix##_release_v(void *p, struct damon_snap_alloc *a)	\
+{									\
+	prefix##_release((struct type *)p, a);				\
+}
+
+#define DRAIN_GLUE_OPS(type, prefix)					\
+	.priv_size = sizeof(struct type),				\
+	.build = prefix##_build_v,					\
+	.lookup = prefix##_lookup_v,					\
+	.release = prefix##_release_v
+
+#endif /* RINGDRAIN_DRAIN_INTERNAL_H */

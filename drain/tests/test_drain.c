@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_drain.c - the drain: DAMON's accounting rules, every strategy and
+ * zero-access policy against each other (the property test, and proof that
+ * it catches a broken strategy), zero allocations in a steady tick counted
+ * by jemalloc itself, injected snapshot allocation failures, and the
+ * report streams.
+ */
+#include <criterion/criterion.h>
+#include <stdint.h>
+
+#ifndef DRAIN_NO_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "access.h"
+#include "internal.h"
+#include "prop.h"
+
+/* ---- DAMON's rules --------------------------------------------------- */
+
+static struct damon_region mkregion(unsigned int nr, unsigned int bp,
+				    unsigned int last)
+{
+	struct damon_region r = { .nr_accesses = nr, .nr_accesses_bp = bp,
+				  .last_nr_accesses = last };
+	return r;
+}
+
+Test(model, moving_sum_posted_wraps_clamped_does_not)
+{
+	struct damon_attrs a;
+	struct damon_region r;
+
+	drain_attrs_default(&a);	/* window 20 */
+	/* last 40 drops 40 * 10000 / 20 = 20000 a step; bp 5000 is below. */
+	r = mkregion(0, 5000, 40);
+	damon_access_step(&r, false, &a);
+	cr_assert_eq(r.nr_accesses_bp, (unsigned int)(5000 - 20000),
+		     "posted: wraps to %u", r.nr_accesses_bp);
+	a.clamp_moving_sum = true;
+	r = mkregion(0, 5000, 40);
+	damon_access_step(&r, false, &a);
+	cr_assert_eq(r.nr_accesses_bp, 0);
+	r = mkregion(3, 5000, 40);
+	damon_access_step(&r, true, &a);
+	cr_assert_eq(r.nr_accesses_bp, 10000, "clamped: the new value");
+	cr_assert_eq(r.nr_accesses, 4);
+	/* In step: 30000 - 20000 + 10000. */
+	r = mkregion(0, 30000, 40);
+	damon_access_step(&r, true, &a);
+	cr_assert_eq(r.nr_accesses_bp, 20000);
+}
+
+Test(model, folded_idle_ticks_equal_single_steps)
+{
+	u64 rnd = 7;
+
+	for (int i = 0; i < 200000; i++) {
+		struct damon_attrs a;
+		struct damon_region x, y;
+		unsigned long k = prop_below(&rnd, 50);
+
+		drain_attrs_default(&a);
+		a.window = 1 + prop_below(&rnd, 40);
+		a.clamp_moving_sum = prop_next(&rnd) & 1;
+		x = mkregion(prop_below(&rnd, 50), prop_next(&rnd) >>
+			     (32 + prop_below(&rnd, 32)), prop_below(&rnd, 90));
+		if (prop_below(&rnd, 50) == 0)
+			x.last_nr_accesses = prop_next(&rnd);	/* u32 wrap */
+		y = x;
+		for (unsigned long j = 0; j < k; j++)
+			damon_access_step(&x, false, &a);
+		damon_access_fold_idle(&y, k, &a);
+		cr_assert_eq(x.nr_accesses_bp, y.nr_accesses_bp,
+			     "k %lu bp %u last %u window %u clamp %d: %u vs %u",
+			     k, y.nr_accesses_bp, y.last_nr_accesses, a.window,
+			     a.clamp_moving_sum, x.nr_accesses_bp,
+			     y.nr_accesses_bp);
+	}
+}
+
+/* A context of one target with the given regions, aggregating every tick. */
+static struct damon_ctx *ctx_of(const unsigned long (*rg)[2], int n,
+				unsigned int max_regions)
+{
+	struct damon_attrs a;
+	struct damon_target *t;
+	struct damon_ctx *ctx;
+
+	drain_attrs_default(&a);
+	a.aggr_ticks = 1;
+	a.window = 20;
+	a.max_nr_regions = max_regions;
+	a.min_nr_regions = 1;
+	ctx = drain_ctx_new(&a, true, 1);
+	cr_assert_eq(drain_ctx_add_target(ctx, 42, &t), 0);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(drain_ctx_add_region(ctx, t, rg[i][0], rg[i][1]), 0);
+	return ctx;
+}
+
+static struct damon_region *nth(struct damon_ctx *ctx, int n)
+{
+	struct damon_target *t = list_first_entry(&ctx->adaptive_targets,
+						  struct damon_target, list);
+	struct damon_region *r;
+
+	damon_for_each_region(r, t)
+		if (!n--)
+			return r;
+	return NULL;
+}
+
+Test(model, merge_age_and_weighted_means)
+{
+	/* Three touching regions and one past a gap. */
+	static const unsigned long rg[][2] = {
+		{ 0x10000, 0x12000 }, { 0x12000, 0x16000 },
+		{ 0x16000, 0x17000 }, { 0x20000, 0x21000 },
+	};
+	/* max 3 regions: no split afterwards (3 > 3 / 2) */
+	struct damon_ctx *ctx = ctx_of(rg, 4, 3);
+	struct drain_kdamond *kd;
+	char err[DRAIN_ERR_LEN];
+
+	nth(ctx, 0)->nr_accesses = 10;
+	nth(ctx, 0)->last_nr_accesses = 10;
+	nth(ctx, 0)->age = 4;
+	nth(ctx, 1)->nr_accesses = 13;
+	nth(ctx, 1)->last_nr_accesses = 2;	/* moved by 11: age 0 */
+	nth(ctx, 1)->age = 9;
+	nth(ctx, 2)->nr_accesses = 30;		/* far from 13: no merge */
+	nth(ctx, 2)->last_nr_accesses = 30;
+	nth(ctx, 3)->nr_accesses = 30;		/* close, but a gap */
+	nth(ctx, 3)->last_nr_accesses = 0;	/* zero vs non-zero: age 0 */
+	nth(ctx, 3)->age = 5;
+	kd = drain_kdamond_new(ctx, NULL, err);
+	cr_assert_not_null(kd);
+	/*
+	 * The tick's eager pass takes one non-access step (bp changes, nr
+	 * does not); max nr_accesses 30 gives threshold 3.  Region 0 ages to
+	 * 5, region 1 resets to 0 and merges into 0 (|10 - 13| <= 3): nr =
+	 * (10 * 2 + 13 * 4) / 6 = 12, age = (5 * 2 + 0 * 4) / 6 = 1.  Region
+	 * 2 ages to 1 but stays (|12 - 30| > 3); region 3 ages to 0.  Then
+	 * the reset moves nr to last.
+	 */
+	drain_kdamond_tick(kd, NULL);
+	cr_assert_eq(drain_ctx_nr_regions(ctx), 3);
+	cr_assert_eq(nth(ctx, 0)->ar.start, 0x10000);
+	cr_assert_eq(nth(ctx, 0)->ar.end, 0x16000);
+	cr_assert_eq(nth(ctx, 0)->last_nr_accesses, 12);
+	cr_assert_eq(nth(ctx, 0)->nr_accesses, 0);
+	cr_assert_eq(nth(ctx, 0)->nr_accesses_bp, 120000,
+		     "a merge sets the sum to nr * 10000; the reset keeps it");
+	cr_assert_eq(nth(ctx, 0)->age, 1);
+	cr_assert_eq(nth(ctx, 1)->age, 1);
+	cr_assert_eq(nth(ctx, 1)->last_nr_accesses, 30);
+	cr_assert_eq(nth(ctx, 2)->age, 0);
+	cr_assert_eq(ctx->nr_merges, 1);
+	drain_kdamond_free(kd);
+	drain_ctx_free(ctx);
+}
+
+Test(model, split_keeps_coverage_and_alignment)
+{
+	static const unsigned long rg[][2] = {
+		{ 0x100000, 0x200000 }, { 0x200000, 0x203000 },
+		{ 0x400000, 0x401000 },
+	};
+	struct damon_ctx *ctx = ctx_of(rg, 3, 1000);
+	struct drain_kdamond *kd;
+	char err[DRAIN_ERR_LEN];
+	unsigned long prev_gen;
+
+	kd = drain_kdamond_new(ctx, NULL, err);
+	/* Nothing accessed: regions merge first (same counts), then split. */
+	for (int tick = 0; tick < 12; tick++) {
+		struct damon_region *r, *p = NULL;
+		unsigned long covered = 0;
+
+		prev_gen = ctx->generation;
+		drain_kdamond_tick(kd, NULL);
+		cr_assert_neq(ctx->generation, prev_gen,
+			      "a boundary that split bumps the generation");
+		for (int i = 0; (r = nth(ctx, i)); i++) {
+			cr_assert(r->ar.start < r->ar.end);
+			cr_assert(!p || p->ar.end <= r->ar.start);
+			cr_assert_eq(r->ar.start % PAGE_SIZE, 0);
+			covered += r->ar.end - r->ar.start;
+			p = r;
+		}
+		cr_assert_eq(covered, 0x100000 + 0x3000 + 0x1000,
+			     "split and merge keep the covered bytes");
+	}
+	cr_assert_gt(ctx->nr_splits, 0);
+	cr_assert_gt(drain_ctx_nr_regions(ctx), 3);
+	/* A one-page region cannot split (it is not above 2 pages). */
+	cr_assert_eq(nth(ctx, (int)drain_ctx_nr_regions(ctx) - 1)->ar.start,
+		     0x400000);
+	drain_kdamond_free(kd);
+	drain_ctx_free(ctx);
+}
+
+Test(model, reset_fixes_a_drifted_sum)
+{
+	static const unsigned long rg[][2] = { { 0x1000, 0x2000 } };
+	struct damon_ctx *ctx = ctx_of(rg, 1, 3);
+	struct drain_kdamond *kd;
+	char err[DRAIN_ERR_LEN];
+
+	nth(ctx, 0)->nr_accesses = 2;
+	nth(ctx, 0)->nr_accesses_bp = 12345;
+	kd = drain_kdamond_new(ctx, NULL, err);
+	drain_kdamond_tick(kd, NULL);
+	cr_assert_eq(ctx->nr_bp_fixups, 1);
+	cr_assert_eq(nth(ctx, 0)->nr_accesses_bp, 20000);
+	cr_assert_eq(nth(ctx, 0)->last_nr_accesses, 2);
+	drain_kdamond_free(kd);
+	drain_ctx_free(ctx);
+}
+
+Test(model, lazy_policy_counts_as_eager)
+{
+	static const unsigned long rg[][2] = { { 0x1000, 0x3000 } };
+	struct damon_ctx *e = ctx_of(rg, 1, 3), *l;
+	struct drain_opts lazy = { .zero = DRAIN_ZERO_LAZY };
+	struct drain_kdamond *ke, *kl;
+	struct damon_access_report rep = { .vaddr = 0x1000, .size = 8,
+					   .tgid = 42 };
+	char err[DRAIN_ERR_LEN];
+
+	e->attrs.aggr_ticks = 0;
+	nth(e, 0)->last_nr_accesses = 7;
+	nth(e, 0)->nr_accesses_bp = 70000;
+	l = drain_ctx_clone(e);
+	ke = drain_kdamond_new(e, NULL, err);
+	kl = drain_kdamond_new(l, &lazy, err);
+	for (int tick = 1; tick <= 9; tick++) {
+		drain_tick_begin(ke);
+		drain_tick_begin(kl);
+		rep.report_jiffies = jiffies;
+		if (tick % 4 == 0) {
+			drain_kdamond_apply(ke, &rep, 1);
+			drain_kdamond_apply(kl, &rep, 1);
+			drain_kdamond_apply(kl, &rep, 1);	/* dedup */
+		}
+		drain_tick_end(ke);
+		drain_tick_end(kl);
+	}
+	cr_assert_eq(kl->c.applied, 2);
+	cr_assert_eq(kl->c.deduplicated, 2);
+	cr_assert_neq(nth(l, 0)->nr_accesses_bp, nth(e, 0)->nr_accesses_bp,
+		      "lazy holds idle ticks back until settled");
+	drain_ctx_settle(l);
+	cr_assert(drain_ctx_compare(e, l, err), "%s", err);
+	/* 70000 - 9 * 3500 + 2 * 10000 */
+	cr_assert_eq(nth(e, 0)->nr_accesses_bp, 58500);
+	drain_kdamond_free(ke);
+	drain_kdamond_free(kl);
+	drain_ctx_free(e);
+	drain_ctx_free(l);
+}
+
+/* ---- the property test ----------------------------------------------- */
+
+#ifdef DRAIN_NO_JEMALLOC
+#define PROP_CASES	1000
+#else
+#define PROP_CASES	3000
+#endif
+
+Test(property, every_strategy_and_policy_identical, .timeout = 120)
+{
+	struct prop_reach reach = { 0 };
+	char why[DRAIN_ERR_LEN];
+
+	for (u64 seed = 1; seed <= PROP_CASES; seed++)
+		cr_assert(prop_case(seed, NULL, &reach, why), "%s", why);
+
+	/* The cases reached what they are meant to reach. */
+	cr_assert_gt(reach.applied, 1000);
+	cr_assert_gt(reach.dedup, 100);
+	cr_assert_gt(reach.stale, 100);
+	cr_assert_gt(reach.no_target, 100);
+	cr_assert_gt(reach.no_region, 100);
+	cr_assert_gt(reach.straddling, 100);
+	cr_assert_gt(reach.merges, 100);
+	cr_assert_gt(reach.splits, 100);
+	cr_assert_gt(reach.bp_fixups, 10, "the moving-sum wrap is fixed at reset");
+	cr_assert_gt(reach.wrapped, 10, "moving sums that wrapped (posted)");
+	cr_assert_gt(reach.clamped_cases, 50);
+	cr_assert_gt(reach.physical_cases, 50);
+	cr_assert_gt(reach.empty_targets, 50);
+	cr_assert_gt(reach.one_region_targets, 50);
+	cr_assert_gt(reach.top_regions, 50, "regions ending near 2^64");
+	cr_assert_gt(reach.boundary_reports, 1000);
+	cr_assert_gt(reach.wrap_size_reports, 100);
+}
+
+/*
+ * A strategy with an off-by-one the way a search goes wrong: an address
+ * exactly at a region's start is missed.  The property test must see it.
+ */
+static void broken_lookup(void *p, const struct damon_ctx *ctx,
+			  const struct damon_access_report *reps,
+			  unsigned int n, struct damon_region **out)
+{
+	drain_strategy_find("flat")->lookup(p, ctx, reps, n, out);
+	for (unsigned int i = 0; i < n; i++)
+		if (out[i] && out[i] != DAMON_LOOKUP_NO_TARGET &&
+		    out[i]->ar.start == damon_report_addr(ctx, &reps[i]))
+			out[i] = NULL;
+}
+
+Test(property, catches_a_broken_strategy)
+{
+	struct drain_strategy broken = *drain_strategy_find("flat");
+	struct prop_reach reach = { 0 };
+	char why[DRAIN_ERR_LEN];
+	u64 seed;
+
+	broken.name = "broken";
+	broken.lookup = broken_lookup;
+	for (seed = 1; seed <= 200; seed++)
+		if (!prop_case(seed, &broken, &reach, why))
+			break;
+	cr_assert_leq(seed, 200, "the property test missed an off-by-one");
+	cr_assert(strstr(why, "broken"), "%s", why);
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+struct bench_ctx {
+	struct damon_ctx *ctx;
+	struct drain_kdamond *kd;
+	struct rd_ring_set set;
+	struct drain_gen *gen;
+	struct damon_access_report reps[512];
+};
+
+static void bc_init(struct bench_ctx *b, const struct drain_opts *o,
+		    unsigned long regions, unsigned int targets,
+		    unsigned int aggr_ticks)
+{
+	struct drain_gen_params gp = { .kind = DRAIN_GEN_MIX, .seed = 3,
+				       .nr_cpus = 4, .hit_ratio = 0.9 };
+	struct drain_layout l;
+	struct damon_attrs a;
+	char err[DRAIN_ERR_LEN];
+
+	drain_attrs_default(&a);
+	a.aggr_ticks = aggr_ticks;
+	a.max_nr_regions = 2 * regions;
+	cr_assert_eq(drain_layout_generate(&l, regions, targets, false, 5, err),
+		     0, "%s", err);
+	b->ctx = drain_ctx_from_layout(&l, &a, 1, err);
+	cr_assert_not_null(b->ctx, "%s", err);
+	drain_layout_free(&l);
+	b->kd = drain_kdamond_new(b->ctx, o, err);
+	cr_assert_not_null(b->kd, "%s", err);
+	cr_assert_eq(rd_ring_set_init(&b->set, rd_design_find("rfc"), 4, 256,
+				      DAMON_REPORT_FULL, err), 0, "%s", err);
+	b->gen = drain_gen_new(b->ctx, &gp, err);
+	cr_assert_not_null(b->gen, "%s", err);
+}
+
+static void bc_fill(struct bench_ctx *b, size_t n)
+{
+	jiffies++;
+	drain_gen_fill(b->gen, b->reps, n);
+	cr_assert_eq(drain_ring_set_fill(&b->set, b->reps, n), n);
+}
+
+static void bc_free(struct bench_ctx *b)
+{
+	drain_gen_free(b->gen);
+	rd_ring_set_destroy(&b->set);
+	drain_kdamond_free(b->kd);
+	drain_ctx_free(b->ctx);
+}
+
+static void add_regions(struct damon_ctx *ctx, unsigned int n)
+{
+	struct damon_target *t = list_first_entry(&ctx->adaptive_targets,
+						  struct damon_target, list);
+	unsigned long end = list_last_entry(&t->regions_list,
+					    struct damon_region, list)->ar.end;
+
+	for (unsigned int i = 0; i < n; i++, end += PAGE_SIZE)
+		cr_assert_eq(drain_ctx_add_region(ctx, t, end, end + PAGE_SIZE),
+			     0);
+}
+
+#ifndef DRAIN_NO_JEMALLOC
+static u64 *je_allocated, *je_deallocated;
+
+static void je_counters(void)
+{
+	size_t sz = sizeof(u64 *);
+
+	cr_assert_eq(mallctl("thread.allocatedp", &je_allocated, &sz, NULL, 0),
+		     0);
+	cr_assert_eq(mallctl("thread.deallocatedp", &je_deallocated, &sz,
+			     NULL, 0), 0);
+}
+
+/* Bytes jemalloc allocated and freed on this thread during one tick. */
+static void tick_bytes(struct bench_ctx *b, u64 *alloc, u64 *dealloc, int *ret)
+{
+	u64 a0 = *je_allocated, d0 = *je_deallocated;
+
+	*ret = drain_kdamond_tick(b->kd, &b->set);
+	*alloc = *je_allocated - a0;
+	*dealloc = *je_deallocated - d0;
+}
+
+Test(alloc, jemalloc_counters_see_snapshot_buffers)
+{
+	struct damon_snap_alloc a = { .kind = DRAIN_ALLOC_REUSE,
+				      .arena = drain_snap_arena() };
+	struct damon_snap_buf buf = { 0 };
+	u64 a0;
+
+	je_counters();
+	a0 = *je_allocated;
+	cr_assert_eq(damon_snap_reserve(&a, &buf, 100000), 0);
+	cr_assert_geq(*je_allocated - a0, 100000,
+		      "the counter must see arena allocations");
+	a0 = *je_allocated;
+	cr_assert_eq(damon_snap_reserve(&a, &buf, 5000), 0);
+	cr_assert_eq(*je_allocated - a0, 0, "reuse: a fitting reservation is free");
+	damon_snap_free(&a, &buf);
+}
+
+Test(alloc, steady_tick_allocates_nothing)
+{
+	je_counters();
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
+			for (int snap = DRAIN_SNAP_DEFAULT;
+			     snap <= DRAIN_SNAP_ON_CHANGE; snap++) {
+				struct drain_opts o = {
+					.strategy = drain_strategies[i],
+					.zero = z, .snap = snap };
+				struct bench_ctx b;
+				u64 al, de;
+				int ret;
+
+				bc_init(&b, &o, 2000, 4, 0);
+				for (int t = 0; t < 3; t++) {	/* warm up */
+					bc_fill(&b, 500);
+					drain_kdamond_tick(b.kd, &b.set);
+				}
+				for (int t = 0; t < 10; t++) {
+					bc_fill(&b, 500);
+					tick_bytes(&b, &al, &de, &ret);
+					cr_assert_eq(ret, 0);
+					cr_assert_eq(al + de, 0,
+						     "%s/%s snap %d: a steady tick allocated %llu and freed %llu bytes",
+						     drain_strategies[i]->name,
+						     drain_zero_policy_name(z),
+						     snap, (unsigned long long)al,
+						     (unsigned long long)de);
+				}
+				cr_assert_gt(b.kd->c.applied, 1000);
+				bc_free(&b);
+			}
+		}
+	}
+}
+
+Test(alloc, rfc_reallocates_only_on_growth)
+{
+	struct drain_opts o = { .strategy = drain_strategy_find("rfc") };
+	struct bench_ctx b;
+	u64 al, de, builds;
+	int ret;
+
+	je_counters();
+	bc_init(&b, &o, 2000, 4, 0);
+	bc_fill(&b, 100);
+	drain_kdamond_tick(b.kd, &b.set);
+	builds = b.kd->alloc.stats.builds;
+	tick_bytes(&b, &al, &de, &ret);
+	cr_assert_eq(al, 0);
+	cr_assert_eq(b.kd->alloc.stats.builds, builds + 1,
+		     "rfc rebuilds every tick");
+	add_regions(b.ctx, 1000);
+	tick_bytes(&b, &al, &de, &ret);
+	cr_assert_geq(al, 3000 * sizeof(void *),
+		      "a new high-water mark reallocates");
+	tick_bytes(&b, &al, &de, &ret);
+	cr_assert_eq(al + de, 0, "then nothing again");
+	bc_free(&b);
+}
+
+Test(alloc, fast_strategies_rebuild_only_on_change)
+{
+	je_counters();
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		struct drain_opts o = { .strategy = drain_strategies[i] };
+		struct bench_ctx b;
+		u64 al, de, builds;
+		int ret;
+
+		if (drain_strategies[i]->per_tick)
+			continue;
+		bc_init(&b, &o, 2000, 4, 0);
+		drain_kdamond_tick(b.kd, &b.set);
+		builds = b.kd->alloc.stats.builds;
+		for (int t = 0; t < 5; t++)
+			drain_kdamond_tick(b.kd, &b.set);
+		cr_assert_eq(b.kd->alloc.stats.builds, builds,
+			     "%s rebuilt without a change", drain_strategies[i]->name);
+		drain_ctx_bump_generation(b.ctx);
+		tick_bytes(&b, &al, &de, &ret);
+		cr_assert_eq(b.kd->alloc.stats.builds, builds + 1);
+		cr_assert_eq(al, 0, "%s: a rebuild that fits allocates nothing",
+			     drain_strategies[i]->name);
+		if (strcmp(drain_strategies[i]->name, "list")) {
+			add_regions(b.ctx, 1000);
+			tick_bytes(&b, &al, &de, &ret);
+			cr_assert_gt(al, 0, "%s: growth reallocates",
+				     drain_strategies[i]->name);
+		}
+		bc_free(&b);
+	}
+}
+
+Test(alloc, per_build_allocators_allocate_every_build)
+{
+	struct drain_opts o = { .strategy = drain_strategy_find("flat"),
+				.snap = DRAIN_SNAP_PER_TICK,
+				.alloc = DRAIN_ALLOC_JEMALLOC };
+	struct bench_ctx b;
+	u64 al, de, allocs;
+	int ret;
+
+	je_counters();
+	bc_init(&b, &o, 2000, 4, 0);
+	drain_kdamond_tick(b.kd, &b.set);
+	tick_bytes(&b, &al, &de, &ret);
+	cr_assert_gt(al, 2000 * 16, "jemalloc: fresh buffers every build");
+	cr_assert_gt(de, 2000 * 16, "and the old ones freed");
+	bc_free(&b);
+
+	o.alloc = DRAIN_ALLOC_GLIBC;
+	bc_init(&b, &o, 2000, 4, 0);
+	drain_kdamond_tick(b.kd, &b.set);
+	allocs = b.kd->alloc.stats.allocs;
+	tick_bytes(&b, &al, &de, &ret);
+	cr_assert_eq(al, 0, "glibc: jemalloc sees nothing");
+	cr_assert_eq(b.kd->alloc.stats.allocs, allocs + 4,
+		     "glibc: four fresh buffers a build");
+	bc_free(&b);
+}
+#endif /* !DRAIN_NO_JEMALLOC */
+
+Test(alloc, injected_failure_skips_the_lookup_keeps_the_reports)
+{
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
+			struct drain_opts o = {
+				.strategy = drain_strategies[i], .zero = z };
+			bool allocates = strcmp(drain_strategies[i]->name, "list");
+			struct bench_ctx b;
+			u64 before;
+			int ret;
+
+			bc_init(&b, &o, 300, 2, 0);
+			bc_fill(&b, 200);
+			cr_assert_eq(drain_kdamond_tick(b.kd, &b.set), 0);
+			add_regions(b.ctx, 3000);	/* past every buffer */
+			drain_inject_alloc_failures(b.kd, 1);
+			bc_fill(&b, 200);
+			before = b.kd->c.reports;
+			ret = drain_kdamond_tick(b.kd, &b.set);
+			if (!allocates) {
+				cr_assert_eq(ret, 0, "list has nothing to allocate");
+				bc_free(&b);
+				continue;
+			}
+			cr_assert_eq(ret, -ENOMEM, "%s", drain_strategies[i]->name);
+			cr_assert_eq(b.kd->c.snapshot_alloc_failures, 1);
+			cr_assert_eq(b.kd->c.reports, before,
+				     "the failed tick took nothing out of the rings");
+			cr_assert_eq(b.ctx->passed_sample_intervals, 2,
+				     "the tick itself completed");
+			/* Next tick (same jiffies: not stale) drains them. */
+			cr_assert_eq(drain_kdamond_tick(b.kd, &b.set), 0);
+			cr_assert_eq(b.kd->c.reports, before + 200, "%s/%s",
+				     drain_strategies[i]->name,
+				     drain_zero_policy_name(z));
+			cr_assert_eq(b.kd->c.stale, 0);
+			cr_assert_eq(b.kd->c.snapshot_alloc_failures, 1);
+			bc_free(&b);
+		}
+	}
+}
+
+/* ---- report streams --------------------------------------------------- */
+
+static struct drain_counters stream_counts(struct drain_gen_params *gp)
+{
+	struct drain_opts o = { .strategy = drain_strategy_find("btree") };
+	static struct damon_access_report reps[20000];
+	struct drain_kdamond *kd;
+	struct damon_ctx *ctx;
+	struct drain_layout l;
+	struct drain_counters c;
+	char err[DRAIN_ERR_LEN];
+	struct drain_gen *g;
+
+	cr_assert_eq(drain_layout_generate(&l, 5000, 8, false, 9, err), 0);
+	ctx = drain_ctx_from_layout(&l, NULL, 1, err);
+	kd = drain_kdamond_new(ctx, &o, err);
+	g = drain_gen_new(ctx, gp, err);
+	cr_assert_not_null(g, "%s", err);
+	drain_gen_fill(g, reps, 20000);
+	drain_tick_begin(kd);
+	drain_kdamond_apply(kd, reps, 20000);
+	c = kd->c;
+	drain_gen_free(g);
+	drain_kdamond_free(kd);
+	drain_ctx_free(ctx);
+	drain_layout_free(&l);
+	return c;
+}
+
+Test(gen, streams_hit_what_they_promise)
+{
+	struct drain_gen_params gp = { .kind = DRAIN_GEN_UNIFORM, .seed = 1 };
+	struct drain_counters u, z, m;
+
+	u = stream_counts(&gp);
+	cr_assert_eq(u.applied + u.deduplicated, 20000, "uniform: all hits");
+	gp.kind = DRAIN_GEN_ZIPF;
+	z = stream_counts(&gp);
+	cr_assert_eq(z.applied + z.deduplicated, 20000, "zipf: all hits");
+	cr_assert_lt(z.applied, u.applied * 3 / 4,
+		     "zipf hits fewer distinct regions (%llu vs %llu)",
+		     (unsigned long long)z.applied,
+		     (unsigned long long)u.applied);
+	gp.kind = DRAIN_GEN_MIX;
+	gp.hit_ratio = 0.4;
+	m = stream_counts(&gp);
+	cr_assert(m.no_target > 3000 && m.no_region > 3000 &&
+		  m.straddling > 3000, "mix: %llu/%llu/%llu misses",
+		  (unsigned long long)m.no_target,
+		  (unsigned long long)m.no_region,
+		  (unsigned long long)m.straddling);
+	cr_assert_gt(m.applied + m.deduplicated, 7000);
+}
+
+Test(gen, layouts_are_sorted_and_seeded)
+{
+	struct drain_layout a, b;
+	char err[DRAIN_ERR_LEN];
+
+	cr_assert_eq(drain_layout_generate(&a, 1000, 7, false, 4, err), 0);
+	cr_assert_eq(drain_layout_generate(&b, 1000, 7, false, 4, err), 0);
+	cr_assert_eq(a.n, 1000);
+	cr_assert_eq(memcmp(a.e, b.e, a.n * sizeof(*a.e)), 0);
+	for (size_t i = 1; i < a.n; i++)
+		if (a.e[i].tgid == a.e[i - 1].tgid)
+			cr_assert_geq(a.e[i].start, a.e[i - 1].end);
+	drain_layout_free(&b);
+	cr_assert_eq(drain_layout_generate(&b, 3, 7, false, 4, err), -1);
+	cr_assert(strstr(err, "regions 3"), "%s", err);
+	drain_layout_free(&a);
+	drain_layout_free(&b);
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_replay.c - ringdrain replay as a user runs it: the committed lackey
+ * trace through every strategy and policy, layouts, text traces, --dump,
+ * and one-line errors with exit 2 for bad input.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "drain.h"
+
+#ifndef RD_BIN
+#error "RD_BIN must name the ringdrain binary"
+#endif
+#ifndef RD_DRAIN_DATA
+#error "RD_DRAIN_DATA must name drain/data"
+#endif
+
+#define TRACE	RD_DRAIN_DATA "/sort.lackey"
+
+struct result {
+	int status;
+	char out[65536];
+	char err[8192];
+};
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+}
+
+static struct result *run(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static struct result *run(const char *fmt, ...)
+{
+	static struct result r;
+	char args[2048], cmd[4096], outp[64], errp[64];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(outp, sizeof(outp), "/tmp/rd_replay_out.%d", getpid());
+	snprintf(errp, sizeof(errp), "/tmp/rd_replay_err.%d", getpid());
+	snprintf(cmd, sizeof(cmd), "%s replay %s >%s 2>%s", RD_BIN, args, outp,
+		 errp);
+	st = system(cmd);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(outp, r.out, sizeof(r.out));
+	slurp(errp, r.err, sizeof(r.err));
+	unlink(outp);
+	unlink(errp);
+	return &r;
+}
+
+static const char *tmpfile_with(const char *name, const char *text)
+{
+	static char path[8][128];
+	static int next;
+	char *p = path[next++ % 8];
+	FILE *f;
+
+	snprintf(p, 128, "/tmp/rd_replay_%d_%s", getpid(), name);
+	f = fopen(p, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Every strategy x policy has a row with two numbers; identical results. */
+static void expect_rows(const struct result *r, bool both_policies)
+{
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		for (int z = 0; z < (both_policies ? 2 : 1); z++) {
+			char head[64];
+			const char *p;
+			double lookup, drain, tick;
+
+			snprintf(head, sizeof(head), "\n%-10s %-6s ",
+				 drain_strategies[i]->name,
+				 drain_zero_policy_name(z));
+			p = strstr(r->out, head);
+			cr_assert_not_null(p, "no row for %s/%s:\n%s",
+					   drain_strategies[i]->name,
+					   drain_zero_policy_name(z), r->out);
+			cr_assert_eq(sscanf(p + strlen(head), "%lf %lf %lf",
+					    &lookup, &drain, &tick), 3);
+			cr_assert(lookup > 0 && drain > 0 && tick >= drain,
+				  "%s: %f %f %f", head + 1, lookup, drain, tick);
+		}
+	}
+	cr_assert(strstr(r->out, "\nresults identical: yes\n"), "%s", r->out);
+	if (both_policies)
+		cr_assert(strstr(r->out, "\nlookup: rfc/eager "), "%s", r->out);
+}
+
+Test(replay, committed_lackey_trace_every_strategy, .timeout = 120)
+{
+	struct result *r = run("%s --strategy all --zero all --repeat 1", TRACE);
+
+	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
+	cr_assert(strstr(r->out, "valgrind lackey"), "%s", r->out);
+	expect_rows(r, true);
+}
+
+Test(replay, aggregation_dump_and_sampling)
+{
+	const char *dump = tmpfile_with("dump", "");
+	char text[1 << 16];
+	unsigned int tgid, nr, bp, last, age;
+	unsigned long start, end;
+	struct result *r;
+
+	r = run("%s --sample 4 --regions 64 --tick-reports 200 --aggr-ticks 5 --max-regions 200 --zero all --repeat 1 --dump %s",
+		TRACE, dump);
+	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+	expect_rows(r, true);
+	slurp(dump, text, sizeof(text));
+	cr_assert_eq(sscanf(strchr(text, '\n') + 1, "%u %lx %lx %u %u %u %u",
+			    &tgid, &start, &end, &nr, &bp, &last, &age), 7,
+		     "%s", text);
+	cr_assert_eq(tgid, 1, "a lackey trace's target is tgid 1");
+	cr_assert_lt(start, end);
+	cr_assert(strstr(text, "\n# applied "), "%s", text);
+	cr_assert(strstr(text, "\n# merges "), "%s", text);
+	unlink(dump);
+}
+
+Test(replay, text_trace_and_layout)
+{
+	const char *tr = tmpfile_with("t.trace",
+		"# tgid addr size cpu r|w\n"
+		"10 0x1000 8 0 r\n10 0x1ff8 16 1 w\n20 0x1000 8 1 r\n"
+		"30 0x5000 8 0 r\n10 0x3000 4096 0 w\n20 0x2000 8 0 r\n");
+	const char *ly = tmpfile_with("t.layout",
+		"10 0x1000 0x2000\n10 0x2000 0x4000\n20 0x0 0x1800\n");
+	struct result *r;
+
+	r = run("%s --layout %s --aggr-ticks 0 --tick-reports 2 --zero all --repeat 1",
+		tr, ly);
+	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+	expect_rows(r, true);
+	cr_assert(strstr(r->out, "aggregation never"), "%s", r->out);
+	/*
+	 * 10@0x1000 hits; 10@0x1ff8+16 straddles 0x2000; 20@0x1000 hits;
+	 * 30 has no target; 10@0x3000+4096 ends exactly at 0x4000, a hit;
+	 * 20@0x2000 is past tgid 20's only region.
+	 */
+	cr_assert(strstr(r->out, "\nlist       eager "), "%s", r->out);
+	{
+		unsigned long long c[9];
+		const char *p = strstr(r->out, "\nlist       eager ");
+
+		cr_assert_eq(sscanf(p, " list eager %*f %*f %*f %llu %llu %llu %llu %llu %llu %llu",
+				    &c[0], &c[1], &c[2], &c[3], &c[4], &c[5],
+				    &c[6]), 7, "%s", p);
+		cr_assert_eq(c[0], 3, "applied");
+		cr_assert_eq(c[1], 0, "deduplicated");
+		cr_assert_eq(c[2], 0, "stale");
+		cr_assert_eq(c[3], 1, "no target");
+		cr_assert_eq(c[4], 1, "no region");
+		cr_assert_eq(c[5], 1, "straddling");
+		cr_assert_eq(c[6], 0, "alloc failures");
+	}
+
+	/* A lackey trace over a physical layout. */
+	ly = tmpfile_with("p.layout", "0 0x0 0x10000000\n0 0x10000000 0x2000000000\n");
+	r = run("%s --layout %s --repeat 1 --strategy btree --zero lazy", TRACE, ly);
+	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+	cr_assert(strstr(r->out, "context: physical, 1 target, 2 regions"), "%s",
+		  r->out);
+	cr_assert(strstr(r->out, "\nbtree      lazy "), "%s", r->out);
+}
+
+static void expect_bad(struct result *r, const char *needle)
+{
+	cr_assert_eq(r->status, 2, "exit %d, want 2: %s%s", r->status, r->out,
+		     r->err);
+	cr_assert_eq(lines(r->err), 1, "stderr is not one line: %s", r->err);
+	cr_assert(strncmp(r->err, "ringdrain replay: ", 18) == 0, "%s", r->err);
+	cr_assert(strstr(r->err, needle), "'%s' lacks '%s'", r->err, needle);
+}
+
+Test(replay, bad_input_is_one_line_and_exit_2)
+{
+	const char *tr = tmpfile_with("bad.trace",
+		"1 0x1000 8 0 r\n1 0x2000 8 0 r\n1 0x3000 8 zero r\n");
+	const char *ok = tmpfile_with("ok.trace", "1 0x1000 8 0 r\n");
+	const char *ov = tmpfile_with("ov.layout",
+		"1 0x1000 0x3000\n1 0x2000 0x4000\n");
+	const char *un = tmpfile_with("un.layout",
+		"1 0x5000 0x6000\n1 0x1000 0x2000\n");
+	char want[256];
+
+	snprintf(want, sizeof(want), "%s:3: cpu 'zero' is not a number", tr);
+	expect_bad(run("%s", tr), want);
+	snprintf(want, sizeof(want), "%s:2:", ov);
+	expect_bad(run("%s --layout %s", ok, ov), want);
+	expect_bad(run("%s --layout %s", ok, ov), "overlaps the previous one");
+	expect_bad(run("%s --layout %s", ok, un), "must be sorted");
+	expect_bad(run("%s --strategy fastest", ok), "unknown strategy 'fastest'");
+	expect_bad(run("%s --zero sometimes", ok), "unknown policy 'sometimes'");
+	expect_bad(run("%s --ring nope", ok), "unknown design 'nope'");
+	expect_bad(run("%s --layout %s --regions 5", ok, ov), "exclude each other");
+	expect_bad(run("%s --sample 0", ok), "--sample: '0' too small");
+	expect_bad(run("%s", ""), "no TRACE given");
+	expect_bad(run("%s %s", ok, ok), "unexpected argument");
+	expect_bad(run("/nonexistent.trace"), "/nonexistent.trace: cannot open");
+	expect_bad(run("%s --regions 0", ok), "--regions");
+}
