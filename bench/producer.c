@@ -14,7 +14,9 @@
  * the producer wrote.  One produce() is tens of ns and the clock reads in
  * ~10 ns steps, so it is never timed alone: each sampling period holds two
  * timed windows of the same workload, one ending with a produce() and one
- * without, in alternating order, and the cost of a produce is the mean of
+ * without, in alternating order, each closed by a full fence so that store
+ * misses (which retire into the store buffer and would otherwise be paid
+ * outside the window) are counted, and the cost of a produce is the mean of
  * the middle half of the paired differences (robust to an interrupt landing
  * in one window, and finer than the clock's step).
  * The rest of the period is fixed work, untimed, so a produce() cannot hide
@@ -39,7 +41,16 @@ struct producer_cfg {
 	enum rd_pair_class cls;
 	unsigned int capacity;	/* cadence */
 	unsigned int drain_ms;	/* cadence */
+	bool floor;		/* nmi: an empty call instead of produce() */
 };
+
+/* The method's floor: a call that does nothing, through the same pointer. */
+static __attribute__((noinline)) bool produce_nothing(struct rd_ring *ring,
+		const struct damon_access_report *r)
+{
+	__asm__ __volatile__("" : : "r"(ring), "r"(r) : "memory");
+	return true;
+}
 
 static struct damon_access_report reports[NREPORTS];
 static unsigned char *pollute_buf;
@@ -189,6 +200,7 @@ static void nmi(struct cbench_state *s, void *arg)
 	char err[RD_ERR_LEN];
 	unsigned int k = 0;
 	double xfer;
+	bool (*produce)(struct rd_ring *, const struct damon_access_report *);
 
 	xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
 	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
@@ -201,6 +213,7 @@ static void nmi(struct cbench_state *s, void *arg)
 		cbench_skip_with_error(s, err);
 		return;
 	}
+	produce = c->floor ? produce_nothing : rd_ring_produce;
 	/* Two timed windows per period; fixed spin fills the rest. */
 	{
 		uint64_t t0 = rd_now_ns(), took;
@@ -224,7 +237,13 @@ static void nmi(struct cbench_state *s, void *arg)
 
 			pollute(pollute_bytes);
 			if (with)
-				rd_ring_produce(dr.ring, &reports[k++ % NREPORTS]);
+				produce(dr.ring, &reports[k++ % NREPORTS]);
+			/*
+			 * Wait for the window's stores to reach the cache: a
+			 * produce() whose store misses retire into the store
+			 * buffer still costs the task those misses, later.
+			 */
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			took[with] = rd_now_ns() - t0;
 		}
 		sum_with += took[1];
@@ -405,6 +424,20 @@ static void add(struct rd_bench *b)
 				cbench_use_manual_time(bm);
 				cbench_iterations(bm, b->quick ? 1000 : 4000);
 			}
+	/* What the method reads for a call that does nothing. */
+	for (unsigned int r = 0; r < nrates; r++) {
+		struct producer_cfg *c = cfg(rd_design_find("lamport"),
+					     DAMON_REPORT_FULL, rates[r], cross[0]);
+		struct cbench *bm;
+
+		c->floor = true;
+		snprintf(name, sizeof(name),
+			 "producer/nmi/design:none/rec:48/rate:%u/class:%s",
+			 rates[r], rd_pair_class_name(cross[0]));
+		bm = cbench_register(name, nmi, c);
+		cbench_use_manual_time(bm);
+		cbench_iterations(bm, b->quick ? 1000 : 4000);
+	}
 }
 
 const struct rd_suite rd_suite_producer = {

@@ -679,6 +679,17 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 			cell(f, 6, xfer_med(a ? a : b));
 			fputc('\n', f);
 		}
+		{
+			struct rd_bm *none = find(r, "producer/nmi", "design",
+						  "none", "rate", rate, "class",
+						  cls, NULL);
+
+			if (none) {
+				fprintf(f, "%-10s", "(floor)");
+				cell(f, 8, none->med);
+				fprintf(f, "  <- an empty call: the method's zero\n");
+			}
+		}
 		safe = best_design(r, "producer/nmi", nmi_safe, false, "rec", "48",
 				   "rate", rate, "class", cls);
 		unsafe = best_design(r, "producer/nmi", nesting_unsafe, false,

@@ -54,6 +54,7 @@ static bool damon_ffwd_produce(struct damon_ffwd_ring *ring,
 	rd_nest_point();
 	pos = ring->head;
 	s = damon_ffwd_slot(ring->slots, ring->p_stride, ring->p_mask, pos);
+	prefetchw(s);	/* read, then write: one exclusive fetch, as seqslot */
 	rd_nest_point();
 	/* Acquire: the consumer's reads of this slot's last lap are done. */
 	if (smp_load_acquire(&s->seq) != pos) {
@@ -95,9 +96,10 @@ static unsigned int damon_ffwd_consume(struct damon_ffwd_ring *ring,
 }
 
 #ifndef __KERNEL__
+/* One slot per cache line, as seqslot: a straddling slot costs two lines. */
 static unsigned int damon_ffwd_stride(unsigned int rec_size)
 {
-	return sizeof(struct damon_ffwd_slot) + rec_size;
+	return SMP_CACHE_BYTES;
 }
 
 static size_t damon_ffwd_size(unsigned int capacity, unsigned int rec_size)

@@ -61,6 +61,14 @@ typedef int64_t s64;
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 
 #define barrier()	__asm__ __volatile__("" : : : "memory")
+#define prefetch(x)	__builtin_prefetch((x), 0)
+#ifdef __x86_64__
+/* As the kernel's: PREFETCHW (gcc emits it only with -mprfchw). */
+#define prefetchw(x)	__asm__ __volatile__("prefetchw %0" : : \
+					     "m"(*(const char *)(x)))
+#else
+#define prefetchw(x)	__builtin_prefetch((x), 1)
+#endif
 
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)

@@ -42,6 +42,9 @@
  * @p_rec_size:	record size in bytes, the producers' copy.
  * @stats:	producer-side counters.
  * @user_head:	slots below it are written: what the consumer may read.
+ *		It shares the producers' line: the consumer reads it once per
+ *		drain, and a producer that runs cold after a drain pays one
+ *		miss for its state instead of two.
  * @tail:	next slot the consumer reads; written by the consumer only.
  * @c_mask:	capacity - 1, the consumer's copy.
  * @c_rec_size:	record size in bytes, the consumer's copy.
@@ -58,8 +61,7 @@ struct damon_perfnest_ring {
 	unsigned long p_mask;
 	unsigned int p_rec_size;
 	struct damon_ring_stats stats;
-	/* producer -> consumer */
-	unsigned long user_head ____cacheline_aligned;
+	unsigned long user_head;		/* producer -> consumer */
 	/* consumer */
 	unsigned long tail ____cacheline_aligned;
 	unsigned long c_mask;

@@ -24,6 +24,7 @@
 #include <linux/cache.h>
 #include <linux/compiler.h>
 #include <linux/jiffies.h>
+#include <linux/prefetch.h>
 #include <linux/string.h>
 #include "report.h"
 #include "stats.h"
@@ -78,9 +79,16 @@ damon_seqslot_slot(u8 *slots, unsigned int stride, unsigned long mask,
 	return (struct damon_seqslot_slot *)(slots + (pos & mask) * stride);
 }
 
+/*
+ * One slot per cache line: 8 bytes of sequence word and a 48- or 32-byte
+ * record.  A slot that straddled two lines (a 56- or 40-byte stride does,
+ * one time in two) would cost a producer whose ring went cold a second miss.
+ */
 static unsigned int damon_seqslot_stride(unsigned int rec_size)
 {
-	return sizeof(struct damon_seqslot_slot) + rec_size;
+	BUILD_BUG_ON(sizeof(struct damon_seqslot_slot) + DAMON_REPORT_FULL >
+		     SMP_CACHE_BYTES);
+	return SMP_CACHE_BYTES;
 }
 
 /**
@@ -153,6 +161,12 @@ static bool damon_seqslot_produce(struct damon_seqslot_ring *ring,
 		pos = local_read(&ring->head);
 		s = damon_seqslot_slot(ring->slots, ring->p_stride,
 				       ring->p_mask, pos);
+		/*
+		 * We read the sequence word and then write the slot: ask for
+		 * the line in exclusive state at once, not shared then upgraded
+		 * (the consumer wrote it last, so either costs a transfer).
+		 */
+		prefetchw(s);
 		rd_nest_point();
 		/* Acquire: the consumer's reads of this slot's last lap are done. */
 		if (unlikely(smp_load_acquire(&s->seq) != (u32)pos)) {
