@@ -4,6 +4,7 @@
 
 extern const struct rd_command rd_cmd_list;
 extern const struct rd_command rd_cmd_test;
+extern const struct rd_command rd_cmd_stress;
 extern const struct rd_command rd_cmd_replay;
 extern const struct rd_command rd_cmd_bench;
 extern const struct rd_command rd_cmd_topo;
@@ -14,6 +15,7 @@ extern const struct rd_command rd_cmd_kcheck;
 const struct rd_command *const rd_commands[] = {
 	&rd_cmd_bench,
 	&rd_cmd_test,
+	&rd_cmd_stress,
 	&rd_cmd_replay,
 	&rd_cmd_list,
 	&rd_cmd_topo,

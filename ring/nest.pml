@@ -13,8 +13,9 @@
  * SPIN checks the protocol; the memory model is TSan's and the LKMM's job.
  *
  * A record is its id (1..NREC) written into the slot in two halves, as a
- * producer fills a slot in several stores; the consumer reads the halves in
- * two steps.  Checked on every take: not torn (halves agree), not an empty
+ * producer fills a slot in several stores; the consumer reads both halves
+ * in one step, so it sees any half-written slot, and a slot overwritten
+ * after it was taken shows up as a duplicate or a record taken twice.  Checked on every take: not torn (halves agree), not an empty
  * slot, not taken twice, in order per context.  Checked at the end, after a
  * final drain: every record a producer was told was accepted came out, no
  * other did, and the ring's counters balance (calls = accepted +
@@ -34,11 +35,14 @@
 #define C	2
 #endif
 #define M	(4 * C)		/* free-running indices wrap here (a multiple of C) */
-#define NT	C		/* records the task produces */
+#define NPRE	C		/* ids kept for the prefill: 1 .. C - 1 */
+#define NT	2		/* records the task produces */
+#ifndef N1
 #define N1	2		/* records depth-1 NMIs produce, one per interrupt */
+#endif
 #define N2	1		/* records a depth-2 NMI produces */
-#define NREC	(NT + N1 + N2)
-#define LEVEL(x)	((x) <= NT -> 0 : ((x) <= NT + N1 -> 1 : 2))
+#define NREC	(NPRE + NT + N1 + N2)
+#define LEVEL(x)	((x) <= NPRE + NT -> 0 : ((x) <= NPRE + NT + N1 -> 1 : 2))
 
 #define STEP(d, s)	atomic { cur == d -> s }
 
@@ -100,7 +104,7 @@ proctype task()
 	byte i;
 
 	do
-	:: i < NT -> produce(0, i + 1); i++
+	:: i < NT -> produce(0, NPRE + 1 + i); i++
 	:: else -> break
 	od;
 	STEP(0, task_done = 1)
@@ -113,7 +117,7 @@ proctype nmi1()
 	do
 	:: i < N1 ->
 		atomic { cur == 0 -> cur = 1 };
-		produce(1, NT + 1 + i);
+		produce(1, NPRE + NT + 1 + i);
 		atomic { cur == 1 -> i++; cur = 0 }	/* return from the NMI */
 	:: else -> break
 	od;
@@ -128,7 +132,7 @@ proctype nmi2()
 	:: i < N2 ->
 		/* blocked for good once nmi1 is done: a valid end state */
 end_wait:	atomic { cur == 1 -> cur = 2 };
-		produce(2, NT + N1 + 1 + i);
+		produce(2, NPRE + NT + N1 + 1 + i);
 		atomic { cur == 2 -> i++; cur = 1 }
 	:: else -> break
 	od
@@ -179,10 +183,26 @@ proctype consumer()
 	skip
 }
 
+/*
+ * The ring starts empty or with C - 1 records in it (task records produced
+ * and not yet consumed): one slot left, or full for a ring that keeps one
+ * slot empty.  Two more task records and the NMIs' then fill it and
+ * overflow it, with the consumer idle or not.
+ */
 init
 {
+	byte f, k;
+
 	atomic {
 		ring_init();
+		if
+		:: f = 0
+		:: f = C - 1
+		fi;
+		do
+		:: k < f -> produce(0, k + 1); k++
+		:: else -> break
+		od;
 		run task();
 		run nmi1();
 		run nmi2();

@@ -4,8 +4,7 @@
  * producers at depth 1 and 2 landing between any two of its steps, the
  * consumer on another CPU.  Checked: nothing lost, duplicated, torn or
  * reordered, no nested drop, counters balance.  Indices run free modulo M
- * (a multiple of C, as 2^64 is of any power of two), starting at 0 or just
- * before the wrap.
+ * (a multiple of C, as 2^64 is of any power of two).
  *
  * -DBROKEN_NO_RECHECK drops the outermost producer's re-check of head after
  * publishing: a record an NMI reserved behind its back is then never
@@ -21,16 +20,18 @@ byte tail_cache;		/* a tail the consumer released */
 byte user_head;			/* published: slots below are written */
 byte tail;			/* consumer */
 byte sa[C], sb[C];
+#ifdef PROBE_RECHECK
+bool recheck_fired;		/* an NMI reserved during the publish */
+#endif
 
+/*
+ * Every index is kept modulo M, so a start position is the same ring
+ * rotated: start at 0.  (The 2^32 and 2^64 wraps of the C code are the
+ * ring tests' business, ring/tests/test_nest.c.)
+ */
 inline ring_init()
 {
-	if			/* start_at(): at 0 or two before the wrap */
-	:: head = 0
-	:: head = M - 2
-	fi;
-	tail_cache = head;
-	user_head = head;
-	tail = head
+	skip
 }
 
 /* head - tail > mask, in free-running arithmetic */
@@ -82,7 +83,12 @@ pn_commit:
 #ifndef BROKEN_NO_RECHECK
 		   STEP(d, won = h != head);		/* an NMI reserved since? */
 		   if
-		   :: won -> STEP(d, nest = 1)		/* publish again */
+		   :: won ->
+#ifdef PROBE_RECHECK
+			recheck_fired = 1;
+			assert(!recheck_fired);
+#endif
+			STEP(d, nest = 1)		/* publish again */
 		   :: else -> break
 		   fi
 #else
@@ -95,7 +101,7 @@ pn_commit:
 
 inline consume_pass()
 {
-	byte t, avail, x;
+	byte t, avail;
 
 	t = tail;					/* only the consumer writes it */
 	d_step {					/* smp_load_acquire(&user_head) */
@@ -108,8 +114,7 @@ inline consume_pass()
 	}
 	do
 	:: n < avail ->
-		x = sa[(t + n) % C];
-		d_step { take(x, sb[(t + n) % C]); n++; x = 0 }
+		d_step { take(sa[(t + n) % C], sb[(t + n) % C]); n++ }
 	:: else -> break
 	od;
 	if

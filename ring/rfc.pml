@@ -7,6 +7,9 @@
  * Capacity C, one slot kept empty, indices masked.  Under SC the two
  * ordering gaps of rfc.c do not exist; they are TSan's finding.
  *
+ * -DBROKEN_NO_BUSY, the control, lets a nested producer through: it must
+ * be caught writing the slot the interrupted one is writing.
+ *
  *   spin -a -DC=3 rfc.pml   (see stress/tests/spin_check.sh)
  */
 #include "nest.pml"
@@ -28,21 +31,20 @@ inline produce(d, id)
 	bool ok;
 
 	STEP(d, ENTER(d); busy++; nb = busy);	/* local_inc_return(&busy) */
+#ifdef BROKEN_NO_BUSY
+	nb = 1;		/* the control: no nesting guard at all */
+#endif
 	if
 	:: nb != 1 ->
 		/* A producer is running on this CPU and we interrupted it. */
 		STEP(d, dropped_nested++)
 	:: else ->
 		STEP(d, h = head; nx = (h + 1) % C);
-#ifndef BROKEN_NO_FULL_CHECK
 		STEP(d, t = tail; ok = nx != t);
 		if
 		:: !ok -> STEP(d, dropped_full++)
 		:: else
 		fi;
-#else
-		ok = 1;
-#endif
 		if
 		:: ok ->
 			STEP(d, sa[h] = id);		/* damon_report_put() */
@@ -59,7 +61,7 @@ inline produce(d, id)
 
 inline consume_pass()
 {
-	byte t, x;
+	byte t;
 
 	d_step { t = tail; n = 0 }		/* only kdamond writes tail */
 	if
@@ -75,8 +77,7 @@ inline consume_pass()
 	fi;
 	do
 	:: t != c_head && n < mx ->
-		x = sa[t];
-		d_step { take(x, sb[t]); t = (t + 1) % C; n++; x = 0 }
+		d_step { take(sa[t], sb[t]); t = (t + 1) % C; n++ }
 	:: else -> break
 	od;
 	tail = t;				/* WRITE_ONCE(tail) */
