@@ -103,6 +103,91 @@ static __always_inline bool damon_credit_lazy(struct damon_region *r,
 	return true;
 }
 
+/**
+ * struct damon_window_div - the divisor of the moving sum's drop,
+ * prepared for a multiply: @w is damon_window(), @m is 2^64 / @w rounded
+ * up (0 when @w is 1).
+ *
+ * n / w == (m * n) >> 64 for every 32-bit n and every w from 2 to 2^32 - 1
+ * (Lemire, Kaser and Kurz, "Faster remainder by direct computation", 2019:
+ * a 64-bit multiplier is exact for 32-bit numerators); w == 1 is n.  The
+ * lazy credit divides once per credited region, on the drain's hot path,
+ * where a 32-bit divide costs more than the rest of the credit.
+ */
+struct damon_window_div {
+	u64 m;
+	u32 w;
+};
+
+static inline void damon_window_div_init(struct damon_window_div *v,
+					 const struct damon_attrs *a)
+{
+	v->w = damon_window(a);
+	v->m = v->w > 1 ? ~0ULL / v->w + 1 : 0;
+}
+
+/* @n / the window, exactly (see struct damon_window_div). */
+static __always_inline u32 damon_window_divide(u32 n,
+		const struct damon_window_div *v)
+{
+	if (unlikely(v->w == 1))
+		return n;
+	return (u32)(((unsigned __int128)v->m * n) >> 64);
+}
+
+/*
+ * damon_credit_lazy() with the drop divided by @v and the attributes'
+ * clamp_moving_sum in @clamp: fold the idle ticks
+ * since settled_sis and this tick's access in one update.  As posted the
+ * k - 1 idle steps and the accessed one are bp - k * d + 10000 (mod 2^32)
+ * with k = @now - settled_sis; the clamp takes them one rule at a time.
+ * Bit-identical to damon_credit_lazy(); returns the same.
+ */
+static __always_inline bool damon_credit_lazy_div(struct damon_region *r,
+		unsigned long now, bool clamp, const struct damon_window_div *v)
+{
+	unsigned long k = now - r->settled_sis;
+	unsigned int d, bp;
+
+	if (!k)
+		return false;
+	d = damon_window_divide(r->last_nr_accesses * 10000, v);
+	bp = r->nr_accesses_bp;
+	if (likely(!clamp)) {
+		bp = bp - (unsigned int)(k * d) + 10000;
+	} else {
+		if (d && k - 1 > bp / d)
+			bp = 0;
+		else
+			bp -= (unsigned int)((k - 1) * d);
+		bp = damon_moving_sum_model(bp, d, 10000, true);
+	}
+	r->nr_accesses_bp = bp;
+	r->nr_accesses++;
+	r->settled_sis = now;
+	return true;
+}
+
+/*
+ * damon_credit_lazy_div() for the common attributes: the moving sum as
+ * posted and a window over 1, so neither is tested per credit.
+ */
+static __always_inline bool damon_credit_lazy_posted(struct damon_region *r,
+		unsigned long now, const struct damon_window_div *v)
+{
+	unsigned long k = now - r->settled_sis;
+	unsigned int d;
+
+	if (!k)
+		return false;
+	d = (u32)(((unsigned __int128)v->m * (r->last_nr_accesses * 10000)) >>
+		  64);
+	r->nr_accesses_bp = r->nr_accesses_bp - (unsigned int)(k * d) + 10000;
+	r->nr_accesses++;
+	r->settled_sis = now;
+	return true;
+}
+
 /* Bring @r's sum up to @now (lazy policy). */
 static __always_inline void damon_settle(struct damon_region *r,
 		unsigned long now, const struct damon_attrs *a)

@@ -14,7 +14,10 @@
  *   - &damon_attrs is the model's: intervals are counted in sampling ticks
  *     (kdamond's passed_sample_intervals), not microseconds.
  *   - &damon_region.settled_sis is the model's own, used only by the lazy
- *     zero-access policy (see drain/README.md).
+ *     zero-access policy (see drain/README.md).  It shares its word with
+ *     the RFC's @access_reported, which only the eager policy uses, so the
+ *     struct keeps the kernel's 64 bytes (with the RFC's bool) and a
+ *     credit touches one cache line.
  *   - kdamond_split_regions() keeps last_nr_regions in a function-static
  *     variable shared by every context; the model keeps it per context.
  */
@@ -105,9 +108,11 @@ struct damon_addr_range {
  * @list:		sibling regions of the target, in address order.
  * @age:		aggregation windows the access pattern has lasted.
  * @last_nr_accesses:	@nr_accesses of the previous window.
- * @access_reported:	credited in this sampling interval (eager policy).
+ * @access_reported:	credited in this sampling interval (eager policy
+ *			only; read it through damon_region_reported()).
  * @settled_sis:	model only: the last tick whose access check is folded
- *			into @nr_accesses_bp (lazy policy).
+ *			into @nr_accesses_bp (lazy policy only: a context
+ *			uses one policy at a time, &damon_ctx.lazy_zero).
  */
 struct damon_region {
 	struct damon_addr_range ar;
@@ -117,9 +122,13 @@ struct damon_region {
 	struct list_head list;
 	unsigned int age;
 	unsigned int last_nr_accesses;
-	bool access_reported;
-	unsigned long settled_sis;
+	union {
+		bool access_reported;
+		unsigned long settled_sis;
+	};
 };
+
+BUILD_BUG_ON(sizeof(struct damon_region) != 64);
 
 /**
  * struct pid - the kernel's is a slab object with the numbers at its end;
@@ -224,6 +233,13 @@ static inline bool damon_target_has_pid(const struct damon_ctx *ctx)
 static inline pid_t damon_target_pid_nr(const struct damon_target *t)
 {
 	return t->pid ? t->pid->nr : 0;
+}
+
+/* @r's access_reported: false in a context the lazy policy drives. */
+static inline bool damon_region_reported(const struct damon_ctx *ctx,
+					 const struct damon_region *r)
+{
+	return !ctx->lazy_zero && r->access_reported;
 }
 
 static inline unsigned int damon_nr_regions(const struct damon_target *t)

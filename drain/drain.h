@@ -550,7 +550,6 @@ struct drain_kdamond {
 	bool tick_skipped;
 	unsigned int batch_len;
 	struct damon_access_report *batch;
-	struct damon_access_report *live;
 	struct damon_region **found;
 	struct drain_counters c;
 };

@@ -31,7 +31,10 @@ unsigned int drain_snap_arena(void);
  *                      const struct damon_access_report *, unsigned int n,
  *                      struct damon_region **out);
  *   void prefix_release(struct type *, struct damon_snap_alloc *);
- * and DRAIN_GLUE_OPS(type, prefix) fills the descriptor's entries.
+ * and DRAIN_GLUE_OPS(type, prefix) fills the descriptor's entries.  A core
+ * whose build needs userspace settings first (btree's instruction set,
+ * radix's test overrides) writes its own prefix_build_v() and takes the
+ * rest from DRAIN_GLUE_LOOKUP(type, prefix).
  */
 #define DRAIN_GLUE(type, prefix)					\
 static int prefix##_build_v(void *p, const struct damon_ctx *ctx,	\
@@ -39,6 +42,9 @@ static int prefix##_build_v(void *p, const struct damon_ctx *ctx,	\
 {									\
 	return prefix##_build((struct type *)p, ctx, a);		\
 }									\
+DRAIN_GLUE_LOOKUP(type, prefix)
+
+#define DRAIN_GLUE_LOOKUP(type, prefix)					\
 static void prefix##_lookup_v(void *p, const struct damon_ctx *ctx,	\
 			      const struct damon_access_report *reps,	\
 			      unsigned int n, struct damon_region **out) \

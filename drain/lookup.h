@@ -6,9 +6,8 @@
  * target holds the report's address.  It builds a snapshot of the
  * context's targets and regions into buffers it gets from
  * damon_snap_reserve(), and looks reports up in it without changing
- * anything.  The drain (drain/tick.c) then rejects straddlers and credits
- * the region; every core therefore gives the same answers, only faster or
- * slower.
+ * anything.  The drain then rejects straddlers and credits the region, so
+ * every core gives the same answers, only faster or slower.
  *
  * The answer for one report is a region, NULL (a target has the report's
  * tgid, or the context is physical, but no region holds the address) or
@@ -17,37 +16,131 @@
  * the region is the last one starting at or below @addr, if @addr is below
  * its end.
  *
- * In the kernel, damon_snap_reserve() is kvrealloc() on a new high-water
- * mark; here it is drain/snapshot.c's allocator (jemalloc arena, glibc, or
- * grow-only), with failure injection.
+ * In the kernel, damon_snap_reserve() keeps a grow-only buffer: kvmalloc()
+ * on a new high-water mark, as the RFC's krealloc_array() does.  (Built in
+ * userspace, ringdrain's drain/snapshot.c provides it, with a choice of
+ * allocators and failure injection.)
  */
 #ifndef RINGDRAIN_LOOKUP_H
 #define RINGDRAIN_LOOKUP_H
 
 #ifndef __KERNEL__
+#include <limits.h>
+#include <string.h>
 #include "damon.h"
+
+#ifndef noinline
+#define noinline	__attribute__((noinline))
 #endif
+#define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define __ffs(x)		((unsigned long)__builtin_ctzl(x))
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG		(8 * (int)sizeof(long))
+#endif
+#define list_prev_entry(pos, member)					\
+	list_entry((pos)->member.prev, typeof(*(pos)), member)
+#ifndef prefetch
+#define prefetch(p)	__builtin_prefetch(p)
+#endif
+#else
+#include <linux/bitops.h>
+#include <linux/compiler.h>
+#include <linux/damon.h>
+#include <linux/errno.h>
+#include <linux/limits.h>
+#include <linux/list.h>
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/prefetch.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#endif /* !__KERNEL__ */
 
 #define DAMON_LOOKUP_NO_TARGET	((struct damon_region *)1UL)
 
-/** struct damon_snap_buf - a snapshot buffer: @cap bytes at @p (or none). */
+/**
+ * struct damon_snap_buf - a snapshot buffer.
+ * @p:		the buffer, or NULL.
+ * @cap:	its size in bytes.
+ */
 struct damon_snap_buf {
 	void *p;
 	size_t cap;
 };
 
+#ifndef __KERNEL__
 struct damon_snap_alloc;
 
-/**
+/*
  * damon_snap_reserve() - make @b hold at least @bytes (64-byte aligned).
- *
- * The contents are not kept.  Return: 0, or -ENOMEM with @b unchanged.
+ * The contents are not kept.  Returns 0, or -ENOMEM with @b unchanged.
  */
 int damon_snap_reserve(struct damon_snap_alloc *a, struct damon_snap_buf *b,
 		       size_t bytes);
 
-/** damon_snap_free() - give @b back; it is empty afterwards. */
+/* damon_snap_free() - give @b back; it is empty afterwards. */
 void damon_snap_free(struct damon_snap_alloc *a, struct damon_snap_buf *b);
+#else
+/**
+ * struct damon_snap_alloc - how snapshot buffers are allocated.
+ * @gfp:	the allocation flags (kdamond: GFP_KERNEL).
+ */
+struct damon_snap_alloc {
+	gfp_t gfp;
+};
+
+/**
+ * damon_snap_reserve() - make a grow-only snapshot buffer big enough.
+ * @a:		the allocation flags.
+ * @b:		the buffer.
+ * @bytes:	the size it must have.
+ *
+ * A buffer that is big enough is kept; a bigger one replaces it, so a
+ * steady layout allocates nothing.  The contents are not kept.
+ *
+ * Return: 0, or -ENOMEM with @b unchanged.
+ */
+static inline int damon_snap_reserve(struct damon_snap_alloc *a,
+				     struct damon_snap_buf *b, size_t bytes)
+{
+	void *p;
+
+	if (b->p && bytes <= b->cap)
+		return 0;
+	p = kvmalloc(max_t(size_t, bytes, 1), a->gfp);
+	if (!p)
+		return -ENOMEM;
+	kvfree(b->p);
+	b->p = p;
+	b->cap = bytes;
+	return 0;
+}
+
+/**
+ * damon_snap_free() - give a snapshot buffer back.
+ * @a:		the allocation flags.
+ * @b:		the buffer; empty afterwards.
+ */
+static inline void damon_snap_free(struct damon_snap_alloc *a,
+				   struct damon_snap_buf *b)
+{
+	kvfree(b->p);
+	b->p = NULL;
+	b->cap = 0;
+}
+
+/* The tgid of a virtual-address target; 0 for the physical one. */
+static inline pid_t damon_target_pid_nr(const struct damon_target *t)
+{
+	return pid_nr(t->pid);
+}
+#endif /* !__KERNEL__ */
 
 /*
  * The tgid map of the fast cores: tgid to target index.  The build looks
@@ -173,27 +266,10 @@ static inline void damon_tgid_map_fill(struct damon_tgid_slot *slots,
 	}
 }
 
-/* Target index of @pid, or @none.  Only for maps of at least one target. */
-static __always_inline u32 damon_tgid_map_find_or(
-		const struct damon_tgid_slot *slots,
-		const struct damon_tgid_map *m, s32 pid, u32 none)
-{
-	u32 i = damon_tgid_slot_of(pid, m->mult, m->bits), idx;
-
-	if (likely(!m->probe))
-		return slots[i].pid == pid ? slots[i].idx : none;
-	while ((idx = slots[i].idx) != DAMON_TGID_EMPTY) {
-		if (slots[i].pid == pid)
-			return idx;
-		i = (i + 1) & ((1U << m->bits) - 1);
-	}
-	return none;
-}
-
 /* Target index of @pid, or DAMON_TGID_EMPTY. */
-static __always_inline u32 damon_tgid_map_find(
-		const struct damon_tgid_slot *slots,
-		const struct damon_tgid_map *m, s32 pid)
+static __always_inline u32
+damon_tgid_map_find(const struct damon_tgid_slot *slots,
+		    const struct damon_tgid_map *m, s32 pid)
 {
 	u32 i = damon_tgid_slot_of(pid, m->mult, m->bits);
 
@@ -207,6 +283,7 @@ static __always_inline u32 damon_tgid_map_find(
 	return DAMON_TGID_EMPTY;
 }
 
+#ifndef __KERNEL__
 /* Targets and regions of @ctx, counted. */
 static inline void damon_lookup_count(const struct damon_ctx *ctx,
 				      unsigned int *nr_targets,
@@ -229,9 +306,6 @@ static inline unsigned long damon_lookup_pad(unsigned long n, size_t size)
 
 	return (n + per - 1) / per * per;
 }
-
-#ifndef prefetch
-#define prefetch(p)	__builtin_prefetch(p)
-#endif
+#endif /* !__KERNEL__ */
 
 #endif /* RINGDRAIN_LOOKUP_H */

@@ -324,25 +324,12 @@ static int damon_btree_build_v(void *p, const struct damon_ctx *ctx,
 	return damon_btree_build(s, ctx, a);
 }
 
-static void damon_btree_lookup_v(void *p, const struct damon_ctx *ctx,
-				 const struct damon_access_report *reps,
-				 unsigned int n, struct damon_region **out)
-{
-	damon_btree_lookup(p, ctx, reps, n, out);
-}
-
-static void damon_btree_release_v(void *p, struct damon_snap_alloc *a)
-{
-	damon_btree_release(p, a);
-}
+DRAIN_GLUE_LOOKUP(damon_btree_lookup, damon_btree)
 
 const struct drain_strategy drain_strategy_btree = {
 	.name = "btree",
 	.summary = "static B+ tree per target (8 keys a line, implicit children), SIMD counts, 16 reports interleaved",
 	.per_tick = false,
-	.priv_size = sizeof(struct damon_btree_lookup),
-	.build = damon_btree_build_v,
-	.lookup = damon_btree_lookup_v,
-	.release = damon_btree_release_v,
+	DRAIN_GLUE_OPS(damon_btree_lookup, damon_btree),
 };
 #endif /* !__KERNEL__ */

@@ -1,198 +1,920 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lookup_radix.c - "radix": a direct index on the address bits.  Each
- * target's span [first start, last end) is cut into at most 2n equal
- * power-of-two buckets (n: its regions); bucket i records the region that
- * holds, or last starts before, the bucket's first address.  A report's
- * bucket is one subtraction and one shift away, and its region is that
- * recorded one or one of the next three: three branch-free compares against
- * the flat key array finish the search.  Only a bucket spanning more than
- * three region starts (a dense cluster in a sparse span) falls back to a
- * branchless binary search between its bound and the next bucket's.
+ * lookup_radix.c - "radix": a direct index on the address bits.
  *
- * Why the next three keys are enough without checking the bucket's bound:
- * every key past the next bucket's recorded region lies beyond the next
- * bucket's first address, so beyond any address of this bucket; and each
- * target's keys end with three ULONG_MAX pads (the address ULONG_MAX is in
- * no region and is answered up front).
+ * Each target's regions, and the gaps between them, become sorted entries
+ * (a gap answers NULL), so the answer for an address is the entry starting
+ * last at or below it, with no end to compare.  A target's regions form
+ * clusters, split at gaps too wide to index (a process's heap, libraries
+ * and stack, terabytes apart, are three; a dense span is one).  A
+ * cluster's span [first start, last end) is cut into equal power-of-two
+ * buckets, and a report's bucket is one subtraction and one shift away
+ * (a bisection over the clusters' starts first, when there are several).
+ * A bucket is read in one of two ways, chosen per cluster when the
+ * snapshot is built:
  *
- * Bucket index + key pairs + region pointers: 32 bytes a region, rebuilt
- * only on a generation change.  Perfect-hash tgid map as the other fast
- * cores.
+ * granular: every region boundary is a multiple of the cluster's granule
+ *	(the largest power of two dividing every boundary's offset from the
+ *	span's start: a page, for page-aligned regions), so an entry starts
+ *	in a granule at most once.  A bucket is eight granules, and its
+ *	32-bit record holds the entry holding its first granule and a bitmap
+ *	of the granules 1..7 where another entry starts; the entry of an
+ *	address is the first one plus the bits below its granule.  The
+ *	answer is then one load from an array of region pointers: two cache
+ *	lines a lookup, 4 bytes a bucket and 8 an entry.  Taken when the
+ *	span has at most DAMON_RADIX_GRAIN_MAX buckets per entry.
+ *
+ * compare: any other cluster (a sparse span, or boundaries of mixed
+ *	alignment).  Its span is cut into fewer than two buckets per entry;
+ *	a bucket's record is the entry starting last at or below its first
+ *	address, and the entry of an address is that one or one of the next
+ *	three: three branch-free compares of { start, region } entries pick
+ *	it.  Only a bucket where more than three entries start (a dense
+ *	cluster in a sparse span) is flagged, and bisected between its
+ *	record and the next bucket's.  Every entry after the next bucket's
+ *	record starts beyond any address of this bucket, and each cluster's
+ *	entries end with three pads starting at ULONG_MAX, which no address
+ *	inside a span reaches (the span ends at a region end, exclusive).
+ *
+ * Large snapshots are looked up in batches: blocks of DAMON_RADIX_BLOCK
+ * reports in three passes (find the target and prefetch the bucket; read
+ * the bucket and prefetch the entry; answer), so the cache misses of a
+ * block overlap instead of queueing one behind the other.  A snapshot that
+ * fits the L1 is looked up in one pass.
+ *
+ * Rebuilt only on a generation change.  The tgid map is the perfect hash of
+ * lookup.h, with each target's index parameters in its slot, so a report's
+ * tgid leads to its buckets with one multiply and one load.
  */
 #ifndef __KERNEL__
 #include "internal.h"
+#else
+#include "lookup.h"
 #endif
 
-#define DAMON_RADIX_PAD	3	/* keys read past a bucket's region */
-
-/* A region's range, beside its neighbours': four to a cache line. */
-struct damon_radix_key {
-	unsigned long start;
-	unsigned long end;
-};
+#define DAMON_RADIX_PAD		3	/* compare mode: entries read past a record */
+#define DAMON_RADIX_DENSE	0x80000000U	/* compare mode: bisect this bucket */
+#define DAMON_RADIX_GRAINS	8	/* granular mode: granules per bucket */
+#define DAMON_RADIX_GRAIN_SHIFT	3	/* log2(DAMON_RADIX_GRAINS) */
+#define DAMON_RADIX_FIRST	0x01ffffffU	/* granular record: entry index */
+#define DAMON_RADIX_MAP_SHIFT	25	/* granular record: bitmap of granules 1..7 */
+#define DAMON_RADIX_GRAIN_MAX	4	/* granular mode: most buckets per entry */
+#define DAMON_RADIX_BLOCK	32	/* reports per pass of a batched lookup */
+/*
+ * Snapshots bigger than this (bytes) are looked up in batched passes: past
+ * the L1, the drain finds the index cold (the rings, the regions and the
+ * rest of the tick have been through the caches since the last batch).
+ */
+#define DAMON_RADIX_BATCH_BYTES	(64UL * 1024)
 
 /*
- * One per target, and one more after them that every tgid without a target
- * maps to: its span is 0, so every address misses with @miss.
+ * Granular mode: the entries starting in granules 1..x of a bucket, for its
+ * bitmap (bit i - 1: an entry starts in granule i) and x, at [bitmap * 8 + x].
  */
-struct damon_radix_target {
-	unsigned long lo;	/* first region start */
-	unsigned long span;	/* last region end - lo */
-	const struct damon_radix_key *keys;	/* nr + PAD of them */
-	const u32 *buckets;	/* nr_buckets + 1 of them */
-	struct damon_region *const *regs;
-	struct damon_region *miss;	/* NULL, or DAMON_LOOKUP_NO_TARGET */
-	u32 shift;		/* bucket = (addr - lo) >> shift */
-	u32 nr;
+static const u8 damon_radix_count[128 * DAMON_RADIX_GRAINS] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 2, 2, 2, 2,
+	0, 0, 1, 2, 2, 2, 2, 2, 0, 1, 2, 3, 3, 3, 3, 3,
+	0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 2, 2, 2, 2,
+	0, 0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 2, 3, 3, 3, 3,
+	0, 0, 0, 1, 2, 2, 2, 2, 0, 1, 1, 2, 3, 3, 3, 3,
+	0, 0, 1, 2, 3, 3, 3, 3, 0, 1, 2, 3, 4, 4, 4, 4,
+	0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 2, 2, 2,
+	0, 0, 1, 1, 1, 2, 2, 2, 0, 1, 2, 2, 2, 3, 3, 3,
+	0, 0, 0, 1, 1, 2, 2, 2, 0, 1, 1, 2, 2, 3, 3, 3,
+	0, 0, 1, 2, 2, 3, 3, 3, 0, 1, 2, 3, 3, 4, 4, 4,
+	0, 0, 0, 0, 1, 2, 2, 2, 0, 1, 1, 1, 2, 3, 3, 3,
+	0, 0, 1, 1, 2, 3, 3, 3, 0, 1, 2, 2, 3, 4, 4, 4,
+	0, 0, 0, 1, 2, 3, 3, 3, 0, 1, 1, 2, 3, 4, 4, 4,
+	0, 0, 1, 2, 3, 4, 4, 4, 0, 1, 2, 3, 4, 5, 5, 5,
+	0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 2,
+	0, 0, 1, 1, 1, 1, 2, 2, 0, 1, 2, 2, 2, 2, 3, 3,
+	0, 0, 0, 1, 1, 1, 2, 2, 0, 1, 1, 2, 2, 2, 3, 3,
+	0, 0, 1, 2, 2, 2, 3, 3, 0, 1, 2, 3, 3, 3, 4, 4,
+	0, 0, 0, 0, 1, 1, 2, 2, 0, 1, 1, 1, 2, 2, 3, 3,
+	0, 0, 1, 1, 2, 2, 3, 3, 0, 1, 2, 2, 3, 3, 4, 4,
+	0, 0, 0, 1, 2, 2, 3, 3, 0, 1, 1, 2, 3, 3, 4, 4,
+	0, 0, 1, 2, 3, 3, 4, 4, 0, 1, 2, 3, 4, 4, 5, 5,
+	0, 0, 0, 0, 0, 1, 2, 2, 0, 1, 1, 1, 1, 2, 3, 3,
+	0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 2, 2, 2, 3, 4, 4,
+	0, 0, 0, 1, 1, 2, 3, 3, 0, 1, 1, 2, 2, 3, 4, 4,
+	0, 0, 1, 2, 2, 3, 4, 4, 0, 1, 2, 3, 3, 4, 5, 5,
+	0, 0, 0, 0, 1, 2, 3, 3, 0, 1, 1, 1, 2, 3, 4, 4,
+	0, 0, 1, 1, 2, 3, 4, 4, 0, 1, 2, 2, 3, 4, 5, 5,
+	0, 0, 0, 1, 2, 3, 4, 4, 0, 1, 1, 2, 3, 4, 5, 5,
+	0, 0, 1, 2, 3, 4, 5, 5, 0, 1, 2, 3, 4, 5, 6, 6,
+	0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2,
+	0, 0, 1, 1, 1, 1, 1, 2, 0, 1, 2, 2, 2, 2, 2, 3,
+	0, 0, 0, 1, 1, 1, 1, 2, 0, 1, 1, 2, 2, 2, 2, 3,
+	0, 0, 1, 2, 2, 2, 2, 3, 0, 1, 2, 3, 3, 3, 3, 4,
+	0, 0, 0, 0, 1, 1, 1, 2, 0, 1, 1, 1, 2, 2, 2, 3,
+	0, 0, 1, 1, 2, 2, 2, 3, 0, 1, 2, 2, 3, 3, 3, 4,
+	0, 0, 0, 1, 2, 2, 2, 3, 0, 1, 1, 2, 3, 3, 3, 4,
+	0, 0, 1, 2, 3, 3, 3, 4, 0, 1, 2, 3, 4, 4, 4, 5,
+	0, 0, 0, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 2, 2, 3,
+	0, 0, 1, 1, 1, 2, 2, 3, 0, 1, 2, 2, 2, 3, 3, 4,
+	0, 0, 0, 1, 1, 2, 2, 3, 0, 1, 1, 2, 2, 3, 3, 4,
+	0, 0, 1, 2, 2, 3, 3, 4, 0, 1, 2, 3, 3, 4, 4, 5,
+	0, 0, 0, 0, 1, 2, 2, 3, 0, 1, 1, 1, 2, 3, 3, 4,
+	0, 0, 1, 1, 2, 3, 3, 4, 0, 1, 2, 2, 3, 4, 4, 5,
+	0, 0, 0, 1, 2, 3, 3, 4, 0, 1, 1, 2, 3, 4, 4, 5,
+	0, 0, 1, 2, 3, 4, 4, 5, 0, 1, 2, 3, 4, 5, 5, 6,
+	0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 1, 1, 1, 2, 3,
+	0, 0, 1, 1, 1, 1, 2, 3, 0, 1, 2, 2, 2, 2, 3, 4,
+	0, 0, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 2, 2, 3, 4,
+	0, 0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 3, 3, 3, 4, 5,
+	0, 0, 0, 0, 1, 1, 2, 3, 0, 1, 1, 1, 2, 2, 3, 4,
+	0, 0, 1, 1, 2, 2, 3, 4, 0, 1, 2, 2, 3, 3, 4, 5,
+	0, 0, 0, 1, 2, 2, 3, 4, 0, 1, 1, 2, 3, 3, 4, 5,
+	0, 0, 1, 2, 3, 3, 4, 5, 0, 1, 2, 3, 4, 4, 5, 6,
+	0, 0, 0, 0, 0, 1, 2, 3, 0, 1, 1, 1, 1, 2, 3, 4,
+	0, 0, 1, 1, 1, 2, 3, 4, 0, 1, 2, 2, 2, 3, 4, 5,
+	0, 0, 0, 1, 1, 2, 3, 4, 0, 1, 1, 2, 2, 3, 4, 5,
+	0, 0, 1, 2, 2, 3, 4, 5, 0, 1, 2, 3, 3, 4, 5, 6,
+	0, 0, 0, 0, 1, 2, 3, 4, 0, 1, 1, 1, 2, 3, 4, 5,
+	0, 0, 1, 1, 2, 3, 4, 5, 0, 1, 2, 2, 3, 4, 5, 6,
+	0, 0, 0, 1, 2, 3, 4, 5, 0, 1, 1, 2, 3, 4, 5, 6,
+	0, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 7,
 };
 
+/**
+ * struct damon_radix_ent - compare mode: where a region or a gap starts.
+ * @start:	its first address.
+ * @r:		the region, or NULL for a gap (and for a pad).
+ */
+struct damon_radix_ent {
+	unsigned long start;
+	struct damon_region *r;
+};
+
+/**
+ * struct damon_radix_slot - one target's index, under its tgid; or one
+ * cluster of a target's regions.
+ * @pid:	the target's tgid (in a tgid map slot no target took: a tgid
+ *		that never hashes there, so no report matches it).
+ * @shift:	bucket = (addr - @lo) >> @shift.
+ * @grain:	granular mode: log2 of the granule; compare mode: 0.
+ * @granular:	the buckets are read in granular mode.
+ * @nr_clusters: 0: the slot indexes all the target's regions; else their
+ *		clusters are the @nr_clusters slots at @clusters, by address.
+ * @lo:		the first region start.
+ * @span:	the last region end - @lo; 0 for no region.
+ * @bkts:	the bucket records.
+ * @clusters:	the target's clusters (@nr_clusters of them).
+ * @regs:	granular mode: the entries' regions (NULL for a gap).
+ * @ents:	compare mode: the entries, then PAD pads.
+ *
+ * A cache line each, so a slot's address is a shift away from its index.
+ */
+struct damon_radix_slot {
+	s32 pid;
+	u8 shift;
+	u8 grain;
+	bool granular;
+	u32 nr_clusters;
+	unsigned long lo;
+	unsigned long span;
+	union {
+		const u32 *bkts;
+		const struct damon_radix_slot *clusters;
+	};
+	union {
+		struct damon_region *const *regs;
+		const struct damon_radix_ent *ents;
+	};
+} __aligned(64);
+
+/**
+ * struct damon_radix_lookup - the snapshot.
+ * @bkts:	u32[]: every cluster's bucket records.
+ * @regs:	struct damon_region *[]: granular clusters' entries.
+ * @ents:	struct damon_radix_ent[]: compare clusters' entries.
+ * @targets:	struct damon_radix_slot[]: the targets, in order.
+ * @clusters:	struct damon_radix_slot[]: every target's clusters, by
+ *		address (a target of one also has it in its own slot).
+ * @slots:	struct damon_radix_slot[]: the targets again, laid out as the
+ *		slots of the tgid map, so a report's tgid hashes straight to
+ *		its target (perfect maps only).
+ * @map:	struct damon_tgid_slot[]: the tgid map.
+ * @tmap:	the tgid map's parameters.
+ * @bytes:	bytes of @bkts, @regs and @ents in use.
+ * @nr_targets:	targets.
+ * @has_pid:	the targets are processes (virtual addresses).
+ * @direct:	virtual addresses, a target or more, and a perfect tgid map:
+ *		a report's tgid hashes straight into @slots.
+ * @batched:	look up in batched passes (@bytes is over
+ *		DAMON_RADIX_BATCH_BYTES).
+ * @plain:	@direct, and every target one granular cluster (the common
+ *		case gets a loop that tests neither).
+ */
 struct damon_radix_lookup {
-	struct damon_snap_buf keys;	/* struct damon_radix_key[], padded */
-	struct damon_snap_buf buckets;	/* u32[]: a region index per bucket */
-	struct damon_snap_buf regs;	/* struct damon_region *[] */
-	struct damon_snap_buf targets;	/* struct damon_radix_target[] */
-	struct damon_snap_buf map;	/* struct damon_tgid_slot[] */
+	struct damon_snap_buf bkts;
+	struct damon_snap_buf regs;
+	struct damon_snap_buf ents;
+	struct damon_snap_buf targets;
+	struct damon_snap_buf clusters;
+	struct damon_snap_buf slots;
+	struct damon_snap_buf map;
 	struct damon_tgid_map tmap;
+	unsigned long bytes;
 	unsigned int nr_targets;
 	bool has_pid;
+	bool direct;
+	bool batched;
+	bool plain;
 };
 
-/* Smallest shift leaving fewer than 2n buckets (plus one) over @span. */
-static u32 damon_radix_shift(unsigned long span, u32 nr)
+/**
+ * struct damon_radix_run - a cluster: regions no wide gap separates.
+ * @first:	its first region.
+ * @next:	the first region of the next run, or NULL.
+ * @nr:		its regions.
+ * @nr_ents:	its entries: a region each, and a gap wherever one does not
+ *		touch the next.
+ * @nr_bkts:	its bucket records.
+ * @lo:		its first region start.
+ * @span:	its last region end - @lo.
+ * @shift:	bucket = (addr - @lo) >> @shift.
+ * @grain:	granular mode: log2 of the granule.
+ * @granular:	granular mode, else compare mode.
+ */
+struct damon_radix_run {
+	struct damon_region *first;
+	struct damon_region *next;
+	unsigned long nr;
+	unsigned long nr_ents;
+	unsigned long nr_bkts;
+	unsigned long lo;
+	unsigned long span;
+	u32 shift;
+	u32 grain;
+	bool granular;
+};
+
+#ifndef __KERNEL__
+int drain_radix_override = -1;
+
+/* Tests: 2 forces compare mode on every cluster (see the glue below). */
+static bool damon_radix_may_grain(void)
+{
+	return drain_radix_override != 2;
+}
+#else
+static bool damon_radix_may_grain(void)
+{
+	return true;
+}
+#endif
+
+static struct damon_region *damon_radix_next(struct damon_region *r)
+{
+	return list_next_entry(r, list);
+}
+
+/* Smallest shift leaving fewer than two buckets per entry over @span. */
+static u32 damon_radix_shift(unsigned long span, unsigned long nr)
 {
 	u32 shift = 0;
 
-	while (shift < 63 && (span >> shift) >= 2UL * nr)
+	while (shift < 63 && (span >> shift) >= 2 * nr)
 		shift++;
 	return shift;
 }
 
-static unsigned long damon_radix_buckets(const struct damon_target *t)
+/*
+ * The widest gap a cluster of @t keeps inside: any wider one would by
+ * itself take more granular buckets (eight of the target's granules each)
+ * than four per entry of the whole target.  A process's heap, libraries
+ * and stack, terabytes apart, become three clusters; a dense span, one.
+ */
+static unsigned long damon_radix_gap_max(const struct damon_target *t)
 {
-	const struct damon_region *first, *last;
-	u32 nr = damon_nr_regions(t);
+	unsigned long lo = 0, bits = 0, nr = 0;
+	struct damon_region *r;
+	u32 shift;
 
-	if (!nr)
-		return 1;
-	first = list_first_entry(&t->regions_list, struct damon_region, list);
-	last = list_last_entry(&t->regions_list, struct damon_region, list);
-	return ((last->ar.end - first->ar.start) >>
-		damon_radix_shift(last->ar.end - first->ar.start, nr)) + 2;
+	damon_for_each_region(r, t) {
+		if (!nr++)
+			lo = r->ar.start;
+		bits |= (r->ar.start - lo) | (r->ar.end - lo);
+	}
+	if (!bits)
+		return ULONG_MAX;
+	shift = __ffs(bits) + DAMON_RADIX_GRAIN_SHIFT;
+	nr *= 2 * DAMON_RADIX_GRAIN_MAX;	/* entries, at most 2 a region */
+	if (shift >= BITS_PER_LONG || nr > ULONG_MAX >> shift)
+		return ULONG_MAX;
+	return nr << shift;
+}
+
+/*
+ * The run starting at region @first of @t: its regions up to the first gap
+ * wider than @gap_max, its entries, span, granule and mode.
+ */
+static void damon_radix_run(const struct damon_target *t,
+			    struct damon_region *first, unsigned long gap_max,
+			    struct damon_radix_run *run)
+{
+	struct damon_region *r = first, *n;
+	unsigned long bits = 0, nb;
+
+	run->first = first;
+	run->lo = first->ar.start;
+	run->nr = 1;
+	run->nr_ents = 1;
+	for (;;) {
+		bits |= (r->ar.start - run->lo) | (r->ar.end - run->lo);
+		n = damon_radix_next(r);
+		run->next = &n->list == &t->regions_list ? NULL : n;
+		if (!run->next || n->ar.start - r->ar.end > gap_max)
+			break;
+		run->nr++;
+		run->nr_ents += 1 + (n->ar.start != r->ar.end);
+		r = n;
+	}
+	run->span = r->ar.end - run->lo;
+	run->granular = false;
+	/* bits is not 0: the span is. */
+	run->grain = min_t(u32, __ffs(bits), 63 - DAMON_RADIX_GRAIN_SHIFT);
+	run->shift = run->grain + DAMON_RADIX_GRAIN_SHIFT;
+	nb = ((run->span - 1) >> run->shift) + 1;
+	if (nb <= DAMON_RADIX_GRAIN_MAX * run->nr_ents &&
+	    run->nr_ents <= DAMON_RADIX_FIRST && damon_radix_may_grain()) {
+		run->granular = true;
+		run->nr_bkts = nb;
+		return;
+	}
+	run->grain = 0;
+	run->shift = damon_radix_shift(run->span, run->nr_ents);
+	/* One record past the last bucket bounds a bisection. */
+	run->nr_bkts = ((run->span - 1) >> run->shift) + 2;
+}
+
+/*
+ * Granular mode: entry @j starts at offset @o.  The buckets starting before
+ * it are held by entry @j - 1 (from *@nb, the first not yet recorded); a
+ * bucket it starts is its own, and a start inside a bucket is a bit.
+ */
+static void damon_radix_enter(const struct damon_radix_run *run, u32 *b,
+			      unsigned long *nb, u32 j, unsigned long o)
+{
+	unsigned long bk = o >> run->shift;
+	unsigned long inside = o & ((1UL << run->shift) - 1);
+
+	while (*nb < bk || (*nb == bk && inside))
+		b[(*nb)++] = j - 1;
+	if (*nb == bk)
+		b[(*nb)++] = j;
+	else
+		b[bk] |= 1U << (DAMON_RADIX_MAP_SHIFT - 1 + (inside >> run->grain));
+}
+
+/* Granular mode: @run's regions (NULL for gaps) and bucket records. */
+static void damon_radix_fill_granular(const struct damon_radix_run *run,
+				      struct damon_region **regs, u32 *b)
+{
+	struct damon_region *r = run->first;
+	unsigned long i, j = 0, nb = 0, end = 0;
+
+	for (i = 0; i < run->nr; i++, r = damon_radix_next(r)) {
+		if (i && r->ar.start != end) {
+			damon_radix_enter(run, b, &nb, j, end - run->lo);
+			regs[j++] = NULL;
+		}
+		damon_radix_enter(run, b, &nb, j, r->ar.start - run->lo);
+		regs[j++] = r;
+		end = r->ar.end;
+	}
+	while (nb < run->nr_bkts)
+		b[nb++] = j - 1;
+}
+
+/* Compare mode: @run's entries (PAD pads after them) and bucket records. */
+static void damon_radix_fill_compare(const struct damon_radix_run *run,
+				     struct damon_radix_ent *e, u32 *b)
+{
+	struct damon_region *r = run->first;
+	unsigned long nr = 0, i, j = 0, at, end = 0;
+
+	for (i = 0; i < run->nr; i++, r = damon_radix_next(r)) {
+		if (i && r->ar.start != end) {
+			e[nr].start = end;
+			e[nr++].r = NULL;
+		}
+		e[nr].start = r->ar.start;
+		e[nr++].r = r;
+		end = r->ar.end;
+	}
+	for (i = 0; i < DAMON_RADIX_PAD; i++) {
+		e[nr + i].start = ULONG_MAX;
+		e[nr + i].r = NULL;
+	}
+	/* Bucket i: the last entry starting at or below its first address. */
+	for (i = 0; i < run->nr_bkts; i++) {
+		at = i <= ULONG_MAX >> run->shift ? i << run->shift : ULONG_MAX;
+		while (j + 1 < nr && e[j + 1].start - run->lo <= at)
+			j++;
+		b[i] = j;
+	}
+	for (i = 0; i + 1 < run->nr_bkts; i++)
+		if (b[i + 1] - b[i] > DAMON_RADIX_PAD)
+			b[i] |= DAMON_RADIX_DENSE;
+}
+
+/* Lay the targets out as the tgid map's slots (a perfect map). */
+static void damon_radix_fill_slots(struct damon_radix_lookup *s)
+{
+	const struct damon_tgid_slot *map = s->map.p;
+	const struct damon_radix_slot *tg = s->targets.p;
+	struct damon_radix_slot *sl = s->slots.p;
+	u32 i;
+
+	for (i = 0; i < (1U << s->tmap.bits); i++) {
+		if (map[i].idx == DAMON_TGID_EMPTY) {
+			sl[i] = tg[0];
+			sl[i].pid = map[i].pid;	/* the filler: never matches */
+			sl[i].span = 0;
+			sl[i].nr_clusters = 0;
+		} else {
+			sl[i] = tg[map[i].idx];
+		}
+	}
+}
+
+/**
+ * struct damon_radix_sizes - what a snapshot needs.
+ * @bkts:	bucket records.
+ * @regs:	granular entries.
+ * @ents:	compare entries, with their pads.
+ * @clusters:	clusters of the targets that have more than one.
+ * @targets:	targets.
+ * @mixed:	targets of several clusters or a compare cluster.
+ */
+struct damon_radix_sizes {
+	unsigned long bkts;
+	unsigned long regs;
+	unsigned long ents;
+	unsigned long clusters;
+	unsigned int targets;
+	unsigned int mixed;
+};
+
+/*
+ * Walk @ctx's clusters, counting into @n; with @s, also fill them at the
+ * offsets @n has reached, and the target slots.  Every cluster is filled
+ * in @s->clusters (@n counts room for them all); a target of one cluster
+ * then takes it in its own slot.
+ */
+static void damon_radix_walk(const struct damon_ctx *ctx,
+			     struct damon_radix_lookup *s,
+			     struct damon_radix_sizes *n)
+{
+	struct damon_radix_slot *sl, *first;
+	struct damon_radix_run run;
+	struct damon_radix_ent *ents;
+	struct damon_region **regs;
+	unsigned long gap_max, nr_runs;
+	u32 *bkts;
+	struct damon_region *r;
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		gap_max = damon_radix_gap_max(t);
+		first = s ? (struct damon_radix_slot *)s->clusters.p +
+			n->clusters : NULL;
+		nr_runs = 0;
+		r = list_empty(&t->regions_list) ? NULL :
+			list_first_entry(&t->regions_list, struct damon_region,
+					 list);
+		for (; r; r = run.next, nr_runs++) {
+			damon_radix_run(t, r, gap_max, &run);
+			if (s) {
+				sl = first + nr_runs;
+				memset(sl, 0, sizeof(*sl));
+				sl->lo = run.lo;
+				sl->span = run.span;
+				sl->shift = run.shift;
+				sl->grain = run.grain;
+				sl->granular = run.granular;
+				bkts = (u32 *)s->bkts.p + n->bkts;
+				regs = (struct damon_region **)s->regs.p +
+					n->regs;
+				ents = (struct damon_radix_ent *)s->ents.p +
+					n->ents;
+				sl->bkts = bkts;
+				if (run.granular) {
+					sl->regs = regs;
+					damon_radix_fill_granular(&run, regs,
+								  bkts);
+				} else {
+					sl->ents = ents;
+					damon_radix_fill_compare(&run, ents,
+								 bkts);
+				}
+			}
+			if (run.granular)
+				n->regs += run.nr_ents;
+			else
+				n->ents += run.nr_ents + DAMON_RADIX_PAD;
+			n->mixed += !run.granular || nr_runs;
+			n->bkts += run.nr_bkts;
+			n->clusters++;
+		}
+		if (s) {
+			sl = (struct damon_radix_slot *)s->targets.p + n->targets;
+			if (nr_runs == 1) {
+				*sl = *first;
+			} else {
+				memset(sl, 0, sizeof(*sl));
+				sl->nr_clusters = nr_runs;
+				sl->clusters = first;
+			}
+			sl->pid = damon_target_pid_nr(t);
+		}
+		n->targets++;
+	}
 }
 
 static int damon_radix_build(struct damon_radix_lookup *s,
 			     const struct damon_ctx *ctx,
 			     struct damon_snap_alloc *a)
 {
-	unsigned long nr_regions, nr_keys = 0, nr_bkts = 0;
-	unsigned long ki = 0, bi = 0, ri = 0, b, nb;
-	struct damon_radix_target *tg;
-	unsigned int nr_targets, ti = 0;
-	struct damon_region **regs;
-	struct damon_radix_key *keys;
-	struct damon_target *t;
-	struct damon_region *r;
-	u32 *bkts, slots;
+	struct damon_radix_sizes n = { 0 };
+	u32 nr_slots;
 
-	damon_lookup_count(ctx, &nr_targets, &nr_regions);
-	damon_for_each_target(t, ctx) {
-		nr_keys += damon_nr_regions(t) + DAMON_RADIX_PAD;
-		nr_bkts += damon_radix_buckets(t);
-	}
-	slots = damon_tgid_map_slots(nr_targets);
-	if (damon_snap_reserve(a, &s->keys, nr_keys * sizeof(*keys)) ||
-	    damon_snap_reserve(a, &s->buckets, nr_bkts * sizeof(*bkts)) ||
-	    damon_snap_reserve(a, &s->regs, nr_regions * sizeof(*regs)) ||
+	damon_radix_walk(ctx, NULL, &n);
+	nr_slots = damon_tgid_map_slots(n.targets);
+	if (damon_snap_reserve(a, &s->bkts, n.bkts * sizeof(u32)) ||
+	    damon_snap_reserve(a, &s->regs,
+			       n.regs * sizeof(struct damon_region *)) ||
+	    damon_snap_reserve(a, &s->ents,
+			       n.ents * sizeof(struct damon_radix_ent)) ||
 	    damon_snap_reserve(a, &s->targets,
-			       (nr_targets + 1) * sizeof(*tg)) ||
-	    damon_snap_reserve(a, &s->map,
-			       slots * sizeof(struct damon_tgid_slot)))
+			       n.targets * sizeof(struct damon_radix_slot)) ||
+	    damon_snap_reserve(a, &s->clusters,
+			       n.clusters * sizeof(struct damon_radix_slot)) ||
+	    damon_snap_reserve(a, &s->slots,
+			       nr_slots * sizeof(struct damon_radix_slot)) ||
+	    damon_snap_reserve(a, &s->map, nr_slots *
+			       sizeof(struct damon_tgid_slot)))
 		return -ENOMEM;
-	keys = s->keys.p;
-	bkts = s->buckets.p;
-	regs = s->regs.p;
-	tg = s->targets.p;
-	damon_for_each_target(t, ctx) {
-		u32 nr = damon_nr_regions(t), j = 0, k;
-
-		nb = damon_radix_buckets(t) - 1;
-
-		tg[ti].keys = keys + ki;
-		tg[ti].buckets = bkts + bi;
-		tg[ti].regs = regs + ri;
-		tg[ti].nr = nr;
-		tg[ti].miss = NULL;
-		tg[ti].lo = tg[ti].span = 0;
-		tg[ti].shift = 0;
-		damon_for_each_region(r, t) {
-			keys[ki].start = r->ar.start;
-			keys[ki++].end = r->ar.end;
-			regs[ri++] = r;
-		}
-		for (k = 0; k < DAMON_RADIX_PAD; k++) {
-			keys[ki].start = ~0UL;
-			keys[ki++].end = 0;
-		}
-		if (nr) {
-			const struct damon_radix_key *kt = tg[ti].keys;
-
-			tg[ti].lo = kt[0].start;
-			tg[ti].span = kt[nr - 1].end - kt[0].start;
-			tg[ti].shift = damon_radix_shift(tg[ti].span, nr);
-			/* Bucket b: the last region starting at or below it. */
-			for (b = 0; b < nb; b++) {
-				unsigned long at = tg[ti].lo +
-					(b << tg[ti].shift);
-
-				while (j + 1 < nr && kt[j + 1].start <= at)
-					j++;
-				bkts[bi + b] = j;
-			}
-			bkts[bi + nb] = nr - 1;
-		}
-		bi += nb + 1;
-		ti++;
-	}
-	tg[ti].lo = tg[ti].span = 0;	/* the no-target target */
-	tg[ti].miss = DAMON_LOOKUP_NO_TARGET;
-	damon_tgid_map_fill(s->map.p, &s->tmap, ctx);
-	s->nr_targets = nr_targets;
+	memset(&n, 0, sizeof(n));
+	damon_radix_walk(ctx, s, &n);
+	s->nr_targets = n.targets;
 	s->has_pid = damon_target_has_pid(ctx);
+	s->bytes = n.bkts * sizeof(u32) +
+		n.regs * sizeof(struct damon_region *) +
+		n.ents * sizeof(struct damon_radix_ent);
+	s->batched = s->bytes > DAMON_RADIX_BATCH_BYTES;
+	s->direct = false;
+	if (s->has_pid && n.targets) {
+		damon_tgid_map_fill(s->map.p, &s->tmap, ctx);
+		s->direct = !s->tmap.probe;
+		if (s->direct)
+			damon_radix_fill_slots(s);
+	}
+	s->plain = s->direct && !n.mixed;
 	return 0;
 }
 
-/*
- * The region of @tg holding @addr, or NULL.  One unsigned compare covers
- * an address below the first start (the difference wraps above the span),
- * past the last end, and ULONG_MAX (no end lies above it).
+/**
+ * struct damon_radix_map - what a lookup loop keeps of the tgid map.
+ * @slots:	the slots.
+ * @mult:	the multiplier.
+ * @shift:	32 - log2 of the slots.
  */
-static __always_inline struct damon_region *damon_radix_find(
-		const struct damon_radix_target *tg, unsigned long addr)
+struct damon_radix_map {
+	const struct damon_radix_slot *slots;
+	u32 mult;
+	u32 shift;
+};
+
+/*
+ * The slot of @rep's target, NULL for none, and the address to look up.
+ * @direct: the snapshot's, passed as a constant so each loop is built for
+ * one case; @m: its tgid map, for direct.
+ */
+static __always_inline const struct damon_radix_slot *
+damon_radix_slot(const struct damon_radix_lookup *s,
+		 const struct damon_radix_map *m,
+		 const struct damon_access_report *rep, unsigned long *addr,
+		 bool direct)
 {
-	const struct damon_radix_key *k;
-	unsigned long d = addr - tg->lo;
-	u32 f, l;
+	const struct damon_radix_slot *sl;
+	u32 i;
 
-	if (d >= tg->span)
-		return tg->miss;
-	f = tg->buckets[d >> tg->shift];
-	l = tg->buckets[(d >> tg->shift) + 1];
-	k = tg->keys + f;
-	if (likely(l - f <= DAMON_RADIX_PAD)) {
-		f += (k[1].start <= addr) + (k[2].start <= addr) +
-			(k[3].start <= addr);
-	} else {
-		u32 len = l - f + 1;
+	if (direct) {
+		*addr = rep->vaddr;
+		sl = m->slots + ((u32)rep->tgid * m->mult >> m->shift);
+		return likely(sl->pid == rep->tgid) ? sl : NULL;
+	}
+	if (!s->nr_targets)
+		return NULL;
+	if (!s->has_pid) {
+		*addr = rep->paddr;
+		return s->targets.p;
+	}
+	*addr = rep->vaddr;
+	i = damon_tgid_map_find(s->map.p, &s->tmap, rep->tgid);
+	if (i == DAMON_TGID_EMPTY)
+		return NULL;
+	return (const struct damon_radix_slot *)s->targets.p + i;
+}
 
-		while (len > 1) {
-			u32 half = len >> 1;
+static __always_inline void damon_radix_map(const struct damon_radix_lookup *s,
+					    struct damon_radix_map *m)
+{
+	m->slots = s->slots.p;
+	m->mult = s->tmap.mult;
+	m->shift = 32 - s->tmap.bits;
+}
 
-			f += tg->keys[f + half].start <= addr ? half : 0;
-			len -= half;
+/*
+ * The cluster of a target holding @addr, if any: the last one starting at
+ * or below it (else the first, whose span test then misses).
+ */
+static __always_inline const struct damon_radix_slot *
+damon_radix_cluster(const struct damon_radix_slot *sl, unsigned long addr)
+{
+	const struct damon_radix_slot *c = sl->clusters;
+	u32 len = sl->nr_clusters, half;
+
+	while (len > 1) {
+		half = len >> 1;
+		c += c[half].lo <= addr ? half : 0;
+		len -= half;
+	}
+	return c;
+}
+
+/*
+ * Granular mode: where the region of offset @d of @sl is, from its
+ * bucket's record.
+ */
+static __always_inline struct damon_region *const *
+damon_radix_grain_at(const struct damon_radix_slot *sl, unsigned long d)
+{
+	unsigned long g = d >> sl->grain;
+	u32 rec = sl->bkts[g >> DAMON_RADIX_GRAIN_SHIFT];
+
+	return sl->regs + (rec & DAMON_RADIX_FIRST) +
+		damon_radix_count[(rec >> DAMON_RADIX_MAP_SHIFT) *
+				  DAMON_RADIX_GRAINS +
+				  (g & (DAMON_RADIX_GRAINS - 1))];
+}
+
+/*
+ * Compare mode, a dense bucket: bisect between the bucket's record and the
+ * next bucket's for the last entry starting at or below @addr.
+ */
+static noinline struct damon_region *
+damon_radix_dense(const struct damon_radix_ent *ents, const u32 *bkt,
+		  unsigned long addr)
+{
+	u32 f = *bkt & ~DAMON_RADIX_DENSE;
+	u32 len = (bkt[1] & ~DAMON_RADIX_DENSE) - f + 1, half;
+
+	while (len > 1) {
+		half = len >> 1;
+		f += ents[f + half].start <= addr ? half : 0;
+		len -= half;
+	}
+	return ents[f].r;
+}
+
+/* Compare mode: the region (or NULL) holding @addr, from its bucket. */
+static __always_inline struct damon_region *
+damon_radix_compare(const struct damon_radix_ent *ents, const u32 *bkt,
+		    unsigned long addr)
+{
+	const struct damon_radix_ent *e = ents + *bkt;
+
+	if (unlikely(*bkt & DAMON_RADIX_DENSE))
+		return damon_radix_dense(ents, bkt, addr);
+	return e[(unsigned long)(e[1].start <= addr) +
+		 (e[2].start <= addr) + (e[3].start <= addr)].r;
+}
+
+/* The answer for offset @d (inside the span) of @sl's target. */
+static __always_inline struct damon_region *
+damon_radix_find(const struct damon_radix_slot *sl, unsigned long d)
+{
+	if (likely(sl->granular))
+		return *damon_radix_grain_at(sl, d);
+	return damon_radix_compare(sl->ents, sl->bkts + (d >> sl->shift),
+				   sl->lo + d);
+}
+
+/*
+ * One pass per report: for snapshots that stay in the caches.  @direct and
+ * @plain are the snapshot's, passed as constants so each loop is built for
+ * one case.
+ */
+static __always_inline void
+damon_radix_lookup_direct(const struct damon_radix_lookup *s,
+			  const struct damon_access_report *reps,
+			  unsigned int n, struct damon_region **out,
+			  bool direct, bool plain)
+{
+	const struct damon_radix_slot *sl;
+	unsigned long addr = 0, d;
+	struct damon_radix_map m;
+	unsigned int i;
+
+	damon_radix_map(s, &m);
+	for (i = 0; i < n; i++) {
+		sl = damon_radix_slot(s, &m, &reps[i], &addr, direct);
+		if (unlikely(!sl)) {
+			out[i] = DAMON_LOOKUP_NO_TARGET;
+			continue;
+		}
+		if (!plain && unlikely(sl->nr_clusters))
+			sl = damon_radix_cluster(sl, addr);
+		d = addr - sl->lo;
+		if (unlikely(d >= sl->span))
+			out[i] = NULL;
+		else if (plain)
+			out[i] = *damon_radix_grain_at(sl, d);
+		else
+			out[i] = damon_radix_find(sl, d);
+	}
+}
+
+/*
+ * Three passes per block: bucket records (prefetched); the entries they
+ * lead to (prefetched); the answers.  A report that missed its target or
+ * span is answered in the first pass and skipped by the others.
+ */
+static __always_inline void
+damon_radix_lookup_batched(const struct damon_radix_lookup *s,
+			   const struct damon_access_report *reps,
+			   unsigned int n, struct damon_region **out,
+			   bool direct)
+{
+	const struct damon_radix_slot *slot[DAMON_RADIX_BLOCK];
+	struct damon_region *const *at[DAMON_RADIX_BLOCK];
+	unsigned long off[DAMON_RADIX_BLOCK];
+	const struct damon_radix_slot *sl;
+	const struct damon_radix_ent *e;
+	struct damon_radix_map m;
+	unsigned int i, j, k;
+	const u32 *bkt;
+	unsigned long addr = 0;
+
+	damon_radix_map(s, &m);
+	for (i = 0; i < n; i += k) {
+		k = min_t(unsigned int, n - i, DAMON_RADIX_BLOCK);
+		for (j = 0; j < k; j++) {
+			sl = damon_radix_slot(s, &m, &reps[i + j], &addr,
+					      direct);
+			slot[j] = NULL;
+			if (unlikely(!sl)) {
+				out[i + j] = DAMON_LOOKUP_NO_TARGET;
+				continue;
+			}
+			if (unlikely(sl->nr_clusters))
+				sl = damon_radix_cluster(sl, addr);
+			off[j] = addr - sl->lo;
+			if (unlikely(off[j] >= sl->span)) {
+				out[i + j] = NULL;
+				continue;
+			}
+			slot[j] = sl;
+			prefetch(sl->bkts + (off[j] >> sl->shift));
+		}
+		for (j = 0; j < k; j++) {
+			sl = slot[j];
+			if (unlikely(!sl))
+				continue;
+			if (likely(sl->granular)) {
+				at[j] = damon_radix_grain_at(sl, off[j]);
+				prefetch(at[j]);
+			} else {
+				e = sl->ents + (sl->bkts[off[j] >> sl->shift] &
+						~DAMON_RADIX_DENSE);
+				prefetch(e);
+				prefetch(e + DAMON_RADIX_PAD);
+			}
+		}
+		for (j = 0; j < k; j++) {
+			sl = slot[j];
+			if (unlikely(!sl))
+				continue;
+			if (likely(sl->granular)) {
+				out[i + j] = *at[j];
+				continue;
+			}
+			bkt = sl->bkts + (off[j] >> sl->shift);
+			out[i + j] = damon_radix_compare(sl->ents, bkt,
+							 sl->lo + off[j]);
 		}
 	}
-	return addr < tg->keys[f].end ? tg->regs[f] : NULL;
+}
+
+/* What a plain batched lookup reads for a report that missed. */
+static const u32 damon_radix_miss_rec;
+static struct damon_region *const damon_radix_miss[2] = {
+	NULL, DAMON_LOOKUP_NO_TARGET,
+};
+
+/**
+ * struct damon_radix_block - a block of a plain batched lookup between its
+ * passes.
+ * @cell:	per report: after the first pass, @cell.bkt, its bucket
+ *		record; after the second, @cell.at, where its answer is.
+ * @cell.bkt:	the bucket record.
+ * @cell.at:	where the answer is.
+ * @base:	each report's cluster's regions (or a miss's answer).
+ * @grain:	each report's granule in its bucket.
+ */
+struct damon_radix_block {
+	union {
+		const u32 *bkt;
+		struct damon_region *const *at;
+	} cell[DAMON_RADIX_BLOCK];
+	struct damon_region *const *base[DAMON_RADIX_BLOCK];
+	u8 grain[DAMON_RADIX_BLOCK];
+};
+
+/* First pass: the bucket record of @rep, prefetched. */
+static __always_inline void
+damon_radix_pass1(const struct damon_radix_lookup *s,
+		  const struct damon_radix_map *m,
+		  const struct damon_access_report *rep,
+		  struct damon_radix_block *b, unsigned int j)
+{
+	const struct damon_radix_slot *sl;
+	unsigned long addr = 0, g;
+
+	sl = damon_radix_slot(s, m, rep, &addr, true);
+	if (likely(sl && addr - sl->lo < sl->span)) {
+		g = (addr - sl->lo) >> sl->grain;
+		b->cell[j].bkt = sl->bkts + (g >> DAMON_RADIX_GRAIN_SHIFT);
+		b->grain[j] = g & (DAMON_RADIX_GRAINS - 1);
+		b->base[j] = sl->regs;
+		prefetch(b->cell[j].bkt);
+	} else {
+		b->cell[j].bkt = &damon_radix_miss_rec;
+		b->grain[j] = 0;
+		b->base[j] = &damon_radix_miss[!sl];
+	}
+}
+
+/* Second pass: where the answer is, from the record, prefetched. */
+static __always_inline void damon_radix_pass2(struct damon_radix_block *b,
+					      unsigned int j)
+{
+	u32 rec = *b->cell[j].bkt;
+
+	b->cell[j].at = b->base[j] + (rec & DAMON_RADIX_FIRST) +
+		damon_radix_count[(rec >> DAMON_RADIX_MAP_SHIFT) *
+				  DAMON_RADIX_GRAINS + b->grain[j]];
+	prefetch(b->cell[j].at);
+}
+
+/*
+ * The batched lookup of a plain snapshot (one granular cluster a target,
+ * tgids hashed straight to their slots), software-pipelined over blocks:
+ * one loop runs the first pass of block b, the second of block b - 1 and
+ * the third (the answer) of block b - 2, so each block's misses have two
+ * blocks' work to land behind.  Blocks b and b - 2 share their state, the
+ * answer read before the new record is written.  A report that missed
+ * reads a record and an answer laid out for it, so the later passes have
+ * no test at all.
+ */
+static void damon_radix_lookup_plain(const struct damon_radix_lookup *s,
+				     const struct damon_access_report *reps,
+				     unsigned int n, struct damon_region **out)
+{
+	const unsigned int bs = DAMON_RADIX_BLOCK;
+	struct damon_radix_block blk[2], *cur, *prev;
+	unsigned int nb = DIV_ROUND_UP(n, bs), b, j, k1, k2, k3;
+	struct damon_radix_map m;
+
+	damon_radix_map(s, &m);
+	for (b = 0; b < nb + 2; b++) {
+		cur = &blk[b & 1];
+		prev = &blk[(b + 1) & 1];
+		k1 = b < nb ? min(bs, n - b * bs) : 0;
+		k2 = b >= 1 && b <= nb ? min(bs, n - (b - 1) * bs) : 0;
+		k3 = b >= 2 ? min(bs, n - (b - 2) * bs) : 0;
+		if (k1 == bs && k2 == bs && k3 == bs) {
+			for (j = 0; j < bs; j++) {
+				out[(b - 2) * bs + j] = *cur->cell[j].at;
+				damon_radix_pass1(s, &m, &reps[b * bs + j], cur,
+						  j);
+				damon_radix_pass2(prev, j);
+			}
+			continue;
+		}
+		for (j = 0; j < k3; j++)
+			out[(b - 2) * bs + j] = *cur->cell[j].at;
+		for (j = 0; j < k1; j++)
+			damon_radix_pass1(s, &m, &reps[b * bs + j], cur, j);
+		for (j = 0; j < k2; j++)
+			damon_radix_pass2(prev, j);
+	}
 }
 
 static void damon_radix_lookup(struct damon_radix_lookup *s,
@@ -200,43 +922,57 @@ static void damon_radix_lookup(struct damon_radix_lookup *s,
 			       const struct damon_access_report *reps,
 			       unsigned int n, struct damon_region **out)
 {
-	const struct damon_radix_target *tg = s->targets.p;
-	const struct damon_tgid_slot *map = s->map.p;
-	struct damon_tgid_map tmap = s->tmap;
-	u32 none = s->nr_targets;
-	unsigned int i;
-
-	if (!s->has_pid || !none) {	/* no tgid, or no target to match */
-		for (i = 0; i < n; i++)
-			out[i] = damon_radix_find(&tg[0], s->has_pid ?
-					reps[i].vaddr : reps[i].paddr);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		u32 ti = damon_tgid_map_find_or(map, &tmap, reps[i].tgid,
-						none);
-
-		out[i] = damon_radix_find(&tg[ti], reps[i].vaddr);
-	}
+	if (s->plain && s->batched)
+		damon_radix_lookup_plain(s, reps, n, out);
+	else if (s->plain)
+		damon_radix_lookup_direct(s, reps, n, out, true, true);
+	else if (s->direct && s->batched)
+		damon_radix_lookup_batched(s, reps, n, out, true);
+	else if (s->direct)
+		damon_radix_lookup_direct(s, reps, n, out, true, false);
+	else if (s->batched)
+		damon_radix_lookup_batched(s, reps, n, out, false);
+	else
+		damon_radix_lookup_direct(s, reps, n, out, false, false);
 }
 
 static void damon_radix_release(struct damon_radix_lookup *s,
 				struct damon_snap_alloc *a)
 {
-	damon_snap_free(a, &s->keys);
-	damon_snap_free(a, &s->buckets);
+	damon_snap_free(a, &s->bkts);
 	damon_snap_free(a, &s->regs);
+	damon_snap_free(a, &s->ents);
 	damon_snap_free(a, &s->targets);
+	damon_snap_free(a, &s->clusters);
+	damon_snap_free(a, &s->slots);
 	damon_snap_free(a, &s->map);
 	s->nr_targets = 0;
+	s->direct = false;
+	s->plain = false;
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_radix_lookup, damon_radix)
+/*
+ * drain_radix_override: -1 as built; 0 one pass; 1 batched passes; 2
+ * batched passes and compare mode on every target.  The tests run each
+ * over layouts too small to be batched as built.
+ */
+static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
+			       struct damon_snap_alloc *a)
+{
+	struct damon_radix_lookup *s = p;
+	int ret = damon_radix_build(s, ctx, a);
+
+	if (!ret && drain_radix_override >= 0)
+		s->batched = drain_radix_override > 0;
+	return ret;
+}
+
+DRAIN_GLUE_LOOKUP(damon_radix_lookup, damon_radix)
 
 const struct drain_strategy drain_strategy_radix = {
 	.name = "radix",
-	.summary = "direct bucket index on (addr - first start) >> shift, then three branch-free compares",
+	.summary = "direct bucket index on (addr - first start) >> shift: a granule bitmap per bucket, or three compares; batched with prefetch",
 	.per_tick = false,
 	DRAIN_GLUE_OPS(damon_radix_lookup, damon_radix),
 };

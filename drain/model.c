@@ -172,7 +172,9 @@ int drain_ctx_add_region(struct damon_ctx *ctx, struct damon_target *t,
 	r = model_new_region(start, end);
 	if (!r)
 		return -ENOMEM;
-	r->settled_sis = ctx->passed_sample_intervals;
+	/* Eager: access_reported false (the allocation is zeroed). */
+	if (ctx->lazy_zero)
+		r->settled_sis = ctx->passed_sample_intervals;
 	list_add_tail(&r->list, &t->regions_list);
 	t->nr_regions++;
 	ctx->generation++;
@@ -323,7 +325,8 @@ bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
 			    p->nr_accesses != q->nr_accesses ||
 			    p->nr_accesses_bp != q->nr_accesses_bp ||
 			    p->last_nr_accesses != q->last_nr_accesses ||
-			    p->access_reported != q->access_reported ||
+			    damon_region_reported(a, p) !=
+			    damon_region_reported(b, q) ||
 			    p->age != q->age) {
 				snprintf(why, DRAIN_ERR_LEN,
 					 "target %d region %lu: [%#lx, %#lx) nr %u bp %u last %u age %u rep %d vs [%#lx, %#lx) nr %u bp %u last %u age %u rep %d",
@@ -331,10 +334,10 @@ bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
 					 p->ar.start, p->ar.end,
 					 p->nr_accesses, p->nr_accesses_bp,
 					 p->last_nr_accesses, p->age,
-					 p->access_reported, q->ar.start,
+					 damon_region_reported(a, p), q->ar.start,
 					 q->ar.end, q->nr_accesses,
 					 q->nr_accesses_bp, q->last_nr_accesses,
-					 q->age, q->access_reported);
+					 q->age, damon_region_reported(b, q));
 				return false;
 			}
 		}
@@ -464,8 +467,7 @@ static void model_split_region_at(struct damon_ctx *ctx,
 	n->last_nr_accesses = r->last_nr_accesses;
 	n->nr_accesses_bp = r->nr_accesses_bp;
 	n->nr_accesses = r->nr_accesses;
-	n->access_reported = r->access_reported;
-	n->settled_sis = r->settled_sis;
+	n->settled_sis = r->settled_sis;	/* or access_reported: one word */
 	__list_add(&n->list, &r->list, r->list.next);
 	t->nr_regions++;
 	ctx->nr_splits++;

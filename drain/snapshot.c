@@ -16,6 +16,8 @@
  * tick allocates nothing.  Injected failures (fail_next) hit the next
  * reservations that would allocate.
  *
+ * Buffers of 2 MiB and more get transparent huge pages (snap_huge()).
+ *
  * Built with -DDRAIN_NO_JEMALLOC (the clang fuzz build, where ASan owns
  * malloc) the jemalloc kinds use aligned_alloc() instead.
  */
@@ -23,6 +25,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #ifndef DRAIN_NO_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -31,6 +34,12 @@
 #include "internal.h"
 
 #define SNAP_ALIGN	64
+#define SNAP_HUGE	(2UL << 20)
+#ifdef MADV_COLLAPSE
+#define SNAP_MADV_COLLAPSE	MADV_COLLAPSE
+#else
+#define SNAP_MADV_COLLAPSE	25	/* <uapi/asm-generic/mman-common.h> */
+#endif
 
 extern void *__libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void *p);
@@ -54,26 +63,27 @@ unsigned int drain_snap_arena(void)
 	return snap_arena;
 }
 
-static int snap_flags(const struct damon_snap_alloc *a)
+/* Huge buffers start on a huge page (see snap_huge()). */
+static int snap_flags(const struct damon_snap_alloc *a, size_t bytes)
 {
 	return MALLOCX_ARENA(a->arena) | MALLOCX_TCACHE_NONE |
-		MALLOCX_ALIGN(SNAP_ALIGN);
+		MALLOCX_ALIGN(bytes >= SNAP_HUGE ? SNAP_HUGE : SNAP_ALIGN);
 }
 
 static void *je_fresh(const struct damon_snap_alloc *a, size_t bytes)
 {
-	return mallocx(bytes, snap_flags(a));
+	return mallocx(bytes, snap_flags(a, bytes));
 }
 
 static void *je_grow(const struct damon_snap_alloc *a, void *p, size_t bytes)
 {
-	return p ? rallocx(p, bytes, snap_flags(a)) :
-		mallocx(bytes, snap_flags(a));
+	return p ? rallocx(p, bytes, snap_flags(a, bytes)) :
+		mallocx(bytes, snap_flags(a, bytes));
 }
 
 static void je_free(const struct damon_snap_alloc *a, void *p)
 {
-	dallocx(p, snap_flags(a));
+	dallocx(p, snap_flags(a, 0));
 }
 #else
 unsigned int drain_snap_arena(void)
@@ -83,13 +93,14 @@ unsigned int drain_snap_arena(void)
 
 static void *je_fresh(const struct damon_snap_alloc *a, size_t bytes)
 {
-	return aligned_alloc(SNAP_ALIGN, bytes);
+	return aligned_alloc(bytes >= SNAP_HUGE ? SNAP_HUGE : SNAP_ALIGN, bytes);
 }
 
 static void *je_grow(const struct damon_snap_alloc *a, void *p, size_t bytes)
 {
 	/* Contents need not survive a reservation. */
-	void *n = aligned_alloc(SNAP_ALIGN, bytes);
+	void *n = aligned_alloc(bytes >= SNAP_HUGE ? SNAP_HUGE : SNAP_ALIGN,
+				bytes);
 
 	if (n)
 		free(p);
@@ -102,12 +113,40 @@ static void je_free(const struct damon_snap_alloc *a, void *p)
 }
 #endif /* DRAIN_NO_JEMALLOC */
 
+/*
+ * Back the whole 2 MiB pages inside a big buffer with transparent huge
+ * pages, as the kernel backs it: kvmalloc() maps a vmalloc'ed buffer with
+ * huge pages where it can (VM_ALLOW_HUGE_VMAP; x86-64 has
+ * HAVE_ARCH_HUGE_VMALLOC), and kmalloc'ed memory sits in the direct map's
+ * huge pages.  Without it a lookup into a snapshot of tens of megabytes
+ * would pay a TLB miss the kernel does not.  Every allocator and every
+ * strategy gets it; only a hint, so a failure is ignored.
+ */
+static void snap_huge(void *p, size_t bytes)
+{
+	unsigned long start = ((unsigned long)p + SNAP_HUGE - 1) &
+		~(SNAP_HUGE - 1);
+	unsigned long end = ((unsigned long)p + bytes) & ~(SNAP_HUGE - 1);
+
+	if (end <= start)
+		return;
+	madvise((void *)start, end - start, MADV_HUGEPAGE);
+	/*
+	 * A buffer jemalloc recycles is already backed by small pages, which
+	 * the hint alone leaves for khugepaged to merge some time later;
+	 * collapse them now (Linux 6.1 and later; elsewhere a no-op).
+	 */
+	madvise((void *)start, end - start, SNAP_MADV_COLLAPSE);
+}
+
 int damon_snap_reserve(struct damon_snap_alloc *a, struct damon_snap_buf *b,
 		       size_t bytes)
 {
 	void *p;
 
-	/* Whole cache lines, and never zero bytes. */
+	/* Whole cache lines (huge pages, from 2 MiB), never zero bytes. */
+	if (bytes >= SNAP_HUGE)
+		bytes = (bytes + SNAP_HUGE - 1) & ~(size_t)(SNAP_HUGE - 1);
 	bytes = (bytes + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1);
 	if (!bytes)
 		bytes = SNAP_ALIGN;
@@ -127,7 +166,8 @@ int damon_snap_reserve(struct damon_snap_alloc *a, struct damon_snap_buf *b,
 			je_free(a, b->p);
 		break;
 	case DRAIN_ALLOC_GLIBC:
-		p = __libc_memalign(SNAP_ALIGN, bytes);
+		p = __libc_memalign(bytes >= SNAP_HUGE ? SNAP_HUGE : SNAP_ALIGN,
+				    bytes);
 		if (p && b->p)
 			__libc_free(b->p);
 		break;
@@ -136,6 +176,7 @@ int damon_snap_reserve(struct damon_snap_alloc *a, struct damon_snap_buf *b,
 	}
 	if (!p)
 		return -ENOMEM;
+	snap_huge(p, bytes);
 	b->p = p;
 	b->cap = bytes;
 	a->stats.allocs++;

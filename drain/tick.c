@@ -7,10 +7,12 @@
  *      rebuilds it every tick; the fast strategies only on a generation
  *      change).  If a snapshot buffer cannot be allocated, skip the drain:
  *      the reports stay in the rings for the next tick.
- *   2. Drain every CPU's ring (rd_ring_set_drain()).  Per report: drop it
- *      if stale (stamped before jiffies - stale_jiffies), look it up (no
- *      target, no region, or its region), reject it if address + size runs
- *      past the region end, and credit the region at most once per tick.
+ *   2. Drain every CPU's ring (kdamond's scan, as rd_ring_set_drain()'s,
+ *      but filling full batches across CPUs).  Per batch: look every report
+ *      up (no target, no region, or its region), then per report: drop it
+ *      if stale (stamped before jiffies - stale_jiffies), count the misses,
+ *      reject it if address + size runs past the region end, and credit the
+ *      region at most once per tick.
  *   3. The zero-access pass: eager walks every region (clear the credit
  *      mark, or record a non-access); lazy does nothing until the boundary.
  *   4. The aggregation boundary and the ops update (drain/model.c).
@@ -28,6 +30,13 @@
 #include "internal.h"
 
 #define DRAIN_DEFAULT_BATCH	256
+
+/*
+ * The credit prefetches, for writing, the region this many reports ahead;
+ * found[] has as many spare entries, so the loop needs no bound test (a
+ * stale pointer there is only a wasted prefetch: prefetches never fault).
+ */
+#define DRAIN_CREDIT_AHEAD	16
 
 struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 					const struct drain_opts *o, char *err)
@@ -60,9 +69,9 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	kd->snap = calloc(1, kd->strategy->priv_size ?
 			  kd->strategy->priv_size : 1);
 	kd->batch = calloc(kd->batch_len, sizeof(*kd->batch));
-	kd->live = calloc(kd->batch_len, sizeof(*kd->live));
-	kd->found = calloc(kd->batch_len, sizeof(*kd->found));
-	if (!kd->snap || !kd->batch || !kd->live || !kd->found) {
+	kd->found = calloc(kd->batch_len + DRAIN_CREDIT_AHEAD,
+			   sizeof(*kd->found));
+	if (!kd->snap || !kd->batch || !kd->found) {
 		drain_kdamond_free(kd);
 		goto nomem;
 	}
@@ -75,6 +84,10 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 		ctx->lazy_zero = true;
 	} else if (ctx->lazy_zero) {
 		drain_ctx_settle(ctx);
+		/* access_reported shares settled_sis's word: clear it. */
+		damon_for_each_target(t, ctx)
+			damon_for_each_region(r, t)
+				r->settled_sis = 0;
 		ctx->lazy_zero = false;
 	}
 	return kd;
@@ -91,7 +104,6 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 		kd->strategy->release(kd->snap, &kd->alloc);
 	free(kd->snap);
 	free(kd->batch);
-	free(kd->live);
 	free(kd->found);
 	free(kd);
 }
@@ -129,8 +141,15 @@ unsigned int drain_kdamond_lookup(struct drain_kdamond *kd,
 		return 0;
 	}
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, out);
-	for (unsigned int i = 0; i < n; i++)
-		hits += out[i] && out[i] != DAMON_LOOKUP_NO_TARGET;
+	/*
+	 * A region, not NULL (0) or DAMON_LOOKUP_NO_TARGET (1): a bit above
+	 * bit 0 is set.  Written on 32-bit halves so it vectorizes with SSE2.
+	 */
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long v = (unsigned long)out[i];
+
+		hits += ((u32)(v >> 32) | ((u32)v >> 1)) != 0;
+	}
 	return hits;
 }
 
@@ -142,66 +161,81 @@ static __always_inline bool drain_stale(const struct damon_access_report *r,
 }
 
 /*
- * Credit the looked-up reports of one chunk.  Specialised per policy so
- * the hot loop has no policy test.
+ * Judge and credit the looked-up reports of one chunk: stale, no target,
+ * no region, straddling, then the credit.  Specialised per policy, address
+ * kind and (lazy) @plain: the moving sum as posted and a window over 1, so
+ * the hot loop tests none of them; the counts stay in locals (a store to a
+ * region could otherwise alias them).
  */
 static __always_inline void drain_credit(struct drain_kdamond *kd,
 		const struct damon_access_report *reps, unsigned int n,
-		bool lazy)
+		bool lazy, bool has_pid, bool plain)
 {
 	const struct damon_attrs *attrs = &kd->ctx->attrs;
 	unsigned long now = kd->ctx->passed_sample_intervals;
-	bool has_pid = kd->ctx->has_pid;
+	unsigned long limit = READ_ONCE(jiffies) - attrs->stale_jiffies;
 	struct damon_region **found = kd->found;
-	struct drain_counters *c = &kd->c;
+	u64 stale = 0, no_target = 0, no_region = 0, straddling = 0;
+	u64 applied = 0, dedup = 0;
+	bool clamp = attrs->clamp_moving_sum;
+	struct damon_window_div div;
 	unsigned int i;
 
+	damon_window_div_init(&div, attrs);
 	for (i = 0; i < n; i++) {
+		const struct damon_access_report *rep = &reps[i];
 		struct damon_region *r = found[i];
-		unsigned long addr = has_pid ? reps[i].vaddr : reps[i].paddr;
+		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
 
-		if (r == DAMON_LOOKUP_NO_TARGET)
-			c->no_target++;
-		else if (!r)
-			c->no_region++;
-		else if (addr + reps[i].size > r->ar.end)
-			c->straddling++;
-		else if (lazy ? damon_credit_lazy(r, now, attrs) :
+		prefetchw(found[i + DRAIN_CREDIT_AHEAD]);
+		if (unlikely(drain_stale(rep, limit)))
+			stale++;
+		else if (unlikely(r == DAMON_LOOKUP_NO_TARGET))
+			no_target++;
+		else if (unlikely(!r))
+			no_region++;
+		else if (unlikely(addr + rep->size > r->ar.end))
+			straddling++;
+		else if (lazy && plain ? damon_credit_lazy_posted(r, now, &div) :
+			 lazy ? damon_credit_lazy_div(r, now, clamp, &div) :
 			 damon_credit_eager(r, attrs))
-			c->applied++;
+			applied++;
 		else
-			c->deduplicated++;
+			dedup++;
 	}
+	kd->c.stale += stale;
+	kd->c.no_target += no_target;
+	kd->c.no_region += no_region;
+	kd->c.straddling += straddling;
+	kd->c.applied += applied;
+	kd->c.deduplicated += dedup;
 }
 
+/*
+ * One chunk: look every report up (a stale one too: the lookup changes
+ * nothing, and skipping it would cost a pass over the chunk), then judge
+ * and credit them in order.
+ */
 static void drain_chunk(struct drain_kdamond *kd,
 			const struct damon_access_report *reps,
 			unsigned int n)
 {
-	unsigned long limit = READ_ONCE(jiffies) - kd->ctx->attrs.stale_jiffies;
-	unsigned int i, live = 0;
+	const struct damon_attrs *a = &kd->ctx->attrs;
+	bool lazy = kd->zero == DRAIN_ZERO_LAZY;
+	bool plain = !a->clamp_moving_sum && damon_window(a) > 1;
 
-	kd->c.reports += n;
-	for (i = 0; i < n && !drain_stale(&reps[i], limit); i++)
-		;
-	if (i < n) {
-		/* Some are stale: look up only the others. */
-		for (i = 0; i < n; i++) {
-			if (drain_stale(&reps[i], limit))
-				kd->c.stale++;
-			else
-				kd->live[live++] = reps[i];
-		}
-		reps = kd->live;
-		n = live;
-	}
 	if (!n)
 		return;
+	kd->c.reports += n;
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, kd->found);
-	if (kd->zero == DRAIN_ZERO_LAZY)
-		drain_credit(kd, reps, n, true);
+	if (!lazy)
+		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false);
+	else if (kd->ctx->has_pid && plain)
+		drain_credit(kd, reps, n, true, true, true);
+	else if (kd->ctx->has_pid)
+		drain_credit(kd, reps, n, true, true, false);
 	else
-		drain_credit(kd, reps, n, false);
+		drain_credit(kd, reps, n, true, false, false);
 }
 
 int drain_kdamond_apply(struct drain_kdamond *kd,
@@ -222,15 +256,6 @@ int drain_kdamond_apply(struct drain_kdamond *kd,
 	return 0;
 }
 
-static void drain_batch_cb(void *arg, unsigned int cpu,
-			   const struct damon_access_report *batch,
-			   unsigned int n)
-{
-	struct drain_kdamond *kd = arg;
-
-	drain_chunk(kd, batch, n);
-}
-
 int drain_tick_begin(struct drain_kdamond *kd)
 {
 	if (!kd->ctx->passed_sample_intervals)
@@ -240,12 +265,41 @@ int drain_tick_begin(struct drain_kdamond *kd)
 	return kd->tick_skipped ? -ENOMEM : 0;
 }
 
+/*
+ * kdamond's scan (rd_ring_set_drain()'s: every CPU's ring in CPU order, at
+ * most what one ring holds per CPU), but consuming straight into the free
+ * part of one batch, so the lookup and the credit run over full batches
+ * of batch_len reports instead of one CPU's few.
+ */
 u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
 {
+	unsigned int fill = 0, budget, got, want;
+	struct rd_ring *ring;
+	u64 total = 0;
+
 	if (kd->tick_skipped || !set)
 		return 0;
-	return rd_ring_set_drain(set, kd->batch, kd->batch_len, drain_batch_cb,
-				 kd);
+	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
+		ring = set->rings[cpu];
+		budget = rd_max_held(ring->d, ring->capacity);
+		while (budget) {
+			want = min_t(unsigned int, budget,
+				     kd->batch_len - fill);
+			got = rd_ring_consume(ring, kd->batch + fill, want);
+			fill += got;
+			budget -= got;
+			total += got;
+			if (fill == kd->batch_len) {
+				drain_chunk(kd, kd->batch, fill);
+				fill = 0;
+			}
+			/* Short: nothing more was visible (every design's rule). */
+			if (got < want)
+				break;
+		}
+	}
+	drain_chunk(kd, kd->batch, fill);
+	return total;
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "drain.h"
 #include "ring.h"
 #include "series.h"
 #include "xform.h"
@@ -442,10 +443,27 @@ static char *body_lookup(struct export *e)
 {
 	struct rd_buf t = { 0 }, b = { 0 };
 
+	const struct drain_strategy *ds = drain_strategy_find(e->strategy);
+
 	rd_buf_printf(&t,
 		"kdamond credits each drained report to the region that holds "
-		"its address.  Add %s, the '%s' lookup of the report drain.\n\n",
-		base_name(e->st->dst), e->strategy);
+		"its address.  The posted drain walks every target for every "
+		"report and binary-searches an array of region pointers, two "
+		"dependent loads a probe.  Add %s, the '%s' lookup of the "
+		"report drain%s%s.  Its snapshot is rebuilt only when the "
+		"layout changes.\n\n",
+		base_name(e->st->dst), e->strategy, ds ? ": " : "",
+		ds ? ds->summary : "");
+	for (int i = 0; i < e->nfiles; i++)
+		if (e->files[i].patch == LOOKUP_PATCH && e->files[i].role)
+			rd_buf_printf(&t, "%s: %s.\n", base_name(e->files[i].dst),
+				      e->files[i].role);
+	rd_buf_puts(&t,
+		"\nringdrain kcheck's test module checks every answer of the "
+		"lookup in a 6.12 kernel against an expectation: chosen "
+		"addresses (region starts, ends, gaps, dense clusters, the top "
+		"of the address space, straddlers, unknown tgids) and random "
+		"ones over layouts of 40000 regions.\n\n");
 	if (e->w.path && strcmp(e->w.strategy, e->strategy) == 0)
 		rd_buf_printf(&t, "Why this lookup: %s\n\n", e->w.strategy_why);
 	add_provenance(&t, e, LOOKUP_PATCH);
@@ -580,16 +598,27 @@ static char *design_header(struct export *e)
 	rd_buf_printf(&b,
 		"/* SPDX-License-Identifier: GPL-2.0 */\n"
 		"/*\n"
-		" * kcheck_design.h - written by ringdrain export: the design under test.\n"
+		" * kcheck_design.h - written by ringdrain export: the design under test%s.\n"
 		" */\n"
 		"#ifndef _KCHECK_DESIGN_H\n#define _KCHECK_DESIGN_H\n\n"
-		"#include \"report_ring.h\"\n\n"
-		"#define KCHECK_DESIGN\t\t\"%s\"\n"
+		"#include \"report_ring.h\"\n",
+		lookup_exported(e) ? " and the lookup" : "");
+	if (lookup_exported(e))
+		rd_buf_printf(&b, "#include \"%s\"\n", base_name(e->st->dst));
+	rd_buf_printf(&b,
+		"\n#define KCHECK_DESIGN\t\t\"%s\"\n"
 		"#define KCHECK_FN(op)\t\tdamon_%s_##op\n"
 		"#define KCHECK_RING\t\tstruct damon_%s_ring\n"
-		"#define KCHECK_LANES\t\t%u\n\n"
-		"#endif /* _KCHECK_DESIGN_H */\n",
+		"#define KCHECK_LANES\t\t%u\n",
 		e->d->name, id, id, e->d->lanes ? e->d->lanes : 1);
+	/* A lookup core's names: damon_<name>_{build,lookup,release}(). */
+	if (lookup_exported(e))
+		rd_buf_printf(&b,
+			"\n#define KCHECK_LOOKUP\t\t\"%s\"\n"
+			"#define KCHECK_LOOKUP_FN(op)\tdamon_%s_##op\n"
+			"#define KCHECK_LOOKUP_SNAP\tstruct damon_%s_lookup\n",
+			e->strategy, e->strategy, e->strategy);
+	rd_buf_puts(&b, "\n#endif /* _KCHECK_DESIGN_H */\n");
 	free(id);
 	return b.s;
 }

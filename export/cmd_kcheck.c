@@ -27,12 +27,16 @@ static const struct rd_command *self;
 static int run(int argc, char **argv)
 {
 	const char *design = NULL, *cache = NULL, *work = NULL;
+	const char *strategy = NULL;
 	const char *results = NULL;
 	uint64_t seconds = 2;
 	struct rd_opt opts[] = {
 		{ .name = "design", .type = RD_OPT_STR, .dst = &design,
 		  .metavar = "D",
 		  .help = "check this NMI-safe design only (default: every one)" },
+		{ .name = "strategy", .type = RD_OPT_STR, .dst = &strategy,
+		  .metavar = "S",
+		  .help = "region lookup in each series, or none (default: the results' winner, else the fastest with a kernel-dialect source)" },
 		{ .name = "seconds", .type = RD_OPT_U64, .dst = &seconds,
 		  .metavar = "S", .min = 1, .max = 60,
 		  .help = "seconds per in-kernel run (default 2)" },
@@ -85,6 +89,10 @@ static int run(int argc, char **argv)
 		args[k++] = "--design";
 		args[k++] = design;
 	}
+	if (strategy) {
+		args[k++] = "--strategy";
+		args[k++] = strategy;
+	}
 	if (results) {
 		args[k++] = "--results";
 		args[k++] = results;
@@ -107,17 +115,18 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_kcheck = {
 	.name = "kcheck",
-	.synopsis = "[--design D] [--seconds S] [--results DIR] [--cache DIR] [--work DIR]",
+	.synopsis = "[--design D] [--strategy S] [--seconds S] [--results DIR] [--cache DIR] [--work DIR]",
 	.summary = "build, style-check and boot the exported ring in a 6.12 kernel under qemu",
 	.description =
 		"Installs what it needs from Debian 12 (qemu, busybox, sparse, pahole; the\n"
 		"6.12 headers, kbuild, kernel image and source are unpacked into the cache),\n"
-		"exports every NMI-safe design (the results' winner first), runs\n"
-		"checkpatch.pl --strict on each series, builds each test module with W=1\n"
-		"and sparse (C=2), boots 6.12 under qemu (TCG, 2 CPUs) and runs each module:\n"
-		"NMI-context producers over a task-context producer, a consumer on the\n"
-		"other CPU, and the RFC's ring the same way.  Exit 0 if everything passed,\n"
-		"1 if a check failed, 3 if qemu cannot run here.  See export/README.md.",
+		"exports every NMI-safe design (the results' winner first) with the region\n"
+		"lookup, runs checkpatch.pl --strict on each series, builds each test module\n"
+		"with W=1 and sparse (C=2), boots 6.12 under qemu (TCG, 2 CPUs) and runs\n"
+		"each module: the lookup's self-test, NMI-context producers over a\n"
+		"task-context producer, a consumer on the other CPU, and the RFC's ring the\n"
+		"same way.  Exit 0 if everything passed, 1 if a check failed, 3 if qemu\n"
+		"cannot run here.  See export/README.md.",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_kcheck;

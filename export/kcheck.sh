@@ -10,13 +10,14 @@
 #   2. kernel: pick the newest 6.12 ABI for which the amd64 headers, common
 #      headers, kbuild and unsigned image all exist, and unpack them, the
 #      guest's vmlinuz and checkpatch (from linux-source-6.12) into the cache;
-#   3. export every NMI-safe design (the results' winner first) and git-am
-#      each series into an empty tree;
+#   3. export every NMI-safe design (the results' winner first) with the
+#      region lookup (the results' winner, else the fastest lookup with a
+#      kernel-dialect source) and git-am each series into an empty tree;
 #   4. checkpatch.pl --strict on each series, kernel-doc on the new files;
 #   5. build each test module against the headers with W=1, then sparse (C=2);
 #   6. boot 6.12 under qemu (TCG, 2 CPUs) with the modules in a busybox
-#      initramfs; each module runs its ring with NMI-context producers, and
-#      the first also runs the RFC's ring;
+#      initramfs; each module runs the lookup's self-test, then its ring
+#      with NMI-context producers, and the first also runs the RFC's ring;
 #   7. read the accounting lines back from the console.
 # Exit: 0 pass, 1 a check failed, 2 bad input, 3 cannot run here (no qemu,
 # no packages): the test suite shows 3 as a skip.
@@ -26,6 +27,7 @@ bin=${RINGDRAIN_BIN:?run this through ringdrain kcheck}
 src=${RINGDRAIN_SRC:?run this through ringdrain kcheck}
 seconds=2
 only=
+lookup=
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/ringdrain/kcheck
 work=
 results=
@@ -34,6 +36,7 @@ while (($#)); do
 	case $1 in
 	--seconds) seconds=$2; shift 2 ;;
 	--design) only=$2; shift 2 ;;
+	--strategy) lookup=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--work) work=$2; shift 2 ;;
 	--results) results=$2; shift 2 ;;
@@ -195,24 +198,30 @@ designs=()
 rflag=()
 [ -n "$results" ] && rflag=(--results "$results")
 have_results() { ls "${results:-$src/results}"/*/summary.json >/dev/null 2>&1; }
+# The lookup each series carries: --strategy, else the results' winner,
+# else the first strategy export has a kernel-dialect source for.
+first_lookup() { "$bin" export --list | awk '$1 == "strategy" && NF == 2 {print $2; exit}'; }
+strat=()
+if [ -n "$lookup" ]; then
+	strat=(--strategy "$lookup")
+elif ! have_results; then
+	lookup=$(first_lookup)
+	strat=(--strategy "${lookup:-none}")
+fi
 if [ -n "$only" ]; then
 	designs=("$only")
-	strat=(--strategy none)
-	have_results && strat=()
 else
 	mapfile -t all < <("$bin" export --list | awk '$1 == "design" {print $2}')
 	if have_results; then
-		"$bin" export "${rflag[@]}" --out "$work/winner" >"$work/export-winner.log" 2>&1 ||
+		"$bin" export "${rflag[@]}" "${strat[@]}" --out "$work/winner" >"$work/export-winner.log" 2>&1 ||
 			die "ringdrain export (winners): $(tail -n 1 "$work/export-winner.log")"
 		winner=$(sed -n 's/^design=\([^ ]*\) .*/\1/p' "$work/export-winner.log")
 		say "[3/7] the results' winner: $(grep '^design=' "$work/export-winner.log")"
 		grep -h '^ringdrain export: ' "$work/export-winner.log" | sed 's/^/  /'
 		designs=("$winner")
 		rm -rf "$work/winner"
-		strat=()
 	else
-		say "[3/7] no results/*/summary.json: exporting every NMI-safe design with --strategy none"
-		strat=(--strategy none)
+		say "[3/7] no results/*/summary.json: exporting every NMI-safe design with ${strat[*]}"
 	fi
 	for d in "${all[@]}"; do
 		[ "$d" = "${designs[0]:-}" ] || designs+=("$d")
@@ -229,6 +238,11 @@ for d in "${designs[@]}"; do
 		die "the $d series does not apply (git am, see $work/am-$d.log)"
 	say "[3/7] exported $d: $(ls "$out"/series | wc -l) mails, applied with git am: $(cd "$out/tree" && echo mm/damon/*)"
 done
+# The lookup in the series (the export's first line says which).
+lookup=$(sed -n 's/^design=[^ ]* strategy=\([^ ]*\) .*/\1/p' "$work/export-${designs[0]}.log")
+have_lookup=no
+grep -q '^#define KCHECK_LOOKUP\b' "$work/${designs[0]}/module/kcheck_design.h" && have_lookup=yes
+say "[3/7] lookup in the series: ${lookup:-none} (self-test in the module: $have_lookup)"
 
 # ---- 4. checkpatch, kernel-doc ----------------------------------------------
 fails=0
@@ -355,6 +369,16 @@ if [ -n "$bad" ]; then
 fi
 unknown=$(grep -a -c 'NMI received for unknown reason' "$work/console.txt")
 [ "$unknown" = 0 ] || say "note: $unknown NMIs arrived for an unknown reason (another NMI claimed ours first)"
+if [ $have_lookup = yes ]; then
+	say "[7/7] the $lookup lookup's self-test, once per module:"
+	grep -a "ringdrain_kcheck: lookup=$lookup selftest: " "$work/console.txt" |
+		sed 's/^.*ringdrain_kcheck: /  /'
+	passed=$(grep -a -c "ringdrain_kcheck: lookup=$lookup selftest: .* verdict=PASS" "$work/console.txt")
+	if [ "$passed" != "${#designs[@]}" ]; then
+		say "the lookup self-test passed in $passed of ${#designs[@]} modules"
+		fails=$((fails + 1))
+	fi
+fi
 for d in "${designs[@]}"; do
 	if grep -a -q "ringdrain_kcheck: design=$d result=PASS" "$work/console.txt"; then
 		say "$d: PASS in the kernel"
@@ -371,5 +395,5 @@ if ((fails)); then
 	say "FAIL: $fails check(s) failed; logs in $work"
 	exit 1
 fi
-say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc/W=1/sparse clean, nothing lost, duplicated or torn with NMI producers"
+say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc/W=1/sparse clean, nothing lost, duplicated or torn with NMI producers$([ $have_lookup = yes ] && echo "; the $lookup lookup's self-test passed in the kernel")"
 exit 0

@@ -18,6 +18,7 @@
 #include "drain.h"
 
 extern int drain_btree_isa_override;
+extern int drain_radix_override;
 
 /* What the reference runs of all cases reached. */
 struct prop_reach {
@@ -27,6 +28,7 @@ struct prop_reach {
 	u64 wrapped;		/* regions seen with nr_accesses_bp >= 2^31 */
 	u64 clamped_cases, physical_cases;
 	u64 empty_targets, one_region_targets, top_regions, boundary_reports;
+	u64 grain_targets;	/* regions and gaps in multiples of one granule */
 	u64 wrap_size_reports;
 };
 
@@ -79,7 +81,7 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 	if (!ctx)
 		return NULL;
 	for (unsigned int ti = 0; ti < nr_targets; ti++) {
-		unsigned long base, cur, nr;
+		unsigned long base, cur, nr, grain;
 		struct damon_target *t;
 		pid_t pid;
 
@@ -111,6 +113,13 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 		}
 		reach->empty_targets += nr == 0;
 		reach->one_region_targets += nr == 1;
+		/*
+		 * One target in three has every region and gap a multiple of
+		 * one granule (a power of two, not always a page): radix
+		 * indexes those by granule.
+		 */
+		grain = prop_below(rnd, 3) ? 0 : 1UL << prop_below(rnd, 16);
+		reach->grain_targets += grain && nr > 2;
 		cur = base;
 		for (unsigned long i = 0; i < nr; i++) {
 			unsigned long len = prop_below(rnd, 4) ?
@@ -118,6 +127,12 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 				1 + prop_below(rnd, 3 * PAGE_SIZE);
 			unsigned long gap = prop_below(rnd, 3) ? 0 :
 				prop_below(rnd, 4 * PAGE_SIZE);
+
+			if (grain) {
+				len = (1 + prop_below(rnd, 12)) * grain;
+				gap = prop_below(rnd, 3) ? 0 :
+					prop_below(rnd, 6) * grain;
+			}
 
 			if (cur > ~0UL - len)
 				len = ~0UL - cur;
@@ -218,11 +233,21 @@ static size_t prop_regions(const struct damon_ctx *ctx, struct prop_region *out,
 struct prop_run {
 	const struct drain_strategy *s;
 	enum drain_zero_policy zero;
-	int isa;
+	int isa;	/* the strategy's variant, or -1 */
 	struct damon_ctx *ctx;
 	struct drain_kdamond *kd;
 	struct rd_ring_set set;
 };
+
+/* Set the variant of @run's strategy (isa -1: as the strategy picks). */
+static void prop_variant(const struct prop_run *run)
+{
+	bool btree = strcmp(run->s->name, "btree") == 0;
+	bool radix = strcmp(run->s->name, "radix") == 0;
+
+	drain_btree_isa_override = btree ? run->isa : -1;
+	drain_radix_override = radix ? run->isa : -1;
+}
 
 /*
  * prop_case() - run case @seed.  @only: compare just this strategy (both
@@ -259,7 +284,13 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 	for (unsigned int i = 0; i < (only ? 1 : drain_nr_strategies); i++) {
 		const struct drain_strategy *s = only ? only :
 			drain_strategies[i];
-		int isas = !only && strcmp(s->name, "btree") == 0 ? 3 : 1;
+		/*
+		 * Variants: btree under each instruction set; radix in one
+		 * pass, batched, and batched with every target in compare
+		 * mode.
+		 */
+		int isas = only ? 1 : strcmp(s->name, "btree") == 0 ? 3 :
+			strcmp(s->name, "radix") == 0 ? 3 : 1;
 
 		for (int isa = 0; isa < isas; isa++)
 			for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++)
@@ -272,7 +303,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 					.batch_len = 1 + prop_below(&rnd, 64) };
 
 		runs[i].ctx = drain_ctx_clone(start);
-		drain_btree_isa_override = runs[i].isa;
+		prop_variant(&runs[i]);
 		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, err);
 		if (!runs[i].ctx || !runs[i].kd ||
 		    rd_ring_set_init(&runs[i].set, ring, nr_cpus, 256,
@@ -300,7 +331,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 		}
 		jiffies = now;
 		for (unsigned int i = 0; i < nr && ok; i++) {
-			drain_btree_isa_override = runs[i].isa;
+			prop_variant(&runs[i]);
 			drain_kdamond_tick(runs[i].kd, &runs[i].set);
 			drain_ctx_settle(runs[i].ctx);
 			if (!i)
@@ -311,7 +342,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 				const struct drain_counters *y = &runs[i].kd->c;
 
 				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s isa %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
+					 "seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
 					 (unsigned long long)seed, tick,
 					 runs[i].s->name,
 					 drain_zero_policy_name(runs[i].zero),
@@ -336,7 +367,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 			} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx,
 						      err)) {
 				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s isa %d: %.200s",
+					 "seed %llu tick %u: %s/%s variant %d: %.200s",
 					 (unsigned long long)seed, tick,
 					 runs[i].s->name,
 					 drain_zero_policy_name(runs[i].zero),
@@ -356,6 +387,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 		reach->ticks++;
 	}
 	drain_btree_isa_override = -1;
+	drain_radix_override = -1;
 	reach->cases++;
 	reach->reports += runs[0].kd->c.reports;
 	reach->applied += runs[0].kd->c.applied;

@@ -80,6 +80,77 @@ Test(model, folded_idle_ticks_equal_single_steps)
 	}
 }
 
+Test(model, window_reciprocal_divides_exactly)
+{
+	static const u32 ws[] = { 1, 2, 3, 7, 10, 20, 30, 1000, 65535, 65536,
+				  0x7fffffffU, 0x80000000U, 0xfffffffeU,
+				  0xffffffffU };
+	u64 rnd = 11;
+
+	for (int i = 0; i < 2000; i++) {
+		u32 w = i < (int)ARRAY_SIZE(ws) ? ws[i] :
+			i < 1000 ? (u32)i : 1 + (u32)prop_below(&rnd, ~0U);
+		struct damon_attrs a = { .window = w };
+		struct damon_window_div v;
+
+		damon_window_div_init(&v, &a);
+		for (int j = 0; j < 300; j++) {
+			/* The edges around multiples of w, the top, random. */
+			u64 q = prop_below(&rnd, (0xffffffffULL / w) + 1);
+			u32 n = j < 3 ? (u32[]){ 0, 1, ~0U }[j] :
+				j % 3 == 0 ? (u32)(q * w) :
+				j % 3 == 1 ? (u32)(q * w) - 1 :
+				(u32)prop_next(&rnd);
+
+			cr_assert_eq(damon_window_divide(n, &v), n / w,
+				     "%u / %u: %u", n, w,
+				     damon_window_divide(n, &v));
+		}
+	}
+}
+
+Test(model, lazy_credit_in_one_update_equals_fold_and_step)
+{
+	u64 rnd = 13;
+
+	for (int i = 0; i < 200000; i++) {
+		struct damon_attrs a;
+		struct damon_window_div v;
+		struct damon_region x, y, z;
+		unsigned long now = 1 + prop_below(&rnd, 60);
+		bool cx, cy, cz;
+
+		drain_attrs_default(&a);
+		a.window = 1 + prop_below(&rnd, 40);
+		a.clamp_moving_sum = prop_next(&rnd) & 1;
+		damon_window_div_init(&v, &a);
+		x = mkregion(prop_below(&rnd, 50), prop_next(&rnd) >>
+			     (32 + prop_below(&rnd, 32)), prop_below(&rnd, 90));
+		if (prop_below(&rnd, 50) == 0)
+			x.last_nr_accesses = prop_next(&rnd);	/* u32 wrap */
+		x.settled_sis = prop_below(&rnd, now + 1);
+		y = x;
+		z = x;
+		cx = damon_credit_lazy(&x, now, &a);
+		cy = damon_credit_lazy_div(&y, now, a.clamp_moving_sum, &v);
+		cr_assert(cx == cy && x.nr_accesses_bp == y.nr_accesses_bp &&
+			  x.nr_accesses == y.nr_accesses &&
+			  x.settled_sis == y.settled_sis,
+			  "now %lu window %u clamp %d: %d bp %u nr %u vs %d bp %u nr %u",
+			  now, a.window, a.clamp_moving_sum, cx,
+			  x.nr_accesses_bp, x.nr_accesses, cy,
+			  y.nr_accesses_bp, y.nr_accesses);
+		if (a.clamp_moving_sum || a.window == 1)
+			continue;
+		cz = damon_credit_lazy_posted(&z, now, &v);
+		cr_assert(cx == cz && x.nr_accesses_bp == z.nr_accesses_bp &&
+			  x.nr_accesses == z.nr_accesses &&
+			  x.settled_sis == z.settled_sis,
+			  "posted, now %lu window %u: bp %u vs %u", now,
+			  a.window, x.nr_accesses_bp, z.nr_accesses_bp);
+	}
+}
+
 /* A context of one target with the given regions, aggregating every tick. */
 static struct damon_ctx *ctx_of(const unsigned long (*rg)[2], int n,
 				unsigned int max_regions)
@@ -296,6 +367,7 @@ Test(property, every_strategy_and_policy_identical, .timeout = 120)
 	cr_assert_gt(reach.top_regions, 50, "regions ending near 2^64");
 	cr_assert_gt(reach.boundary_reports, 1000);
 	cr_assert_gt(reach.wrap_size_reports, 100);
+	cr_assert_gt(reach.grain_targets, 300, "granule-aligned targets");
 }
 
 /*

@@ -650,6 +650,519 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 	return pass || is_baseline;
 }
 
+#ifdef KCHECK_LOOKUP
+/* ---- the lookup self-test ---------------------------------------------- */
+
+/*
+ * The series' region lookup (KCHECK_LOOKUP, from kcheck_design.h) over
+ * contexts built here by hand: virtual-address targets under real pids
+ * (the first five the guest has), one of them empty, and a physical
+ * context.  Each answer is checked against an expectation: a table of
+ * chosen addresses (starts, last bytes, ends, gaps, the span's edges, a
+ * dense cluster, the top of the address space, straddlers, unknown
+ * tgids), and random addresses against a binary search over the regions
+ * in order, for layouts big enough to take the batched path and for one
+ * small enough for the one-pass path.
+ */
+
+#define KCHECK_LK_TARGETS	5
+#define KCHECK_LK_BIG	40000	/* regions of each big layout */
+#define KCHECK_LK_SMALL	300	/* regions of the small random layout */
+#define KCHECK_LK_RANDOM	65536	/* random reports per big layout */
+#define KCHECK_LK_NONE	(-1)	/* expect NULL: a target, no region */
+#define KCHECK_LK_NO_TARGET	(-2)	/* expect DAMON_LOOKUP_NO_TARGET */
+
+/**
+ * struct kcheck_lk - a hand-built context and its regions in order.
+ * @ctx:	the context.
+ * @pids:	the targets' pids.
+ * @regs:	every region, target by target, each target's in address order.
+ * @nr:		regions.
+ * @first:	each target's first index in @regs.
+ * @count:	each target's regions.
+ * @nr_targets:	targets.
+ */
+struct kcheck_lk {
+	struct damon_ctx *ctx;
+	struct pid *pids[KCHECK_LK_TARGETS];
+	struct damon_region **regs;
+	unsigned long nr;
+	unsigned long first[KCHECK_LK_TARGETS];
+	unsigned long count[KCHECK_LK_TARGETS];
+	unsigned int nr_targets;
+};
+
+/**
+ * struct kcheck_lk_stats - what a self-test saw.
+ * @reports:	reports looked up.
+ * @bad:	answers that differ from the expectation.
+ * @hits:	answers that are a region.
+ * @none:	answers NULL (a target, no region).
+ * @no_target:	answers DAMON_LOOKUP_NO_TARGET.
+ * @straddlers:	hits whose report runs past the region's end.
+ * @big:	reports looked up in the big layouts (whose snapshots are
+ *		big enough for a batched lookup).
+ */
+struct kcheck_lk_stats {
+	u64 reports;
+	u64 bad;
+	u64 hits;
+	u64 none;
+	u64 no_target;
+	u64 straddlers;
+	u64 big;
+};
+
+static void kcheck_lk_free(struct kcheck_lk *lk)
+{
+	struct damon_target *t, *tn;
+	struct damon_region *r, *rn;
+
+	if (lk->ctx) {
+		damon_for_each_target_safe(t, tn, lk->ctx) {
+			damon_for_each_region_safe(r, rn, t) {
+				list_del(&r->list);
+				kfree(r);
+			}
+			list_del(&t->list);
+			kfree(t);
+		}
+		kfree(lk->ctx);
+	}
+	for (unsigned int i = 0; i < KCHECK_LK_TARGETS; i++)
+		put_pid(lk->pids[i]);
+	kvfree(lk->regs);
+	memset(lk, 0, sizeof(*lk));
+}
+
+/* An empty context: @nr_targets targets (virtual), or one physical. */
+static int kcheck_lk_init(struct kcheck_lk *lk, bool physical,
+			  unsigned int nr_targets, unsigned long max_regions)
+{
+	int nr = 1;
+
+	memset(lk, 0, sizeof(*lk));
+	lk->ctx = kzalloc(sizeof(*lk->ctx), GFP_KERNEL);
+	lk->regs = kvmalloc_array(max_regions, sizeof(*lk->regs), GFP_KERNEL);
+	if (!lk->ctx || !lk->regs)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&lk->ctx->adaptive_targets);
+	lk->ctx->ops.id = physical ? DAMON_OPS_PADDR : DAMON_OPS_VADDR;
+	for (unsigned int i = 0; i < nr_targets; i++) {
+		struct damon_target *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+		if (!t)
+			return -ENOMEM;
+		INIT_LIST_HEAD(&t->regions_list);
+		list_add_tail(&t->list, &lk->ctx->adaptive_targets);
+		if (physical)
+			break;
+		/* The guest's first pids: init, kthreadd, kernel threads. */
+		while (!lk->pids[i] && nr < 4096)
+			lk->pids[i] = find_get_pid(nr++);
+		if (!lk->pids[i])
+			return -ESRCH;
+		t->pid = lk->pids[i];
+	}
+	lk->nr_targets = physical ? 1 : nr_targets;
+	return 0;
+}
+
+static struct damon_target *kcheck_lk_target(struct kcheck_lk *lk,
+					     unsigned int ti)
+{
+	struct damon_target *t;
+	unsigned int i = 0;
+
+	damon_for_each_target(t, lk->ctx)
+		if (i++ == ti)
+			return t;
+	return NULL;
+}
+
+/* Append [@start, @end) to target @ti (regions come in address order). */
+static int kcheck_lk_add(struct kcheck_lk *lk, unsigned int ti,
+			 unsigned long start, unsigned long end)
+{
+	struct damon_target *t = kcheck_lk_target(lk, ti);
+	struct damon_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r || !t) {
+		kfree(r);
+		return -ENOMEM;
+	}
+	r->ar.start = start;
+	r->ar.end = end;
+	list_add_tail(&r->list, &t->regions_list);
+	t->nr_regions++;
+	if (!lk->count[ti])
+		lk->first[ti] = lk->nr;
+	lk->count[ti]++;
+	lk->regs[lk->nr++] = r;
+	return 0;
+}
+
+/* The expected answer: a binary search over @ti's regions, in order. */
+static struct damon_region *kcheck_lk_expect(const struct kcheck_lk *lk,
+					     int ti, unsigned long addr)
+{
+	struct damon_region *const *regs;
+	unsigned long lo = 0, hi;
+
+	if (ti < 0)
+		return DAMON_LOOKUP_NO_TARGET;
+	regs = lk->regs + lk->first[ti];
+	hi = lk->count[ti];
+	while (lo < hi) {	/* first region ending above addr */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (regs[mid]->ar.end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < lk->count[ti] && regs[lo]->ar.start <= addr)
+		return regs[lo];
+	return NULL;
+}
+
+/* The tgid of target @ti, or one no target has (@ti < 0). */
+static s32 kcheck_lk_tgid(const struct kcheck_lk *lk, int ti)
+{
+	s32 tgid = PID_MAX_LIMIT - 1;
+
+	if (ti >= 0)
+		return lk->pids[ti] ? pid_nr(lk->pids[ti]) : 0;
+	for (unsigned int i = 0; i < lk->nr_targets; i++)
+		if (lk->pids[i] && pid_nr(lk->pids[i]) == tgid)
+			tgid--;
+	return tgid;
+}
+
+/*
+ * Look @n reports up (in one batch, then one at a time) and check every
+ * answer against @want; count into @st.
+ */
+static int kcheck_lk_check(struct kcheck_lk *lk,
+			   const struct damon_access_report *reps,
+			   struct damon_region *const *want,
+			   const bool *straddles, unsigned int n,
+			   struct kcheck_lk_stats *st)
+{
+	struct damon_snap_alloc a = { .gfp = GFP_KERNEL };
+	KCHECK_LOOKUP_SNAP *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	struct damon_region **out = kvmalloc_array(n, sizeof(*out),
+						   GFP_KERNEL);
+	struct damon_region *one;
+	int ret = -ENOMEM;
+
+	if (!snap || !out)
+		goto out;
+	ret = KCHECK_LOOKUP_FN(build)(snap, lk->ctx, &a);
+	if (ret)
+		goto out;
+	for (unsigned int i = 0; i < n; i += KCHECK_BATCH * 4)
+		KCHECK_LOOKUP_FN(lookup)(snap, lk->ctx, reps + i,
+					 min_t(unsigned int, n - i,
+					       KCHECK_BATCH * 4), out + i);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long addr = damon_target_has_pid(lk->ctx) ?
+			reps[i].vaddr : reps[i].paddr;
+		bool hit = out[i] && out[i] != DAMON_LOOKUP_NO_TARGET;
+
+		KCHECK_LOOKUP_FN(lookup)(snap, lk->ctx, &reps[i], 1, &one);
+		st->reports++;
+		st->hits += hit;
+		st->none += !out[i];
+		st->no_target += out[i] == DAMON_LOOKUP_NO_TARGET;
+		/* The drain's straddle rule, on the region found. */
+		st->straddlers += hit && addr + reps[i].size > out[i]->ar.end;
+		if (out[i] != want[i] || one != want[i] ||
+		    (straddles && hit &&
+		     straddles[i] != (addr + reps[i].size > out[i]->ar.end))) {
+			if (st->bad++ < 5)
+				pr_err("lookup=%s tgid=%d addr=%#lx size=%lu: got %p/%p, want %p\n",
+				       KCHECK_LOOKUP, reps[i].tgid, addr,
+				       reps[i].size, out[i], one, want[i]);
+		}
+	}
+	KCHECK_LOOKUP_FN(release)(snap, &a);
+	ret = 0;
+out:
+	kvfree(out);
+	kfree(snap);
+	return ret;
+}
+
+/**
+ * struct kcheck_lk_case - one chosen report and what it must find.
+ * @ti:		its target, KCHECK_LK_NO_TARGET for a tgid no target has.
+ * @addr:	its address.
+ * @size:	its size.
+ * @want:	the region's index in the layout, or KCHECK_LK_NONE, or
+ *		KCHECK_LK_NO_TARGET.
+ * @straddles:	the report runs past the region's end.
+ */
+struct kcheck_lk_case {
+	int ti;
+	unsigned long addr;
+	unsigned long size;
+	int want;
+	bool straddles;
+};
+
+/*
+ * The hand layout: target 0 page-aligned with touching regions and gaps
+ * (granular buckets), target 1 a cluster of 16-byte regions and one region
+ * 1 TiB away (two clusters), target 2 empty, target 3 the top of the
+ * address space, target 4 odd-sized regions, five in a row then gaps (a
+ * dense bucket among compared ones).  Region indexes in the order they are
+ * added.
+ */
+static const struct {
+	unsigned int ti;
+	unsigned long start, end;
+} kcheck_lk_layout[] = {
+	{ 0, 0x10000, 0x12000 },		/* 0 */
+	{ 0, 0x12000, 0x15000 },		/* 1: touches 0 */
+	{ 0, 0x20000, 0x21000 },		/* 2: after a gap */
+	{ 0, 0x30000, 0x80000 },		/* 3 */
+	{ 1, 0x1000, 0x1010 },			/* 4 */
+	{ 1, 0x1010, 0x1020 },			/* 5 */
+	{ 1, 0x1020, 0x1030 },			/* 6 */
+	{ 1, 0x1030, 0x1040 },			/* 7 */
+	{ 1, 0x1048, 0x1050 },			/* 8: after an 8-byte gap */
+	{ 1, 0x10000000000UL, 0x10000001000UL },	/* 9: 1 TiB away */
+	{ 3, ULONG_MAX - 0x3fff, ULONG_MAX - 0x1fff },	/* 10 */
+	{ 3, ULONG_MAX - 0x1fff, ULONG_MAX },	/* 11: ends at the top */
+	{ 4, 0x5001, 0x5004 },			/* 12 */
+	{ 4, 0x5004, 0x5007 },			/* 13 */
+	{ 4, 0x5007, 0x500a },			/* 14 */
+	{ 4, 0x500a, 0x500d },			/* 15 */
+	{ 4, 0x500d, 0x5010 },			/* 16 */
+	{ 4, 0x5140, 0x51a5 },			/* 17: after a 304-byte gap */
+	{ 4, 0x52d0, 0x5335 },			/* 18 */
+	{ 4, 0x5460, 0x54c5 },			/* 19 */
+	{ 4, 0x55f0, 0x5655 },			/* 20 */
+};
+
+static const struct kcheck_lk_case kcheck_lk_cases[] = {
+	{ 0, 0x10000, 8, 0, false },		/* a start */
+	{ 0, 0x11fff, 1, 0, false },		/* a last byte */
+	{ 0, 0x11ff8, 8, 0, false },		/* ends exactly at the end */
+	{ 0, 0x11ff8, 9, 0, true },		/* one byte past: straddles */
+	{ 0, 0x12000, 4096, 1, false },		/* the touching region's start */
+	{ 0, 0x14fff, 1, 1, false },
+	{ 0, 0x15000, 8, KCHECK_LK_NONE, false },	/* an end: a gap */
+	{ 0, 0x1ffff, 8, KCHECK_LK_NONE, false },	/* the gap's last byte */
+	{ 0, 0x20000, 8, 2, false },
+	{ 0, 0x20ff0, 4096, 2, true },		/* straddles into a gap */
+	{ 0, 0x21000, 8, KCHECK_LK_NONE, false },
+	{ 0, 0x30000, 8, 3, false },
+	{ 0, 0x54321, 8, 3, false },		/* inside a big region */
+	{ 0, 0x7ffff, 1, 3, false },		/* the span's last byte */
+	{ 0, 0x80000, 8, KCHECK_LK_NONE, false },	/* the span's end */
+	{ 0, 0xfffff, 8, KCHECK_LK_NONE, false },	/* past the span */
+	{ 0, 0xffff, 8, KCHECK_LK_NONE, false },	/* below the span */
+	{ 0, 0, 8, KCHECK_LK_NONE, false },
+	{ 0, ULONG_MAX, 1, KCHECK_LK_NONE, false },
+	{ 1, 0x1000, 16, 4, false },
+	{ 1, 0x100f, 2, 4, true },
+	{ 1, 0x1010, 1, 5, false },
+	{ 1, 0x101f, 1, 5, false },
+	{ 1, 0x1020, 1, 6, false },
+	{ 1, 0x1031, 1, 7, false },
+	{ 1, 0x1040, 1, KCHECK_LK_NONE, false },	/* the 8-byte gap */
+	{ 1, 0x1047, 1, KCHECK_LK_NONE, false },
+	{ 1, 0x1048, 8, 8, false },
+	{ 1, 0x104f, 1, 8, false },
+	{ 1, 0x1050, 1, KCHECK_LK_NONE, false },
+	{ 1, 0x8000000000UL, 8, KCHECK_LK_NONE, false },	/* the long gap */
+	{ 1, 0x10000000000UL, 8, 9, false },
+	{ 1, 0x10000000ff8UL, 16, 9, true },
+	{ 1, 0x10000001000UL, 8, KCHECK_LK_NONE, false },
+	{ 1, 0xfff, 1, KCHECK_LK_NONE, false },
+	{ 2, 0x10000, 8, KCHECK_LK_NONE, false },	/* the empty target */
+	{ 2, 0, 8, KCHECK_LK_NONE, false },
+	{ 3, ULONG_MAX - 0x3fff, 8, 10, false },
+	{ 3, ULONG_MAX - 0x2000, 2, 10, true },
+	{ 3, ULONG_MAX - 0x1fff, 8, 11, false },
+	{ 3, ULONG_MAX - 1, 1, 11, false },	/* the last byte of a region */
+	{ 3, ULONG_MAX - 1, 8, 11, false },	/* wraps past 2^64: not a straddler */
+	{ 3, ULONG_MAX, 1, KCHECK_LK_NONE, false },	/* in no region */
+	{ 3, ULONG_MAX - 0x4000, 8, KCHECK_LK_NONE, false },
+	{ 4, 0x5001, 1, 12, false },
+	{ 4, 0x5006, 1, 13, false },
+	{ 4, 0x500c, 1, 15, false },
+	{ 4, 0x500e, 2, 16, false },
+	{ 4, 0x500e, 3, 16, true },
+	{ 4, 0x5010, 1, KCHECK_LK_NONE, false },
+	{ 4, 0x513f, 1, KCHECK_LK_NONE, false },
+	{ 4, 0x5140, 1, 17, false },
+	{ 4, 0x51a4, 1, 17, false },
+	{ 4, 0x51a5, 1, KCHECK_LK_NONE, false },
+	{ 4, 0x5654, 1, 20, false },
+	{ 4, 0x5655, 1, KCHECK_LK_NONE, false },
+	{ 4, 0x5000, 1, KCHECK_LK_NONE, false },
+	{ KCHECK_LK_NO_TARGET, 0x10000, 8, KCHECK_LK_NO_TARGET, false },
+	{ KCHECK_LK_NO_TARGET, ULONG_MAX - 1, 8, KCHECK_LK_NO_TARGET, false },
+};
+
+/* The hand layout, and a physical context, against the table. */
+static int kcheck_lk_hand(struct kcheck_lk_stats *st)
+{
+	static const unsigned long paddrs[] = { 0x100000, 0x1fffff, 0x200000,
+						0x300fff, 0x301000, 0xfffff };
+	unsigned int n = ARRAY_SIZE(kcheck_lk_cases);
+	struct damon_access_report *reps;
+	struct damon_region **want;
+	struct kcheck_lk lk;
+	bool *straddles;
+	int ret;
+
+	memset(&lk, 0, sizeof(lk));
+	reps = kcalloc(n, sizeof(*reps), GFP_KERNEL);
+	want = kcalloc(n, sizeof(*want), GFP_KERNEL);
+	straddles = kcalloc(n, sizeof(*straddles), GFP_KERNEL);
+	ret = reps && want && straddles ? 0 : -ENOMEM;
+	if (!ret)
+		ret = kcheck_lk_init(&lk, false, KCHECK_LK_TARGETS,
+				     ARRAY_SIZE(kcheck_lk_layout));
+	for (unsigned int i = 0; !ret && i < ARRAY_SIZE(kcheck_lk_layout); i++)
+		ret = kcheck_lk_add(&lk, kcheck_lk_layout[i].ti,
+				    kcheck_lk_layout[i].start,
+				    kcheck_lk_layout[i].end);
+	for (unsigned int i = 0; !ret && i < n; i++) {
+		const struct kcheck_lk_case *c = &kcheck_lk_cases[i];
+
+		reps[i].tgid = kcheck_lk_tgid(&lk, c->ti);
+		reps[i].vaddr = c->addr;
+		reps[i].size = c->size;
+		if (c->want == KCHECK_LK_NO_TARGET)
+			want[i] = DAMON_LOOKUP_NO_TARGET;
+		else if (c->want != KCHECK_LK_NONE)
+			want[i] = lk.regs[c->want];
+		straddles[i] = c->straddles;
+	}
+	if (!ret)
+		ret = kcheck_lk_check(&lk, reps, want, straddles, n, st);
+	kcheck_lk_free(&lk);
+
+	/* Physical: the one target, by paddr, whatever the tgid. */
+	if (!ret)
+		ret = kcheck_lk_init(&lk, true, 1, 2);
+	if (!ret)
+		ret = kcheck_lk_add(&lk, 0, 0x100000, 0x200000);
+	if (!ret)
+		ret = kcheck_lk_add(&lk, 0, 0x300000, 0x301000);
+	for (unsigned int i = 0; !ret && i < ARRAY_SIZE(paddrs); i++) {
+		memset(&reps[i], 0, sizeof(reps[i]));
+		reps[i].tgid = 12345;
+		reps[i].paddr = paddrs[i];
+		reps[i].size = 1;
+	}
+	if (!ret) {
+		want[0] = lk.regs[0];
+		want[1] = lk.regs[0];
+		want[2] = NULL;
+		want[3] = lk.regs[1];
+		want[4] = NULL;
+		want[5] = NULL;
+		ret = kcheck_lk_check(&lk, reps, want, NULL,
+				      ARRAY_SIZE(paddrs), st);
+	}
+	kcheck_lk_free(&lk);
+	kfree(reps);
+	kfree(want);
+	kfree(straddles);
+	return ret;
+}
+
+static u64 kcheck_lk_rand(u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * A random layout of @nr regions over two targets: @aligned pages and page
+ * gaps (granular buckets), or odd sizes and gaps (compare buckets); random
+ * reports (inside and around the spans, unknown tgids) against the binary
+ * search.  KCHECK_LK_BIG regions make a snapshot big enough for the
+ * batched path; a few hundred, one small enough for the one-pass path.
+ */
+static int kcheck_lk_big(bool aligned, unsigned long nr,
+			 struct kcheck_lk_stats *st)
+{
+	struct damon_access_report *reps = NULL;
+	struct damon_region **want = NULL;
+	unsigned long cur[2] = { 0x7f0000000000UL, 0x7f0000000000UL };
+	u64 x = aligned ? 0x9e3779b97f4a7c15ULL : 0xbf58476d1ce4e5b9ULL;
+	struct kcheck_lk lk;
+	int ret;
+
+	ret = kcheck_lk_init(&lk, false, 2, nr);
+	for (unsigned long i = 0; !ret && i < nr; i++) {
+		unsigned int ti = i >= nr / 2;
+		unsigned long len = aligned ?
+			(1 + kcheck_lk_rand(&x) % 16) * PAGE_SIZE :
+			1 + kcheck_lk_rand(&x) % (3 * PAGE_SIZE);
+		unsigned long gap = kcheck_lk_rand(&x) % 2 ? 0 : aligned ?
+			(1 + kcheck_lk_rand(&x) % 8) * PAGE_SIZE :
+			kcheck_lk_rand(&x) % PAGE_SIZE;
+
+		ret = kcheck_lk_add(&lk, ti, cur[ti], cur[ti] + len);
+		cur[ti] += len + gap;
+	}
+	reps = kvcalloc(KCHECK_LK_RANDOM, sizeof(*reps), GFP_KERNEL);
+	want = kvmalloc_array(KCHECK_LK_RANDOM, sizeof(*want), GFP_KERNEL);
+	if (!ret && (!reps || !want))
+		ret = -ENOMEM;
+	for (unsigned long i = 0; !ret && i < KCHECK_LK_RANDOM; i++) {
+		int ti = kcheck_lk_rand(&x) % 16 ? kcheck_lk_rand(&x) % 2 :
+			KCHECK_LK_NO_TARGET;
+		unsigned long lo = 0x7f0000000000UL - PAGE_SIZE;
+
+		reps[i].tgid = kcheck_lk_tgid(&lk, ti);
+		reps[i].vaddr = lo + kcheck_lk_rand(&x) %
+			(cur[ti < 0 ? 0 : ti] - lo + 2 * PAGE_SIZE);
+		reps[i].size = 8;
+		want[i] = kcheck_lk_expect(&lk, ti, reps[i].vaddr);
+	}
+	if (!ret)
+		ret = kcheck_lk_check(&lk, reps, want, NULL, KCHECK_LK_RANDOM,
+				      st);
+	st->big += ret || nr < KCHECK_LK_BIG ? 0 : KCHECK_LK_RANDOM;
+	kvfree(reps);
+	kvfree(want);
+	kcheck_lk_free(&lk);
+	return ret;
+}
+
+/* Every self-test; prints one line; true when every answer was right. */
+static bool kcheck_lookup_selftest(void)
+{
+	struct kcheck_lk_stats st = { 0 };
+	int ret = kcheck_lk_hand(&st);
+	bool pass;
+
+	if (!ret)
+		ret = kcheck_lk_big(true, KCHECK_LK_BIG, &st);
+	if (!ret)
+		ret = kcheck_lk_big(false, KCHECK_LK_BIG, &st);
+	if (!ret)
+		ret = kcheck_lk_big(true, KCHECK_LK_SMALL, &st);
+	pass = !ret && !st.bad;
+	pr_info("lookup=%s selftest: reports=%llu hits=%llu none=%llu no_target=%llu straddlers=%llu big=%llu wrong=%llu error=%d verdict=%s\n",
+		KCHECK_LOOKUP, st.reports, st.hits, st.none, st.no_target,
+		st.straddlers, st.big, st.bad, ret,
+		pass ? "PASS" : "FAIL");
+	return pass;
+}
+#endif /* KCHECK_LOOKUP */
+
 static int __init kcheck_init(void)
 {
 	unsigned int sizes[2] = { DAMON_REPORT_COMPACT, DAMON_REPORT_FULL };
@@ -668,6 +1181,9 @@ static int __init kcheck_init(void)
 		pr_err("result=FAIL why=bad parameters\n");
 		return 0;
 	}
+#ifdef KCHECK_LOOKUP
+	ok &= kcheck_lookup_selftest();
+#endif
 	for (int i = 0; i < 2; i++) {
 		if (record && record != sizes[i])
 			continue;

@@ -156,6 +156,34 @@ same-source)
 				bad "$d: module/$t is not export/kmod/$t"
 		done
 	done
+	# The lookup patch: drain/lookup_radix.c and drain/lookup.h after the
+	# same transformation.
+	lmap="$map drain/lookup.h=report_lookup_common.h"
+	out=$tmp/lookup
+	if "$bin" export --design seqslot --strategy radix --out "$out" >/dev/null 2>"$tmp/err"; then
+		mkdir -p "$out/files"
+		unpack_series "$out/series" "$out/files"
+		for pair in mm/damon/report_lookup.h=drain/lookup_radix.c \
+			    mm/damon/report_lookup_common.h=drain/lookup.h; do
+			dst=${pair%%=*} s=${pair#*=}
+			f=$out/files/${dst//\//__}
+			if [ -f "$f" ] && awk -v src="$s" -v dst="$dst" -v map="$lmap" \
+				-f "$src/export/tests/xform.awk" "$src/$s" >"$tmp/want" &&
+				cmp -s "$tmp/want" "$f"; then
+				ok "radix: $dst is $s after the transformation"
+			else
+				bad "radix: $dst differs from $s after the transformation"
+				[ -f "$f" ] && diff -u "$tmp/want" "$f" | head -n 20
+			fi
+		done
+		grep -q '__KERNEL__\|DRAIN_GLUE\|drain_radix_override\|jemalloc' "$out"/files/* &&
+			bad "radix: userspace glue left in the lookup patch"
+		grep -q '^#define KCHECK_LOOKUP_FN(op)	damon_radix_##op$' "$out/module/kcheck_design.h" &&
+			ok "radix: the module's kcheck_design.h names the lookup" ||
+			bad "radix: kcheck_design.h does not name the lookup"
+	else
+		bad "export --strategy radix: $(cat "$tmp/err")"
+	fi
 	# A change to the source is in the next export: the series is not a copy.
 	mkdir -p "$tmp/tree/export"
 	cp -r "$src/ring" "$tmp/tree/ring"
