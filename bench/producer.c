@@ -18,9 +18,8 @@
  * misses (which retire into the store buffer and would otherwise be paid
  * outside the window) are counted, and the cost of a produce is the mean of
  * the middle half of the paired differences (robust to an interrupt landing
- * in one window, and finer than the clock's step).
- * The rest of the period is fixed work, untimed, so a produce() cannot hide
- * in a deadline.
+ * in one window, and finer than the clock's step).  The rest of the period
+ * is an untimed wait for the next period, which keeps the rate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +54,6 @@ static __attribute__((noinline)) bool produce_nothing(struct rd_ring *ring,
 static struct damon_access_report reports[NREPORTS];
 static unsigned char *pollute_buf;
 static size_t pollute_pos;
-static double spin_ns_per_iter;
 static double pollute_bytes_per_ns;
 
 static void hot(struct cbench_state *s, void *arg)
@@ -91,18 +89,6 @@ static void hot(struct cbench_state *s, void *arg)
 	}
 	cbench_set_items_processed(s, cbench_iteration_count(s));
 	rd_bench_ring_free(&rd_bench, ring);
-}
-
-/* Fixed work: a dependent multiply chain the compiler cannot shorten. */
-static uint64_t spin(uint64_t iters)
-{
-	uint64_t x = iters;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		__asm__ __volatile__("" : "+r"(x));
-	}
-	return x;
 }
 
 /* The task's own work between two samples: dirty @bytes of lines. */
@@ -189,8 +175,8 @@ static void nmi(struct cbench_state *s, void *arg)
 {
 	const struct producer_cfg *c = arg;
 	const struct rd_pair *pair = &rd_bench.topo.pairs[c->cls];
-	uint64_t period = 1000000000ULL / c->rate, spin_iters = 0;
-	uint64_t sum_with = 0, sum_without = 0, pairs = 0, t_start;
+	uint64_t period = 1000000000ULL / c->rate;
+	uint64_t sum_with = 0, sum_without = 0, pairs = 0, t_start, next;
 	size_t pollute_bytes = pollute_bytes_for(period);
 	int64_t *diff = NULL;
 	size_t cap = 0;
@@ -214,20 +200,14 @@ static void nmi(struct cbench_state *s, void *arg)
 		return;
 	}
 	produce = c->floor ? produce_nothing : rd_ring_produce;
-	/* Two timed windows per period; fixed spin fills the rest. */
-	{
-		uint64_t t0 = rd_now_ns(), took;
-
-		for (int i = 0; i < 8; i++)
-			pollute(pollute_bytes);
-		took = (rd_now_ns() - t0) / 8;
-		if (2 * took < period)
-			spin_iters = (period - 2 * took) / spin_ns_per_iter;
-	}
 	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
 			&dr);
 
-	t_start = rd_now_ns();
+	/*
+	 * Two timed windows per sampling period; the rest of the period is
+	 * an untimed wait for the next one, so reports arrive at the rate.
+	 */
+	t_start = next = rd_now_ns();
 	while (cbench_keep_running(s)) {
 		int64_t took[2];
 
@@ -254,7 +234,9 @@ static void nmi(struct cbench_state *s, void *arg)
 		}
 		diff[pairs++] = took[1] - took[0];
 		cbench_set_iteration_time(s, took[1] * 1e-9);
-		spin(spin_iters);
+		next += period;
+		while (rd_now_ns() < next)
+			__builtin_ia32_pause();
 	}
 	{
 		uint64_t elapsed = rd_now_ns() - t_start;
@@ -339,14 +321,6 @@ static void calibrate(void)
 	rd_bench_reports(reports, NREPORTS, 0);
 	for (int i = 0; i < 5; i++) {
 		t0 = rd_now_ns();
-		spin(200000);
-		if (rd_now_ns() - t0 < best)
-			best = rd_now_ns() - t0;
-	}
-	spin_ns_per_iter = best / 200000.0;
-	best = ~0ULL;
-	for (int i = 0; i < 5; i++) {
-		t0 = rd_now_ns();
 		pollute(1 << 20);
 		if (rd_now_ns() - t0 < best)
 			best = rd_now_ns() - t0;
@@ -422,7 +396,7 @@ static void add(struct rd_bench *b)
 				bm = cbench_register(name, nmi,
 					cfg(rd_designs[i], rs, rates[r], cross[0]));
 				cbench_use_manual_time(bm);
-				cbench_iterations(bm, b->quick ? 1000 : 4000);
+				cbench_iterations(bm, b->quick ? 2000 : 8000);
 			}
 	/* What the method reads for a call that does nothing. */
 	for (unsigned int r = 0; r < nrates; r++) {
@@ -436,7 +410,7 @@ static void add(struct rd_bench *b)
 			 rates[r], rd_pair_class_name(cross[0]));
 		bm = cbench_register(name, nmi, c);
 		cbench_use_manual_time(bm);
-		cbench_iterations(bm, b->quick ? 1000 : 4000);
+		cbench_iterations(bm, b->quick ? 2000 : 8000);
 	}
 }
 
