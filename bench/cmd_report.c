@@ -10,7 +10,10 @@ extern const struct rd_command rd_cmd_report;
 static int run(int argc, char **argv)
 {
 	const char *svg = NULL, *png = NULL;
+	bool update = false;
 	struct rd_opt opts[] = {
+		{ .name = "update", .type = RD_OPT_FLAG, .dst = &update,
+		  .help = "rewrite DIR/report.txt and DIR/summary.json from DIR's results" },
 		{ .name = "svg", .type = RD_OPT_STR, .dst = &svg,
 		  .metavar = "FILE",
 		  .help = "also draw the main comparison as SVG (gnuplot)" },
@@ -28,6 +31,8 @@ static int run(int argc, char **argv)
 		rd_usage_error("report", "missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
 	if (npos > 2)
 		rd_usage_error("report", "unexpected argument '%s'", argv[2]);
+	if (update && npos != 1)
+		rd_usage_error("report", "--update takes one folder, no base");
 	cur = rd_results_load(argv[0], err);
 	if (!cur)
 		rd_usage_error("report", "%s", err);
@@ -35,6 +40,10 @@ static int run(int argc, char **argv)
 		base = rd_results_load(argv[1], err);
 		if (!base)
 			rd_usage_error("report", "%s", err);
+	}
+	if (update) {
+		rd_results_free(cur);
+		return rd_report_write(argv[0], true);
 	}
 	rd_report_print(stdout, cur, base);
 	if (svg && rd_report_plot(cur, svg, false, err)) {
@@ -52,7 +61,7 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_report = {
 	.name = "report",
-	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE]",
+	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE] [--update]",
 	.summary = "print the review table of a results folder, optionally against a base run",
 	.description =
 		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"

@@ -17,6 +17,16 @@
 #define MAX_KV	12
 #define TICK_US	5000.0	/* kdamond's sampling interval */
 
+/* @path relative to the project when it lies inside it: what a reader types. */
+static const char *project_path(const char *path)
+{
+	size_t len = strlen(RD_SOURCE_DIR);
+
+	if (!strncmp(path, RD_SOURCE_DIR, len) && path[len] == '/')
+		return path + len + 1;
+	return path;
+}
+
 /* One benchmark configuration and the metric of each of its repetitions. */
 struct rd_bm {
 	char name[256];		/* suite/variant/key:value/... */
@@ -944,7 +954,7 @@ static void report_compare(FILE *f, struct rd_results *cur,
 	int compared = 0, faster = 0, slower = 0;
 
 	section(f, "change against the base run (Mann-Whitney U, two-sided)");
-	fprintf(f, "base: %s\n", base->dir);
+	fprintf(f, "base: %s\n", project_path(base->dir));
 	fprintf(f, "%-44s %8s %8s %7s %6s\n", "benchmark", "base", "now",
 		"change", "p");
 	for (int i = 0; i < cur->n; i++) {
@@ -1163,7 +1173,7 @@ static void rd_report_drain_winner(struct rd_results *r, struct rd_winners *w)
 
 void rd_report_print(FILE *f, struct rd_results *cur, struct rd_results *base)
 {
-	fprintf(f, "ringdrain report: %s\n", cur->dir);
+	fprintf(f, "ringdrain report: %s\n", project_path(cur->dir));
 	if (cur->machine[0])
 		fprintf(f, "machine: %s\n", cur->machine);
 	fprintf(f, "medians of %d repetitions; spread = interquartile range / median;\n"
@@ -1248,7 +1258,8 @@ int rd_report_write(const char *dir, bool print)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 " %s", json_string_value(a));
 		json_array_append_new(cmds, json_string(line));
-		snprintf(line, sizeof(line), "./ringdrain report %s", dir);
+		snprintf(line, sizeof(line), "./ringdrain report %s",
+			 project_path(dir));
 		json_array_append_new(cmds, json_string(line));
 	}
 	json_decref(machine);
