@@ -210,9 +210,10 @@ int cbench_main(int argc, char **argv)
 			     argv[1]);
 		return 2;
 	}
-	benchmark::RunSpecifiedBenchmarks();
+	/* It has already said why when no benchmark matched the filter. */
+	size_t ran = benchmark::RunSpecifiedBenchmarks();
 	benchmark::Shutdown();
-	return 0;
+	return ran ? 0 : 2;
 }
 
 } // extern "C"

@@ -90,7 +90,7 @@ void cbench_skip_with_error(struct cbench_state *s, const char *msg);
 /*
  * Run the registered benchmarks selected by the --benchmark_* flags in
  * argv (argv[0] is the program name).  Unknown flags are an error.
- * Returns 0, or 2 on a bad flag.
+ * Returns 0, or 2 on a bad flag or when no benchmark matches the filter.
  */
 int cbench_main(int argc, char **argv);
 

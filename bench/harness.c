@@ -166,3 +166,14 @@ uint64_t rd_spin_ns(uint64_t ns)
 	while (t - t0 < ns);
 	return t - t0;
 }
+
+void rd_stream_counters(struct cbench_state *s, uint64_t records,
+			uint64_t total_ns, uint64_t full_spins, double xfer_ns)
+{
+	cbench_set_items_processed(s, records);
+	cbench_counter(s, "ns_per_record",
+		       records ? (double)total_ns / records : 0, 0);
+	cbench_counter(s, "full_spins_per_record",
+		       records ? (double)full_spins / records : 0, 0);
+	cbench_counter(s, "xfer_ns", xfer_ns, 0);
+}

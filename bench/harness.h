@@ -103,4 +103,12 @@ uint64_t rd_stream_run(struct rd_bench *b, const struct rd_spsc_ops *ops,
 		       void *q, unsigned int prod_cpu, unsigned int cons_cpu,
 		       unsigned int batch, uint64_t n, uint64_t *full_spins);
 
+/*
+ * Set the counters every streaming benchmark reports: items processed, ns
+ * per record, producer retries on a full queue per record, and the cache-line
+ * transfer latency @xfer_ns measured with this repetition.
+ */
+void rd_stream_counters(struct cbench_state *s, uint64_t records,
+			uint64_t total_ns, uint64_t full_spins, double xfer_ns);
+
 #endif /* RINGDRAIN_HARNESS_H */

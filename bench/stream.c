@@ -131,12 +131,7 @@ static void stream(struct cbench_state *s, void *arg)
 		total_ns += ns;
 		spins += sp;
 	}
-	cbench_set_items_processed(s, records);
-	cbench_counter(s, "ns_per_record",
-		       records ? (double)total_ns / records : 0, 0);
-	cbench_counter(s, "full_spins_per_record",
-		       records ? (double)spins / records : 0, 0);
-	cbench_counter(s, "xfer_ns", xfer, 0);
+	rd_stream_counters(s, records, total_ns, spins, xfer);
 }
 
 static void add(struct rd_bench *b)

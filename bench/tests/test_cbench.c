@@ -209,3 +209,11 @@ Test(cbench, unknown_flag_is_refused)
 	register_all();
 	cr_assert_eq(cbench_main(2, argv), 2);
 }
+
+Test(cbench, filter_matching_nothing_is_an_error)
+{
+	char *argv[] = { "t", "--benchmark_filter=^no/such/benchmark$", NULL };
+
+	register_all();
+	cr_assert_eq(cbench_main(2, argv), 2);
+}
