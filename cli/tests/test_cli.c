@@ -7,70 +7,19 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "ring.h"
 #include "../../drain/drain.h"
-
-#ifndef RD_BIN
-#error "RD_BIN must name the ringdrain binary"
-#endif
-
-struct result {
-	int status;
-	char out[65536];
-	char err[8192];
-};
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = 0;
-}
-
-static struct result *run(const char *args)
-{
-	static struct result r;
-	char cmd[1024], outp[64], errp[64];
-	int st;
-
-	snprintf(outp, sizeof(outp), "/tmp/rd_cli_out.%d", getpid());
-	snprintf(errp, sizeof(errp), "/tmp/rd_cli_err.%d", getpid());
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", RD_BIN, args, outp, errp);
-	st = system(cmd);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(outp, r.out, sizeof(r.out));
-	slurp(errp, r.err, sizeof(r.err));
-	unlink(outp);
-	unlink(errp);
-	return &r;
-}
-
-static int lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
+#include "run_cli.h"
 
 static void expect_usage_error(const char *args, const char *needle)
 {
-	struct result *r = run(args);
+	struct rd_cli_result *r = rd_run_cli("%s", args);
 
 	cr_assert_eq(r->status, 2, "'%s' exited %d, want 2", args, r->status);
-	cr_assert_eq(lines(r->err), 1, "'%s' printed %d lines on stderr: %s",
-		     args, lines(r->err), r->err);
+	cr_assert_eq(rd_cli_lines(r->err), 1, "'%s' printed %d lines on stderr: %s",
+		     args, rd_cli_lines(r->err), r->err);
 	cr_assert(strstr(r->err, needle), "'%s': '%s' lacks '%s'", args,
 		  r->err, needle);
 }
@@ -78,7 +27,7 @@ static void expect_usage_error(const char *args, const char *needle)
 /* Every command listed by --help answers --help itself. */
 Test(cli, help_everywhere)
 {
-	struct result *r = run("--help");
+	struct rd_cli_result *r = rd_run_cli("--help");
 	char cmds[32][32];
 	int n = 0;
 	const char *p;
@@ -95,13 +44,13 @@ Test(cli, help_everywhere)
 		char a[64];
 
 		snprintf(a, sizeof(a), "%s --help", cmds[i]);
-		r = run(a);
+		r = rd_run_cli("%s", a);
 		cr_assert_eq(r->status, 0, "'%s' exited %d", a, r->status);
 		cr_assert(strstr(r->out, "usage: ringdrain "), "%s", a);
 		snprintf(a, sizeof(a), "%s --no-such-option", cmds[i]);
-		r = run(a);
+		r = rd_run_cli("%s", a);
 		cr_assert_eq(r->status, 2, "'%s' exited %d", a, r->status);
-		cr_assert_eq(lines(r->err), 1, "'%s': %s", a, r->err);
+		cr_assert_eq(rd_cli_lines(r->err), 1, "'%s': %s", a, r->err);
 	}
 }
 
@@ -118,7 +67,7 @@ Test(cli, bad_input_is_one_line_and_exit_2)
 
 Test(cli, list_matches_the_table)
 {
-	struct result *r = run("list");
+	struct rd_cli_result *r = rd_run_cli("list");
 
 	cr_assert_eq(r->status, 0);
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
@@ -136,7 +85,7 @@ Test(cli, list_matches_the_table)
 /* The drain's lookup strategies and zero-access policies, in text. */
 Test(cli, list_shows_strategies_and_policies)
 {
-	struct result *r = run("list");
+	struct rd_cli_result *r = rd_run_cli("list");
 
 	cr_assert_eq(r->status, 0);
 	cr_assert_geq(drain_nr_strategies, 5, "list, rfc and three fast ones");
@@ -164,7 +113,7 @@ Test(cli, list_shows_strategies_and_policies)
 
 Test(cli, list_json)
 {
-	struct result *r = run("list --json");
+	struct rd_cli_result *r = rd_run_cli("list --json");
 	json_error_t jerr;
 	json_t *root, *designs;
 

@@ -8,63 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "drain.h"
+#include "run_cli.h"
 
-#ifndef RD_BIN
-#error "RD_BIN must name the ringdrain binary"
-#endif
 #ifndef RD_DRAIN_DATA
 #error "RD_DRAIN_DATA must name drain/data"
 #endif
 
 #define TRACE	RD_DRAIN_DATA "/sort.lackey"
-
-struct result {
-	int status;
-	char out[65536];
-	char err[8192];
-};
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, len - 1, f);
-		fclose(f);
-	}
-	buf[n] = 0;
-}
-
-static struct result *run(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static struct result *run(const char *fmt, ...)
-{
-	static struct result r;
-	char args[2048], cmd[4096], outp[64], errp[64];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(outp, sizeof(outp), "/tmp/rd_replay_out.%d", getpid());
-	snprintf(errp, sizeof(errp), "/tmp/rd_replay_err.%d", getpid());
-	snprintf(cmd, sizeof(cmd), "%s replay %s >%s 2>%s", RD_BIN, args, outp,
-		 errp);
-	st = system(cmd);
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	slurp(outp, r.out, sizeof(r.out));
-	slurp(errp, r.err, sizeof(r.err));
-	unlink(outp);
-	unlink(errp);
-	return &r;
-}
 
 static const char *tmpfile_with(const char *name, const char *text)
 {
@@ -81,17 +34,8 @@ static const char *tmpfile_with(const char *name, const char *text)
 	return p;
 }
 
-static int lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* Every strategy x policy has a row with two numbers; identical results. */
-static void expect_rows(const struct result *r, bool both_policies)
+static void expect_rows(const struct rd_cli_result *r, bool both_policies)
 {
 	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
 		for (int z = 0; z < (both_policies ? 2 : 1); z++) {
@@ -119,7 +63,7 @@ static void expect_rows(const struct result *r, bool both_policies)
 
 Test(replay, committed_lackey_trace_every_strategy, .timeout = 120)
 {
-	struct result *r = run("%s --strategy all --zero all --repeat 1", TRACE);
+	struct rd_cli_result *r = rd_run_cli("replay %s --strategy all --zero all --repeat 1", TRACE);
 
 	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
 	cr_assert(strstr(r->out, "valgrind lackey"), "%s", r->out);
@@ -132,13 +76,13 @@ Test(replay, aggregation_dump_and_sampling)
 	char text[1 << 16];
 	unsigned int tgid, nr, bp, last, age;
 	unsigned long start, end;
-	struct result *r;
+	struct rd_cli_result *r;
 
-	r = run("%s --sample 4 --regions 64 --tick-reports 200 --aggr-ticks 5 --max-regions 200 --zero all --repeat 1 --dump %s",
+	r = rd_run_cli("replay %s --sample 4 --regions 64 --tick-reports 200 --aggr-ticks 5 --max-regions 200 --zero all --repeat 1 --dump %s",
 		TRACE, dump);
 	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
 	expect_rows(r, true);
-	slurp(dump, text, sizeof(text));
+	rd_cli_slurp(dump, text, sizeof(text));
 	cr_assert_eq(sscanf(strchr(text, '\n') + 1, "%u %lx %lx %u %u %u %u",
 			    &tgid, &start, &end, &nr, &bp, &last, &age), 7,
 		     "%s", text);
@@ -157,9 +101,9 @@ Test(replay, text_trace_and_layout)
 		"30 0x5000 8 0 r\n10 0x3000 4096 0 w\n20 0x2000 8 0 r\n");
 	const char *ly = tmpfile_with("t.layout",
 		"10 0x1000 0x2000\n10 0x2000 0x4000\n20 0x0 0x1800\n");
-	struct result *r;
+	struct rd_cli_result *r;
 
-	r = run("%s --layout %s --aggr-ticks 0 --tick-reports 2 --zero all --repeat 1",
+	r = rd_run_cli("replay %s --layout %s --aggr-ticks 0 --tick-reports 2 --zero all --repeat 1",
 		tr, ly);
 	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
 	expect_rows(r, true);
@@ -188,18 +132,18 @@ Test(replay, text_trace_and_layout)
 
 	/* A lackey trace over a physical layout. */
 	ly = tmpfile_with("p.layout", "0 0x0 0x10000000\n0 0x10000000 0x2000000000\n");
-	r = run("%s --layout %s --repeat 1 --strategy btree --zero lazy", TRACE, ly);
+	r = rd_run_cli("replay %s --layout %s --repeat 1 --strategy btree --zero lazy", TRACE, ly);
 	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
 	cr_assert(strstr(r->out, "context: physical, 1 target, 2 regions"), "%s",
 		  r->out);
 	cr_assert(strstr(r->out, "\nbtree      lazy "), "%s", r->out);
 }
 
-static void expect_bad(struct result *r, const char *needle)
+static void expect_bad(struct rd_cli_result *r, const char *needle)
 {
 	cr_assert_eq(r->status, 2, "exit %d, want 2: %s%s", r->status, r->out,
 		     r->err);
-	cr_assert_eq(lines(r->err), 1, "stderr is not one line: %s", r->err);
+	cr_assert_eq(rd_cli_lines(r->err), 1, "stderr is not one line: %s", r->err);
 	cr_assert(strncmp(r->err, "ringdrain replay: ", 18) == 0, "%s", r->err);
 	cr_assert(strstr(r->err, needle), "'%s' lacks '%s'", r->err, needle);
 }
@@ -216,18 +160,18 @@ Test(replay, bad_input_is_one_line_and_exit_2)
 	char want[256];
 
 	snprintf(want, sizeof(want), "%s:3: cpu 'zero' is not a number", tr);
-	expect_bad(run("%s", tr), want);
+	expect_bad(rd_run_cli("replay %s", tr), want);
 	snprintf(want, sizeof(want), "%s:2:", ov);
-	expect_bad(run("%s --layout %s", ok, ov), want);
-	expect_bad(run("%s --layout %s", ok, ov), "overlaps the previous one");
-	expect_bad(run("%s --layout %s", ok, un), "must be sorted");
-	expect_bad(run("%s --strategy fastest", ok), "unknown strategy 'fastest'");
-	expect_bad(run("%s --zero sometimes", ok), "unknown policy 'sometimes'");
-	expect_bad(run("%s --ring nope", ok), "unknown design 'nope'");
-	expect_bad(run("%s --layout %s --regions 5", ok, ov), "exclude each other");
-	expect_bad(run("%s --sample 0", ok), "--sample: '0' too small");
-	expect_bad(run("%s", ""), "no TRACE given");
-	expect_bad(run("%s %s", ok, ok), "unexpected argument");
-	expect_bad(run("/nonexistent.trace"), "/nonexistent.trace: cannot open");
-	expect_bad(run("%s --regions 0", ok), "--regions");
+	expect_bad(rd_run_cli("replay %s --layout %s", ok, ov), want);
+	expect_bad(rd_run_cli("replay %s --layout %s", ok, ov), "overlaps the previous one");
+	expect_bad(rd_run_cli("replay %s --layout %s", ok, un), "must be sorted");
+	expect_bad(rd_run_cli("replay %s --strategy fastest", ok), "unknown strategy 'fastest'");
+	expect_bad(rd_run_cli("replay %s --zero sometimes", ok), "unknown policy 'sometimes'");
+	expect_bad(rd_run_cli("replay %s --ring nope", ok), "unknown design 'nope'");
+	expect_bad(rd_run_cli("replay %s --layout %s --regions 5", ok, ov), "exclude each other");
+	expect_bad(rd_run_cli("replay %s --sample 0", ok), "--sample: '0' too small");
+	expect_bad(rd_run_cli("replay %s", ""), "no TRACE given");
+	expect_bad(rd_run_cli("replay %s %s", ok, ok), "unexpected argument");
+	expect_bad(rd_run_cli("replay /nonexistent.trace"), "/nonexistent.trace: cannot open");
+	expect_bad(rd_run_cli("replay %s --regions 0", ok), "--regions");
 }
