@@ -117,6 +117,30 @@ static char *path_join(const char *a, const char *b)
 	return s;
 }
 
+/*
+ * The author git format-patch would use: `git var GIT_AUTHOR_IDENT` honours
+ * GIT_AUTHOR_NAME/EMAIL and user.name/email and fails when neither is set.
+ * Returns "Name <email>" (static), or NULL without a git identity.
+ */
+static const char *git_author(void)
+{
+	static char ident[512];
+	FILE *p = popen("git var GIT_AUTHOR_IDENT 2>/dev/null", "r");
+	char *gt;
+	bool ok;
+
+	if (!p)
+		return NULL;
+	ok = fgets(ident, sizeof(ident), p) != NULL;
+	if (pclose(p) != 0 || !ok)
+		return NULL;
+	gt = strrchr(ident, '>');	/* drop " <timestamp> <tz>" */
+	if (!gt || !strchr(ident, '<'))
+		return NULL;
+	gt[1] = 0;
+	return ident;
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -816,7 +840,7 @@ static int run(int argc, char **argv)
 {
 	const char *design = NULL, *strategy = NULL, *out = NULL;
 	const char *results = NULL, *root = RD_SOURCE_DIR;
-	const char *author = DEFAULT_AUTHOR;
+	const char *author = NULL;
 	bool list = false;
 	struct rd_opt opts[] = {
 		{ .name = "design", .type = RD_OPT_STR, .dst = &design,
@@ -835,7 +859,7 @@ static int run(int argc, char **argv)
 		  .help = "ringdrain source tree to export from (default: this build's)" },
 		{ .name = "author", .type = RD_OPT_STR, .dst = &author,
 		  .metavar = "'NAME <EMAIL>'",
-		  .help = "From: and Signed-off-by: (default: a placeholder)" },
+		  .help = "From: and Signed-off-by: (default: git's author identity, else a placeholder)" },
 		{ .name = "list", .type = RD_OPT_FLAG, .dst = &list,
 		  .help = "list the designs and strategies export takes, write nothing" },
 		{ 0 },
@@ -854,13 +878,12 @@ static int run(int argc, char **argv)
 	}
 	if (!out)
 		rd_usage_error(self->name, "--out DIR is required (see 'ringdrain export --help')");
-	if (!strchr(author, '<') || !strchr(author, '@') ||
-	    author[strlen(author) - 1] != '>')
+	if (author && (!strchr(author, '<') || !strchr(author, '@') ||
+	    author[strlen(author) - 1] != '>'))
 		rd_usage_error(self->name, "--author '%s': want 'Name <email>'",
 			       author);
 	e.root = root;
 	e.out = out;
-	e.author = author;
 	explicit_results = results != NULL;
 	results_dir = results ? strdup(results) : path_join(root, "results");
 	if (!design || !strategy) {
@@ -893,6 +916,12 @@ static int run(int argc, char **argv)
 
 	printf("design=%s strategy=%s from=%s\n", e.d->name, e.strategy,
 	       e.w.path ? e.w.path : "flags");
+	e.author = author ? author : git_author();
+	if (!e.author) {
+		e.author = DEFAULT_AUTHOR;
+		fprintf(stderr, "ringdrain export: no git identity (user.name, user.email): From: and Signed-off-by: say '%s'; give --author\n",
+			e.author);
+	}
 	if (lookup_missing(&e))
 		fprintf(stderr,
 			"ringdrain export: strategy '%s' has no kernel-dialect source yet (export/strategies.def): the series has the ring patches only\n",

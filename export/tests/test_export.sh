@@ -116,6 +116,23 @@ winners)
 		grep -qF "ring 'seqslot': chosen on the command line (the results' winner is 'perfnest'" &&
 		ok "--design over the results is explained in the cover letter" ||
 		bad "the cover letter does not explain --design over the results"
+	# From: and Signed-off-by: are --author, else git's author identity,
+	# else a placeholder that stderr points out.
+	who="Ada Example <ada@example.org>"
+	GIT_AUTHOR_NAME="Ada Example" GIT_AUTHOR_EMAIL=ada@example.org \
+		"$bin" export --design seqslot --strategy none --out "$tmp/a1" >/dev/null 2>&1
+	"$bin" export --design seqslot --strategy none --author "$who" --out "$tmp/a2" >/dev/null 2>&1
+	for o in a1 a2; do
+		p=$(ls "$tmp/$o"/series/0001-*.patch)
+		grep -qx "From: $who" "$p" && grep -qx "Signed-off-by: $who" "$p" &&
+			ok "$o: From: and Signed-off-by: are $who" || bad "$o: author is not $who"
+	done
+	HOME=$tmp/nohome GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$tmp/nohome \
+		"$bin" export --design seqslot --strategy none --out "$tmp/a3" >/dev/null 2>"$tmp/err"
+	grep -q "no git identity" "$tmp/err" &&
+		grep -qx "From: Your Name <your.name@example.org>" "$tmp"/a3/series/0001-*.patch &&
+		ok "without a git identity the placeholder is used and said" ||
+		bad "no git identity: $(cat "$tmp/err")"
 	;;
 same-source)
 	map="ring/report.h=report_slot.h ring/stats.h=report_ring_stats.h ring/cached.h=report_ring_spsc.h"
@@ -219,9 +236,10 @@ applies)
 				bad "$d: $f: index line does not carry blob $id"
 		done
 		# kcheck reads the per-file mails; each must name its files in the stat.
+		# Tags (Signed-off-by: ...) may run long, as checkpatch allows.
 		for p in "$out"/series/000[1-9]-*.patch; do
 			grep -q '^Signed-off-by: ' "$p" || bad "$p: no Signed-off-by"
-			awk 'length > 75 && !/^\+/ && !/^(diff|index|---|\+\+\+|From|Subject)/ && p == 0 {print; bad = 1} /^---$/ {p = 1} END {exit bad}' "$p" >/dev/null ||
+			awk 'length > 75 && !/^\+/ && !/^(diff|index|---|\+\+\+|From|Subject|[A-Z][A-Za-z-]*-by:)/ && p == 0 {print; bad = 1} /^---$/ {p = 1} END {exit bad}' "$p" >/dev/null ||
 				bad "$p: commit message line over 75 columns"
 		done
 	done
