@@ -120,8 +120,15 @@ static char *path_join(const char *a, const char *b)
 /*
  * The author git format-patch would use: `git var GIT_AUTHOR_IDENT` honours
  * GIT_AUTHOR_NAME/EMAIL and user.name/email and fails when neither is set.
- * Returns "Name <email>" (static), or NULL without a git identity.
+ * Returns "Name <email>" (static), or NULL without a usable git identity.
  */
+static bool author_ok(const char *a)
+{
+	size_t n = strlen(a);
+
+	return n && a[n - 1] == '>' && strchr(a, '<') && strchr(a, '@');
+}
+
 static const char *git_author(void)
 {
 	static char ident[512];
@@ -135,10 +142,10 @@ static const char *git_author(void)
 	if (pclose(p) != 0 || !ok)
 		return NULL;
 	gt = strrchr(ident, '>');	/* drop " <timestamp> <tz>" */
-	if (!gt || !strchr(ident, '<'))
+	if (!gt)
 		return NULL;
 	gt[1] = 0;
-	return ident;
+	return author_ok(ident) ? ident : NULL;
 }
 
 static const char *base_name(const char *p)
@@ -878,8 +885,7 @@ static int run(int argc, char **argv)
 	}
 	if (!out)
 		rd_usage_error(self->name, "--out DIR is required (see 'ringdrain export --help')");
-	if (author && (!strchr(author, '<') || !strchr(author, '@') ||
-	    author[strlen(author) - 1] != '>'))
+	if (author && !author_ok(author))
 		rd_usage_error(self->name, "--author '%s': want 'Name <email>'",
 			       author);
 	e.root = root;
@@ -919,7 +925,7 @@ static int run(int argc, char **argv)
 	e.author = author ? author : git_author();
 	if (!e.author) {
 		e.author = DEFAULT_AUTHOR;
-		fprintf(stderr, "ringdrain export: no git identity (user.name, user.email): From: and Signed-off-by: say '%s'; give --author\n",
+		fprintf(stderr, "ringdrain export: no usable git identity (user.name, user.email): From: and Signed-off-by: say '%s'; give --author\n",
 			e.author);
 	}
 	if (lookup_missing(&e))
