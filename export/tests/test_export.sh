@@ -129,7 +129,7 @@ winners)
 	done
 	HOME=$tmp/nohome GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=$tmp/nohome \
 		"$bin" export --design seqslot --strategy none --out "$tmp/a3" >/dev/null 2>"$tmp/err"
-	grep -q "no git identity" "$tmp/err" &&
+	grep -q "no usable git identity" "$tmp/err" &&
 		grep -qx "From: Your Name <your.name@example.org>" "$tmp"/a3/series/0001-*.patch &&
 		ok "without a git identity the placeholder is used and said" ||
 		bad "no git identity: $(cat "$tmp/err")"
