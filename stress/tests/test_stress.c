@@ -124,9 +124,9 @@ Test(cli, bad_arguments_exit_2_with_one_line)
 	expect_usage("--design nosuch --mode thread", "--design: 'nosuch' is not a ring design");
 	expect_usage("--mode thread", "--design is required");
 	expect_usage("--design rfc", "--mode is required");
-	expect_usage("--design rfc --mode thread --seconds 0", "--seconds: '0' is not a positive number");
-	expect_usage("--design rfc --mode thread --seconds -3", "--seconds: '-3' is not a positive number");
-	expect_usage("--design rfc --mode thread --seconds 1e9", "--seconds: '1e9' is not a positive number");
+	expect_usage("--design rfc --mode thread --seconds 0", "--seconds: '0' too small (expected S above 0 and at most 86400)");
+	expect_usage("--design rfc --mode thread --seconds -3", "--seconds: '-3' too small");
+	expect_usage("--design rfc --mode thread --seconds 1e9", "--seconds: '1e9' too large");
 	expect_usage("--design rfc --mode thread --seconds soon", "--seconds: 'soon'");
 	expect_usage("--design rfc --mode thread --producers 0", "--producers: '0' too small");
 	expect_usage("--design rfc --mode thread --producers 100000", "--producers: '100000' too large");
