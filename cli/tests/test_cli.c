@@ -434,7 +434,7 @@ static const struct num_case *num_case_find(bool hooks, const char *cmd,
  * has a case, taken from the commands' own option tables, and every case
  * names a real option: a new numeric option without a case fails here.
  */
-Test(cli, every_numeric_option, .timeout = 0)
+Test(cli, every_numeric_option)
 {
 	struct rd_cli_result *r = rd_run_cli("--help");
 	char cmds[32][32];
