@@ -243,7 +243,9 @@ static int run(int argc, char **argv)
 			user_interleave |= strncmp(argv[i],
 				"--benchmark_enable_random_interleaving", 38) == 0;
 			gb_argv[gb_argc++] = argv[i];
-		} else if (nmine < 63) {
+		} else {
+			if (nmine >= 63)
+				rd_usage_error("bench", "too many arguments: at most 62 besides the --benchmark_ flags");
 			mine[nmine++] = argv[i];
 		}
 	}

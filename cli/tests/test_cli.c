@@ -66,6 +66,18 @@ Test(cli, bad_input_is_one_line_and_exit_2)
 	expect_usage_error("test --only", "--only needs a value");
 }
 
+/* bench refuses arguments past its 62nd instead of dropping them. */
+Test(cli, bench_too_many_arguments)
+{
+	char args[512] = "bench";
+
+	for (int i = 0; i < 62; i++)
+		strcat(args, " x");
+	expect_usage_error(args, "unexpected argument 'x'");
+	strcat(args, " x");
+	expect_usage_error(args, "bench: too many arguments: at most 62");
+}
+
 Test(cli, list_matches_the_table)
 {
 	struct rd_cli_result *r = rd_run_cli("list");
