@@ -224,7 +224,7 @@ static int run(int argc, char **argv)
 	};
 	char *gb_argv[64], *mine[64], dir[1024], all_path[1100];
 	char rep_flag[64], out_flag[1200];
-	int gb_argc = 0, nmine = 0, npos, ret;
+	int gb_argc = 0, nmine = 0, ret;
 	bool user_reps = false, user_interleave = false;
 	unsigned int nselected = 0;
 	char err[256];
@@ -250,9 +250,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	mine[nmine] = NULL;
-	rd_parse_args(&rd_cmd_bench, opts, nmine, mine, &npos);
-	if (npos)
-		rd_usage_error("bench", "unexpected argument '%s'", mine[0]);
+	rd_parse_cmdline(&rd_cmd_bench, opts, nmine, mine, 0, 0, NULL);
 	if (strcmp(ring_mem, "producer") == 0)
 		rd_bench.ring_mem = RD_MEM_PRODUCER;
 	else if (strcmp(ring_mem, "consumer") == 0)

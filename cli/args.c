@@ -400,3 +400,19 @@ void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 	}
 	*npos = pos;
 }
+
+int rd_parse_cmdline(const struct rd_command *cmd, struct rd_opt *opts,
+		     int argc, char **argv, int min_pos, int max_pos,
+		     const char *missing)
+{
+	int npos;
+
+	rd_parse_args(cmd, opts, argc, argv, &npos);
+	if (npos < min_pos)
+		rd_usage_error(cmd->name, "%s",
+			       missing ? missing : "missing arguments");
+	if (npos > max_pos)
+		rd_usage_error(cmd->name, "unexpected argument '%s'",
+			       argv[max_pos]);
+	return npos;
+}

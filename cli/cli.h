@@ -78,6 +78,25 @@ struct rd_command {
 void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 		   int argc, char **argv, int *npos);
 
+/**
+ * rd_parse_cmdline() - every command's preamble: rd_parse_args(), then the
+ * count of positional arguments checked.
+ * @cmd:	the command.
+ * @opts:	its options, as for rd_parse_args().
+ * @argc:	arguments, argv[0] being the command's name.
+ * @argv:	the arguments; the positional ones end up first.
+ * @min_pos:	the fewest positional arguments the command takes.
+ * @max_pos:	the most.
+ * @missing:	the one-line error when fewer than @min_pos are given (it
+ *		names what is missing and the usage); NULL if @min_pos is 0.
+ *
+ * Context: a command's run(); exits 2 on bad input, as rd_parse_args().
+ * Return: the number of positional arguments, in [@min_pos, @max_pos].
+ */
+int rd_parse_cmdline(const struct rd_command *cmd, struct rd_opt *opts,
+		     int argc, char **argv, int min_pos, int max_pos,
+		     const char *missing);
+
 /* Print "ringdrain CMD: reason" to stderr and exit 2. */
 void rd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

@@ -191,11 +191,9 @@ static int run(int argc, char **argv)
 	struct rd_stress_result res;
 	char err[RD_ERR_LEN];
 	double ring_bytes;
-	int npos, m, rc;
+	int m, rc;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (!design)
 		rd_usage_error(self->name,
 			       "--design is required (see 'ringdrain list')");

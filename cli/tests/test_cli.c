@@ -64,6 +64,12 @@ Test(cli, bad_input_is_one_line_and_exit_2)
 	expect_usage_error("list --json=3", "--json takes no value");
 	expect_usage_error("list extra", "unexpected argument 'extra'");
 	expect_usage_error("test --only", "--only needs a value");
+	/* each command's count of positional arguments */
+	expect_usage_error("topo extra", "topo: unexpected argument 'extra'");
+	expect_usage_error("replay", "replay: no TRACE given (usage: ");
+	expect_usage_error("replay a b", "replay: unexpected argument 'b'");
+	expect_usage_error("report", "report: missing the results folder (usage: ");
+	expect_usage_error("report a b c", "report: unexpected argument 'c'");
 }
 
 /* bench refuses arguments past its 62nd instead of dropping them. */
