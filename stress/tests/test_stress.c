@@ -408,11 +408,11 @@ Test(tsan, ck_annotations_are_not_blind)
 {
 	struct rs_run r;
 
-	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL, "");
+	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL, "%s", "");
 	cr_assert(!rs_sanitizer_spoke(&r) && r.status == 0,
 		  "%s exited %d:\n%s", r.cmd, r.status, r.err);
 	rs_free(&r);
-	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL_NO_ACQUIRE, "");
+	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL_NO_ACQUIRE, "%s", "");
 	cr_assert_eq(r.status, RS_SANITIZER_EXIT, "%s exited %d:\n%s", r.cmd,
 		     r.status, r.err);
 	cr_assert(strstr(r.err, "WARNING: ThreadSanitizer: data race") &&
