@@ -2,7 +2,6 @@
 /* args.c - the option parser every ringdrain command uses. */
 #include <ctype.h>
 #include <errno.h>
-#include <float.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
