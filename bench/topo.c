@@ -7,7 +7,7 @@
 #include "topo.h"
 
 static const char *const class_names[RD_NR_PAIR_CLASSES] = {
-	"same-cpu", "smt", "l2", "l3", "package", "remote",
+	"same-cpu", "smt", "l2", "l3", "node", "numa", "remote",
 };
 
 static const char *const class_descs[RD_NR_PAIR_CLASSES] = {
@@ -15,8 +15,9 @@ static const char *const class_descs[RD_NR_PAIR_CLASSES] = {
 	"SMT siblings (two hardware threads of one core)",
 	"shared L2 (two cores under one L2)",
 	"shared L3 (two cores under one L3, different L2)",
-	"different L3 in one package",
-	"different package or NUMA node",
+	"different L3 in one NUMA node",
+	"different NUMA node in one package",
+	"different package (socket)",
 };
 
 const char *rd_pair_class_name(enum rd_pair_class c)
@@ -69,10 +70,13 @@ enum rd_pair_class rd_topo_classify(struct rd_topo *t, unsigned int a,
 		return RD_PAIR_L2;
 	if (shared(t, pa, pb, HWLOC_OBJ_L3CACHE))
 		return RD_PAIR_L3;
-	if (!shared(t, pa, pb, HWLOC_OBJ_PACKAGE) ||
-	    !hwloc_bitmap_isequal(pa->nodeset, pb->nodeset))
+	/* No package object at all (some synthetic topologies): one package. */
+	if (ancestor(t, pa, HWLOC_OBJ_PACKAGE) !=
+	    ancestor(t, pb, HWLOC_OBJ_PACKAGE))
 		return RD_PAIR_REMOTE;
-	return RD_PAIR_PACKAGE;
+	if (!hwloc_bitmap_isequal(pa->nodeset, pb->nodeset))
+		return RD_PAIR_NUMA;
+	return RD_PAIR_NODE;
 }
 
 int rd_topo_load(struct rd_topo *t, char *err)

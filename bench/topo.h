@@ -9,8 +9,9 @@
  *   smt	two hardware threads of one core
  *   l2		two cores sharing an L2
  *   l3		two cores sharing an L3, not an L2
- *   package	two L3 domains in one package (e.g. two Zen CCDs)
- *   remote	different packages or NUMA nodes
+ *   node	two L3 domains in one NUMA node (e.g. two Zen CCDs)
+ *   numa	two NUMA nodes of one package (e.g. AMD NPS2/NPS4, Intel SNC)
+ *   remote	two packages (sockets)
  *
  * rd_topo_load() honours hwloc's own HWLOC_XMLFILE and HWLOC_SYNTHETIC
  * environment variables, so any machine's topology can be classified here;
@@ -29,7 +30,8 @@ enum rd_pair_class {
 	RD_PAIR_SMT,
 	RD_PAIR_L2,
 	RD_PAIR_L3,
-	RD_PAIR_PACKAGE,
+	RD_PAIR_NODE,
+	RD_PAIR_NUMA,
 	RD_PAIR_REMOTE,
 	RD_NR_PAIR_CLASSES
 };
