@@ -409,10 +409,13 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		m = json_load_file(path, 0, &jerr);
 		if (m)
 			snprintf(r->machine, sizeof(r->machine),
-				 "%s, %d CPUs, Linux %s",
+				 "%s, %d CPUs, Linux %s%s%s",
 				 json_string_value(json_object_get(m, "cpu_model")) ?: "?",
 				 (int)json_integer_value(json_object_get(m, "nr_cpus")),
-				 json_string_value(json_object_get(m, "kernel")) ?: "?");
+				 json_string_value(json_object_get(m, "kernel")) ?: "?",
+				 /* older runs have no host label */
+				 json_object_get(m, "host_label") ? ", " : "",
+				 json_string_value(json_object_get(m, "host_label")) ?: "");
 		json_decref(m);
 	}
 	return r;

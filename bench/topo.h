@@ -73,4 +73,15 @@ void rd_topo_free(struct rd_topo *t, void *p, size_t bytes);
 /* One line per level, e.g. "1 package, 1 L3 (32MB), 2 L2, 2 cores, 2 PUs". */
 void rd_topo_summary(struct rd_topo *t, char *buf, size_t len);
 
+/*
+ * rd_host_label() - "<cpu-short>-<hash6>", a label that tells machines apart:
+ * @cpu_model shortened (lower case; vendor, "(R)", "(TM)", "Core", "CPU",
+ * "Processor", "N-Core", clock and graphics words dropped; the rest joined
+ * with '-', at most 24 characters) and the first 6 hex digits of the 64-bit
+ * FNV-1a hash of @cpu_model, @nr_pus and @summary (rd_topo_summary()), the
+ * machine description.  E.g. "epyc-9b14-3fa2c1".
+ */
+void rd_host_label(const char *cpu_model, unsigned int nr_pus,
+		   const char *summary, char *out, size_t len);
+
 #endif /* RINGDRAIN_TOPO_H */

@@ -236,3 +236,33 @@ Test(topo, many_ccx_desktop)
 	cr_assert_eq(rd_topo_classify(&t, 15, 127), RD_PAIR_NODE);
 	rd_topo_destroy(&t);
 }
+
+static void label(const char *model, unsigned int pus, const char *summary,
+		  char *out)
+{
+	rd_host_label(model, pus, summary, out, 64);
+}
+
+Test(topo, host_label_tells_machines_apart)
+{
+	char a[64], b[64], c[64], d[64], e[64];
+
+	label("AMD EPYC 9B14 96-Core Processor", 2, "1 package, 2 PUs", a);
+	cr_assert_eq(strncmp(a, "epyc-9b14-", 10), 0, "%s", a);
+	cr_assert_eq(strlen(a), 16, "%s", a);
+	label("Intel(R) Xeon(R) Platinum 8480+", 224, "2 packages", b);
+	cr_assert_eq(strncmp(b, "xeon-platinum-8480-", 19), 0, "%s", b);
+	label("AMD Ryzen 9 7950X 16-Core Processor", 32, "1 package", c);
+	cr_assert_eq(strncmp(c, "ryzen-9-7950x-", 14), 0, "%s", c);
+	label("Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz", 12, "1 package", d);
+	cr_assert_eq(strncmp(d, "i7-8700-", 8), 0, "%s", d);
+	/* same CPU model, another machine description: another hash */
+	label("AMD EPYC 9B14 96-Core Processor", 4, "1 package, 4 PUs", e);
+	cr_assert_eq(strncmp(e, "epyc-9b14-", 10), 0, "%s", e);
+	cr_assert_str_neq(a, e);
+	/* and the same description, the same label */
+	label("AMD EPYC 9B14 96-Core Processor", 2, "1 package, 2 PUs", e);
+	cr_assert_str_eq(a, e);
+	label("", 1, "", e);
+	cr_assert_eq(strncmp(e, "cpu-", 4), 0, "%s", e);
+}
