@@ -42,16 +42,15 @@ struct peer_ck {
 	struct damon_access_report buf[] ____cacheline_aligned;
 };
 
-static inline bool ck_put(struct peer_ck *c,
-				     struct damon_access_report *r)
+static inline bool ck_put(struct peer_ck *c, struct damon_access_report *r)
 {
-	r->report_jiffies = READ_ONCE(jiffies);
+	r->report_jiffies = READ_ONCE(jiffies);	/* as damon_report_put() */
 	return ck_ring_enqueue_spsc_rd_peer(&c->ring, c->buf, r);
 }
 
 static inline unsigned int ck_take(struct peer_ck *c,
-					     struct damon_access_report *out,
-					     unsigned int max)
+				   struct damon_access_report *out,
+				   unsigned int max)
 {
 	unsigned int n = 0;
 
@@ -72,10 +71,9 @@ static inline unsigned int ck_take(struct peer_ck *c,
  * 48-byte element: a burst of one per report (a sampling producer has one
  * report at a time), bursts of up to the batch on the consumer side.
  */
-static inline bool rte_put(struct rte_ring *q,
-				      struct damon_access_report *r)
+static inline bool rte_put(struct rte_ring *q, struct damon_access_report *r)
 {
-	r->report_jiffies = READ_ONCE(jiffies);
+	r->report_jiffies = READ_ONCE(jiffies);	/* as damon_report_put() */
 	return rte_ring_sp_enqueue_burst_elem(q, r, sizeof(*r), 1, NULL) == 1;
 }
 
