@@ -315,3 +315,20 @@ Test(report, summary_records_ties_and_rule)
 	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
 	cr_assert_eq(system(cmd), 0);
 }
+
+/*
+ * run-ties-d: run-ties-a plus 6 perfnest repetitions at xfer ~180 ns and
+ * ~45 ns per produce.  Pooled, perfnest would be significantly slower; in
+ * the dominant (low) regime it ties with seqslot as in run-ties-a.
+ */
+Test(report, winner_within_one_transfer_regime)
+{
+	struct rd_winners a, d;
+
+	winners_of(DATA "/run-ties-a", &a);
+	winners_of(DATA "/run-ties-d", &d);
+	cr_assert_eq(d.nties, 2, "%s", d.design_why);
+	cr_assert_str_eq(d.design, a.design);
+	cr_assert(strstr(d.design_why, "6 repetitions of 21 in the other left out"),
+		  "%s", d.design_why);
+}
