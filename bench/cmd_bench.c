@@ -3,7 +3,7 @@
  * cmd_bench.c - ringdrain bench: run the suites, write the results folder,
  * print the review table.
  *
- * A run writes results/<date>-<host>/ with one Google Benchmark JSON file per
+ * A run writes results/<date>-<cpu-short>-<hash6>/ with one Google Benchmark JSON file per
  * suite, machine.json (CPU, kernel, compiler and flags, hwloc summary and
  * topology XML), report.txt (the table printed at the end) and summary.json
  * (the winners and the commands that made them, which `ringdrain export`
@@ -45,13 +45,18 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+static char *read_cpu_model(void);
+
+/* results/<date>-<cpu-short>-<hash6>: see rd_host_label() (topo.h). */
 static void default_out(char *buf, size_t len)
 {
-	char host[64] = "host", date[16];
+	char host[64] = "host", date[16], summary[256];
 	time_t now = time(NULL);
 	struct stat st;
 
-	gethostname(host, sizeof(host) - 1);
+	rd_topo_summary(&rd_bench.topo, summary, sizeof(summary));
+	rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary, host,
+		      sizeof(host));
 	strftime(date, sizeof(date), "%Y-%m-%d", localtime(&now));
 	snprintf(buf, len, "%s/results/%s-%s", RD_SOURCE_DIR, date, host);
 	for (int i = 2; stat(buf, &st) == 0; i++)
@@ -111,6 +116,9 @@ static int write_machine(const char *dir, const char *const *argv, int argc)
 		      "topology_xml", xml,
 		      "command", cmd,
 		      "hwloc_summary", summary);
+	rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary, path,
+		      sizeof(path));
+	json_object_set_new(m, "host_label", json_string(path));
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
 	ret = json_dump_file(m, path, JSON_INDENT(2));
 	json_decref(m);
@@ -211,7 +219,7 @@ static int run(int argc, char **argv)
 		  .help = "every point of every suite, not the quick set" },
 		{ .name = "out", .type = RD_OPT_STR, .dst = &out,
 		  .metavar = "DIR",
-		  .help = "results folder (default: results/<date>-<host>)" },
+		  .help = "results folder (default: results/<date>-<cpu>-<hash6>)" },
 		{ .name = "repetitions", .type = RD_OPT_U64, .dst = &reps,
 		  .metavar = "N", .min = 2, .max = 1000,
 		  .help = "repetitions of every benchmark (default 5, --full 9)" },
@@ -336,7 +344,7 @@ static int run(int argc, char **argv)
 const struct rd_command rd_cmd_bench = {
 	.name = "bench",
 	.synopsis = "[--suite LIST] [--full] [--out DIR] [--benchmark_* ...]",
-	.summary = "run the bench suites, write results/<date>-<host>/, print the review table",
+	.summary = "run the bench suites, write results/<date>-<cpu>-<hash6>/, print the review table",
 	.description =
 		"Suites: producer (cost of one produce, hot and in the NMI regime), stream\n"
 		"(cross-core throughput), peers (rte_ring, ck_ring, io_uring CQ), drain\n"

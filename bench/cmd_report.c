@@ -61,7 +61,7 @@ const struct rd_command rd_cmd_report = {
 	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE] [--update]",
 	.summary = "print the review table of a results folder, optionally against a base run",
 	.description =
-		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"
+		"DIR is a folder written by 'ringdrain bench' (results/<date>-<cpu>-<hash6>, or <date>-<host> from older runs).\n"
 		"With BASE_DIR every median is compared with the base run's and tested\n"
 		"with a two-sided Mann-Whitney U test over the repetitions.",
 	.run = run,
