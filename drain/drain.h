@@ -524,12 +524,27 @@ struct drain_snap_stats {
 };
 
 /**
+ * enum drain_ring_mode - how kdamond reads the rings.
+ * @DRAIN_RINGS_DEFAULT:	in place for the "rfc" strategy, batched else.
+ * @DRAIN_RINGS_IN_PLACE:	per CPU one rd_ring_peek(), the reports read
+ *				where they lie, one rd_ring_release() (4/6).
+ * @DRAIN_RINGS_BATCHED:	consume() into full batches across CPUs.
+ */
+enum drain_ring_mode {
+	DRAIN_RINGS_DEFAULT,
+	DRAIN_RINGS_IN_PLACE,
+	DRAIN_RINGS_BATCHED,
+};
+
+/**
  * struct drain_opts - how a kdamond drains.
  * @strategy:	lookup strategy (NULL: "flat").
  * @zero:	zero-access policy.
  * @snap:	snapshot policy.
  * @alloc:	snapshot allocator.
  * @batch_len:	reports per ring consume() (0: 256).
+ * @rings:	how the rings are read (default: in place for "rfc", as 4/6
+ *		does; copied into batches across CPUs for the others).
  */
 struct drain_opts {
 	const struct drain_strategy *strategy;
@@ -537,6 +552,7 @@ struct drain_opts {
 	enum drain_snap_policy snap;
 	enum drain_alloc_kind alloc;
 	unsigned int batch_len;
+	enum drain_ring_mode rings;
 };
 
 /**

@@ -59,7 +59,8 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	kd->strategy = o->strategy ? o->strategy : drain_strategy_find("flat");
 	if ((unsigned int)o->zero >= DRAIN_NR_ZERO_POLICIES ||
 	    (unsigned int)o->alloc > DRAIN_ALLOC_GLIBC ||
-	    (unsigned int)o->snap > DRAIN_SNAP_ON_CHANGE) {
+	    (unsigned int)o->snap > DRAIN_SNAP_ON_CHANGE ||
+	    (unsigned int)o->rings > DRAIN_RINGS_BATCHED) {
 		snprintf(err, DRAIN_ERR_LEN, "bad drain options");
 		free(kd);
 		return NULL;
@@ -76,7 +77,9 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	kd->found = calloc(kd->batch_len + DRAIN_CREDIT_AHEAD,
 			   sizeof(*kd->found));
 	kd->kept = calloc(kd->batch_len, sizeof(*kd->kept));
-	kd->in_place = strcmp(kd->strategy->name, "rfc") == 0;
+	kd->in_place = o->rings == DRAIN_RINGS_DEFAULT ?
+		strcmp(kd->strategy->name, "rfc") == 0 :
+		o->rings == DRAIN_RINGS_IN_PLACE;
 	if (!kd->snap || !kd->batch || !kd->found || !kd->kept) {
 		drain_kdamond_free(kd);
 		goto nomem;

@@ -328,6 +328,10 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 					.zero = runs[i].zero,
 					.batch_len = 1 + prop_below(&rnd, 64) };
 
+		/* The reference reads in place (4/6); the others either way. */
+		if (i)
+			o.rings = prop_below(&rnd, 3);
+
 		runs[i].ctx = drain_ctx_clone(start);
 		prop_variant(&runs[i]);
 		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, err);
