@@ -219,6 +219,8 @@ void rd_ring_release_fallback(struct rd_ring *ring, unsigned int n);
  * with ->consume() into a staging buffer of the handle (so their slots are
  * free at once) and shows them there; they stay valid until released.
  * Orders like ->consume(): the reports read through @v are complete.
+ * Do not mix rd_ring_consume() into a ring while a view of it is not fully
+ * released (the fallback's staged reports would be overtaken).
  *
  * Return: reports in the view (0 when nothing is visible).
  */
