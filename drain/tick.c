@@ -305,12 +305,6 @@ int drain_tick_begin(struct drain_kdamond *kd)
 }
 
 /*
- * kdamond's scan (rd_ring_set_drain()'s: every CPU's ring in CPU order, at
- * most what one ring holds per CPU), but consuming straight into the free
- * part of one batch, so the lookup and the credit run over full batches
- * of batch_len reports instead of one CPU's few.
- */
-/*
  * 4/6's drain of the rings: per CPU, one pass read in place and one tail
  * store after it.  rd_ring_peek() is the loop head of
  * kdamond_check_reported_accesses() (skip the CPU unless pending; clear
@@ -324,7 +318,7 @@ static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
 {
 	unsigned long now = READ_ONCE(jiffies);
 	struct rd_ring_view v;
-	unsigned int n, i, k, m, j;
+	unsigned int n, i, k, j;
 	struct rd_ring *ring;
 	u64 total = 0;
 
@@ -341,9 +335,9 @@ static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
 				drain_chunk(kd, rd_view_slot(&v, i), k);
 				continue;
 			}
-			for (j = 0, m = k; j < m; j++)
+			for (j = 0; j < k; j++)
 				rd_view_get(&v, i + j, &kd->batch[j], now);
-			drain_chunk(kd, kd->batch, m);
+			drain_chunk(kd, kd->batch, k);
 		}
 		rd_ring_release(ring, n);
 		total += n;
@@ -351,6 +345,12 @@ static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
 	return total;
 }
 
+/*
+ * kdamond's scan (rd_ring_set_drain()'s: every CPU's ring in CPU order, at
+ * most what one ring holds per CPU), but consuming straight into the free
+ * part of one batch, so the lookup and the credit run over full batches
+ * of batch_len reports instead of one CPU's few.
+ */
 u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
 {
 	unsigned int fill = 0, budget, got, want;
