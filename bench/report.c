@@ -207,12 +207,9 @@ static double time_to_ns(double t, const char *unit)
 
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 {
-	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
-					   "inf", "-Infinity", "Infinity" };
 	FILE *f = fopen(path, "r");
-	char *text = NULL, *clean;
-	size_t len = 0, cap = 0, n, o = 0;
-	bool in_string = false;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
 	json_t *root;
 
 	if (!f) {
@@ -230,6 +227,20 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	} while (n > 0);
 	fclose(f);
 	text[len] = 0;
+	root = rd_json_loads_gbench(text, jerr);
+	free(text);
+	return root;
+}
+
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr)
+{
+	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
+					   "inf", "-Infinity", "Infinity" };
+	size_t len = strlen(text), o = 0;
+	bool in_string = false;
+	char *clean;
+	json_t *root;
+
 	/*
 	 * Google Benchmark writes non-finite numbers (the cv of an all-zero
 	 * counter is -nan) as bare nan/inf tokens, which JSON does not have:
@@ -259,7 +270,6 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	}
 	clean[o] = 0;
 	root = json_loads(clean, 0, jerr);
-	free(text);
 	free(clean);
 	return root;
 }

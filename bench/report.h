@@ -61,6 +61,7 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png,
  */
 #include <jansson.h>
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr);
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr);
 
 /* Two-sided Mann-Whitney U p-value of samples @a and @b. */
 double rd_mann_whitney_p(const double *a, int na, const double *b, int nb);
