@@ -165,7 +165,7 @@ static const char *run_name(json_t *b)
 /*
  * Keep the benchmarks of Google Benchmark output @root whose repetitions all
  * ran: one the stop skipped (a run with CBENCH_STOPPED) goes, every entry of
- * it, into @skipped as {name, repetitions_done}.  Returns how many entries
+ * it, into @skipped as {name, repetitions_done, repetitions}.  Returns how many entries
  * are kept.
  */
 static size_t keep_completed(json_t *root, json_t *skipped)
@@ -178,7 +178,7 @@ static size_t keep_completed(json_t *root, json_t *skipped)
 		const char *msg = json_string_value(json_object_get(b, "error_message"));
 
 		if (run_name(b) && msg && !strcmp(msg, CBENCH_STOPPED))
-			json_object_set_new(cut, run_name(b), json_integer(0));
+			json_object_set_new(cut, run_name(b), json_array());
 	}
 	json_array_foreach(list, i, b) {
 		const char *name = run_name(b), *type;
@@ -189,17 +189,24 @@ static size_t keep_completed(json_t *root, json_t *skipped)
 			continue;
 		}
 		type = json_string_value(json_object_get(b, "run_type"));
-		if (type && !strcmp(type, "iteration") &&
-		    !json_object_get(b, "error_message"))
-			json_integer_set(n, json_integer_value(n) + 1);
+		if (type && strcmp(type, "iteration"))
+			continue;	/* an aggregate */
+		json_array_append_new(n, json_boolean(!json_object_get(b,
+							   "error_message")));
 	}
 	{
 		const char *name;
-		json_t *n;
+		json_t *n, *ran;
+		size_t done = 0;
 
-		json_object_foreach(cut, name, n)
-			json_array_append_new(skipped, json_pack("{s:s, s:O}",
-				"name", name, "repetitions_done", n));
+		json_object_foreach(cut, name, n) {
+			done = 0;
+			json_array_foreach(n, i, ran)
+				done += json_is_true(ran);
+			json_array_append_new(skipped, json_pack("{s:s, s:i, s:i}",
+				"name", name, "repetitions_done", (int)done,
+				"repetitions", (int)json_array_size(n)));
+		}
 	}
 	json_decref(cut);
 	i = json_array_size(kept);
@@ -326,6 +333,21 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* @arg as one shell word, into @buf; the length it needs, as snprintf. */
+static size_t shell_quote(char *buf, size_t len, const char *arg)
+{
+	size_t o = 0;
+
+	if (arg[0] && !arg[strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,+-")])
+		return snprintf(buf, len, "%s", arg);
+	o += snprintf(buf, len, "'");
+	for (const char *c = arg; *c; c++)
+		o += snprintf(buf + o, o < len ? len - o : 0, *c == '\'' ?
+			      "'\\''" : "%c", *c);
+	return o + snprintf(buf + o, o < len ? len - o : 0, "'");
+}
+
 /* The command that runs the @missing suites into @dir with argv's options. */
 static void resume_command(char *buf, size_t len, int argc, char **argv,
 			   json_t *missing, const char *dir)
@@ -337,7 +359,8 @@ static void resume_command(char *buf, size_t len, int argc, char **argv,
 	json_array_foreach(missing, i, m)
 		o += snprintf(buf + o, o < len ? len - o : 0, "%s%s", i ? "," : "",
 			      json_string_value(m));
-	o += snprintf(buf + o, o < len ? len - o : 0, " --out %s", dir);
+	o += snprintf(buf + o, o < len ? len - o : 0, " --out ");
+	o += shell_quote(buf + o, o < len ? len - o : 0, dir);
 	for (int a = 1; a < argc; a++) {
 		bool sep = !strcmp(argv[a], "--suite") || !strcmp(argv[a], "--out");
 
@@ -347,7 +370,8 @@ static void resume_command(char *buf, size_t len, int argc, char **argv,
 		}
 		if (!strncmp(argv[a], "--suite=", 8) || !strncmp(argv[a], "--out=", 6))
 			continue;
-		o += snprintf(buf + o, o < len ? len - o : 0, " %s", argv[a]);
+		o += snprintf(buf + o, o < len ? len - o : 0, " ");
+		o += shell_quote(buf + o, o < len ? len - o : 0, argv[a]);
 	}
 }
 

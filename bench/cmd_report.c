@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "results_io.h"
 
 extern const struct rd_command rd_cmd_report;
 
@@ -42,8 +43,18 @@ static int run(int argc, char **argv)
 			rd_usage_error("report", "%s", err);
 	}
 	if (update) {
+		/* Not while a bench run writes the folder: take its lock. */
+		char *lock_argv[] = { "report", "--update", argv[0] };
+		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
+
 		rd_results_free(cur);
-		return rd_report_write(argv[0], true);
+		if (rd_results_lock(argv[0], 3, lock_argv, lock_err, note))
+			rd_usage_error("report", "%s", lock_err);
+		if (note[0])
+			fprintf(stderr, "ringdrain report: note: %s\n", note);
+		ret = rd_report_write(argv[0], true);
+		rd_results_unlock();
+		return ret;
 	}
 	rd_report_print(stdout, cur, base);
 	if (svg && rd_report_plot(cur, svg, false, err)) {
@@ -66,6 +77,8 @@ const struct rd_command rd_cmd_report = {
 	.description =
 		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"
 		"With BASE_DIR every median is compared with the base run's and tested\n"
-		"with a two-sided Mann-Whitney U test over the repetitions.",
+		"with a two-sided Mann-Whitney U test over the repetitions.\n"
+		"A run that did not complete (Ctrl-C, a write error) is reported as far\n"
+		"as it got, with the suites it lacks and the command that resumes it.",
 	.run = run,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report.c - results folder to review table (see report.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "results_io.h"
 #include "ring.h"
 
 #define MAX_KV	12
@@ -50,6 +52,7 @@ struct rd_results {
 	int n, cap;
 	char machine[256];
 	int reps;
+	char incomplete[1024];	/* what an unfinished run lacks, or "" */
 };
 
 /* How each suite is measured.  The longest matching prefix wins. */
@@ -356,6 +359,65 @@ out:
 	return ret;
 }
 
+/*
+ * What @dir/machine.json says an unfinished run lacks, into @buf: 0, or -1
+ * (and @buf empty) for a complete run, or one from before runs recorded
+ * their status.  Lines of at most 80 columns.
+ */
+static int incomplete_note(const char *dir, char *buf, size_t len)
+{
+	const char *status, *by, *resume;
+	json_t *m, *missing, *e;
+	char path[1024];
+	size_t o, i;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	m = json_load_file(path, 0, NULL);
+	status = json_string_value(json_object_get(m, "status"));
+	if (!status || !strcmp(status, "complete")) {
+		json_decref(m);
+		return -1;
+	}
+	by = json_string_value(json_object_get(m, "interrupted_by"));
+	o = snprintf(buf, len, "INCOMPLETE run: %s%s",
+		     !strcmp(status, "interrupted") ? "interrupted by " :
+		     !strcmp(status, "running") ? "still running, or killed" :
+		     "stopped by a write error", by ? by : "");
+	missing = json_object_get(m, "suites_missing");
+	o += snprintf(buf + o, o < len ? len - o : 0, "\nsuites missing:");
+	json_array_foreach(missing, i, e)
+		o += snprintf(buf + o, o < len ? len - o : 0, " %s",
+			      json_string_value(e) ?: "?");
+	if (!json_array_size(missing))
+		o += snprintf(buf + o, o < len ? len - o : 0, " none recorded");
+	o += snprintf(buf + o, o < len ? len - o : 0,
+		      "\nbenchmarks cut short, left out: %zu (machine.json names them)",
+		      json_array_size(json_object_get(m, "benchmarks_skipped")));
+	resume = json_string_value(json_object_get(m, "resume"));
+	if (resume) {
+		/* The command, wrapped for the shell within 80 columns. */
+		size_t col = 8;
+
+		o += snprintf(buf + o, o < len ? len - o : 0, "\nresume:");
+		for (const char *w = resume; *w;) {
+			size_t n = strcspn(w, " ");
+
+			if (col + 1 + n > 78) {
+				o += snprintf(buf + o, o < len ? len - o : 0,
+					      " \\\n   ");
+				col = 3;
+			}
+			o += snprintf(buf + o, o < len ? len - o : 0, " %.*s",
+				      (int)n, w);
+			col += 1 + n;
+			w += n + strspn(w + n, " ");
+		}
+	}
+	json_decref(m);
+	return 0;
+}
+
 struct rd_results *rd_results_load(const char *dir, char *err)
 {
 	struct rd_results *r = calloc(1, sizeof(*r));
@@ -391,8 +453,15 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		return NULL;
 	}
 	if (!nresults) {
-		snprintf(err, RD_REPORT_ERR_LEN,
-			 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		char why[sizeof(r->incomplete)] = "";
+
+		if (!incomplete_note(dir, why, sizeof(why)))
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results: the run was not completed and no suite finished (%s)",
+				 dir, why);
+		else
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results (no <suite>.json from ringdrain bench)", dir);
 		rd_results_free(r);
 		return NULL;
 	}
@@ -424,6 +493,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 				 json_string_value(json_object_get(m, "kernel")) ?: "?");
 		json_decref(m);
 	}
+	incomplete_note(dir, r->incomplete, sizeof(r->incomplete));
 	return r;
 }
 
@@ -1186,6 +1256,8 @@ void rd_report_print(FILE *f, struct rd_results *cur, struct rd_results *base)
 	fprintf(f, "ringdrain report: %s\n", project_path(cur->dir));
 	if (cur->machine[0])
 		fprintf(f, "machine: %s\n", cur->machine);
+	if (cur->incomplete[0])
+		fprintf(f, "%s\n", cur->incomplete);
 	fprintf(f, "medians of %d repetitions; spread = interquartile range / median;\n"
 		"xfer = one-way cache-line transfer between the pair, ns\n",
 		cur->reps);
@@ -1234,10 +1306,11 @@ void rd_report_winners(struct rd_results *r, struct rd_winners *w)
 int rd_report_write(const char *dir, bool print)
 {
 	char err[RD_REPORT_ERR_LEN] = "", path[1024], *text = NULL;
+	char ioerr[RD_IO_ERR_LEN];
 	struct rd_results *r = rd_results_load(dir, err);
 	struct rd_winners w;
 	size_t len = 0;
-	FILE *mem, *f;
+	FILE *mem;
 	json_t *summary, *cmds, *machine;
 	json_error_t jerr;
 	int ret = 0;
@@ -1250,9 +1323,8 @@ int rd_report_write(const char *dir, bool print)
 	rd_report_print(mem, r, NULL);
 	fclose(mem);
 	snprintf(path, sizeof(path), "%s/report.txt", dir);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "ringdrain report: cannot write %s: %m\n", path);
+	if (rd_write_file(path, text, len, ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
 	}
 	rd_report_winners(r, &w);
@@ -1278,8 +1350,12 @@ int rd_report_write(const char *dir, bool print)
 			    "strategy", w.strategy, "strategy_why", w.strategy_why,
 			    "report", text, "commands", cmds, "machine", r->machine);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	if (!summary || json_dump_file(summary, path, JSON_INDENT(2))) {
-		fprintf(stderr, "ringdrain report: cannot write %s\n", path);
+	if (!summary) {
+		fprintf(stderr, "ringdrain report: cannot write %s: %s\n", path,
+			strerror(ENOMEM));
+		ret = 1;
+	} else if (rd_write_json(path, summary, JSON_INDENT(2), ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
 	}
 	json_decref(summary);
@@ -1293,6 +1369,7 @@ int rd_report_write(const char *dir, bool print)
 int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 {
 	char data[] = "/tmp/ringdrain-plot-XXXXXX", cmd[2048];
+	char out[1100], ioerr[RD_IO_ERR_LEN];
 	char rates[8][48], classes[8][48];
 	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
 	int nc = values_of(r, "producer/nmi", "class", classes, 8);
@@ -1343,6 +1420,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 			snprintf(plots, sizeof(plots), "%s", tmp);
 		}
 	}
+	/* gnuplot draws into a temporary name; it becomes @path whole. */
+	rd_tmp_name(path, out, sizeof(out));
 	snprintf(cmd, sizeof(cmd), "gnuplot 2>&1");
 	gp = popen(cmd, "w");
 	if (!gp) {
@@ -1362,11 +1441,16 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 		"set xtics rotate by -30\n"
 		"set key top left\n"
 		"plot %s\n",
-		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], plots);
+		png ? "pngcairo" : "svg", out, rates[nr / 2], classes[0], plots);
 	ret = pclose(gp);
 	unlink(data);
 	if (ret) {
+		unlink(out);
 		snprintf(err, RD_REPORT_ERR_LEN, "gnuplot failed drawing %s", path);
+		return -1;
+	}
+	if (rd_commit_file(out, path, ioerr)) {
+		snprintf(err, RD_REPORT_ERR_LEN, "%s", ioerr);
 		return -1;
 	}
 	return rows ? 0 : -1;

@@ -218,7 +218,7 @@ int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
 			if (e == EWOULDBLOCK) {
 				lock_holder(fd, holder, sizeof(holder));
 				snprintf(err, RD_IO_ERR_LEN,
-					 "%s is in use by %s: wait for it, or give another --out",
+					 "%s is in use by %s: wait for it to end",
 					 dir, holder);
 			} else {
 				snprintf(err, RD_IO_ERR_LEN, "cannot lock %s: %s",
