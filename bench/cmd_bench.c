@@ -261,6 +261,8 @@ static void hold(void)
 	if (!hold_suite || !cur_suite || strcmp(hold_suite, cur_suite))
 		return;
 	hold_suite = NULL;
+	fprintf(stderr, "ringdrain bench: RINGDRAIN_BENCH_HOLD: suite %s holds until a signal\n",
+		cur_suite);
 	while (!cbench_stopped())
 		nanosleep(&tick, NULL);
 }

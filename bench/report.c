@@ -382,7 +382,8 @@ static int incomplete_note(const char *dir, char *buf, size_t len)
 	by = json_string_value(json_object_get(m, "interrupted_by"));
 	o = snprintf(buf, len, "INCOMPLETE run: %s%s",
 		     !strcmp(status, "interrupted") ? "interrupted by " :
-		     !strcmp(status, "running") ? "still running, or killed" :
+		     !strcmp(status, "running") ?
+		     "did not finish (killed, or still running)" :
 		     "stopped by a write error", by ? by : "");
 	missing = json_object_get(m, "suites_missing");
 	o += snprintf(buf + o, o < len ? len - o : 0, "\nsuites missing:");
