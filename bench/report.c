@@ -456,13 +456,23 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 	if (!nresults) {
 		char why[sizeof(r->incomplete)] = "";
 
-		if (!incomplete_note(dir, why, sizeof(why)))
+		if (!incomplete_note(dir, why, sizeof(why))) {
+			char line[sizeof(why) * 2], *resume = strstr(why, "\nresume:");
+			size_t o = 0;
+
+			/* One line: machine.json has the resume command. */
+			if (resume)
+				*resume = 0;
+			for (const char *c = why; *c; c++)
+				o += snprintf(line + o, sizeof(line) - o, "%s",
+					      *c == '\n' ? "; " : (char[2]){ *c, 0 });
 			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: no results: the run was not completed and no suite finished (%s)",
-				 dir, why);
-		else
+				 "%s: no results: the run was not completed and no suite finished (%s; machine.json says how to resume)",
+				 dir, line);
+		} else {
 			snprintf(err, RD_REPORT_ERR_LEN,
 				 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		}
 		rd_results_free(r);
 		return NULL;
 	}
