@@ -491,6 +491,8 @@ static int run(int argc, char **argv)
 		if (note[0])
 			fprintf(stderr, "ringdrain bench: note: %s\n", note);
 	}
+	/* From here a signal stops the run cleanly, and the lock goes with it. */
+	catch_signals();
 
 
 	st.machine = machine_info((const char *const *)argv, argc);
@@ -504,7 +506,6 @@ static int run(int argc, char **argv)
 					      json_string(rd_suites[s]->name));
 	hold_suite = getenv("RINGDRAIN_BENCH_HOLD");
 	cbench_on_run(progress);
-	catch_signals();
 	if (machine_write(dir, &st, "running"))
 		goto failed;
 	fprintf(stderr, "ringdrain bench: %s run, results in %s; each line below is one benchmark's aggregate, in random order\n",

@@ -1338,6 +1338,12 @@ int rd_report_write(const char *dir, bool print)
 		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
 	}
+	if (r->incomplete[0]) {
+		/* `ringdrain export` takes its winners from summary.json. */
+		fprintf(stderr, "ringdrain report: %s/summary.json is not written for an incomplete run: winners need every suite\n",
+			project_path(dir));
+		goto out;
+	}
 	rd_report_winners(r, &w);
 	cmds = json_array();
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
@@ -1370,6 +1376,7 @@ int rd_report_write(const char *dir, bool print)
 		ret = 1;
 	}
 	json_decref(summary);
+out:
 	if (print)
 		fputs(text, stdout);
 	free(text);

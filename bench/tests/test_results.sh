@@ -164,6 +164,8 @@ sigint)
 		has "$tmp/err" "resume with: ./ringdrain bench --suite drain,tick --out $d"
 	check "SIGINT: report.txt says it is incomplete" \
 		has "$d/report.txt" "INCOMPLETE run: interrupted by SIGINT"
+	check "SIGINT: no summary.json: export must not take partial winners" \
+		[ ! -e "$d/summary.json" ]
 	"$bin" report "$d" >"$tmp/rep" 2>&1
 	rc=$?
 	check "report on the incomplete run: exit $rc, want 0" [ $rc -eq 0 ]
