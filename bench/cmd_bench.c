@@ -138,6 +138,15 @@ struct run_state {
 	bool write_failed;	/* the last machine_write() failed */
 };
 
+static void run_state_free(struct run_state *st)
+{
+	json_decref(st->machine);
+	json_decref(st->suites);
+	json_decref(st->done);
+	json_decref(st->missing);
+	json_decref(st->skipped);
+}
+
 static int machine_write(const char *dir, struct run_state *st,
 			 const char *status)
 {
@@ -494,7 +503,6 @@ static int run(int argc, char **argv)
 	/* From here a signal stops the run cleanly, and the lock goes with it. */
 	catch_signals();
 
-
 	st.machine = machine_info((const char *const *)argv, argc);
 	st.suites = json_array();
 	st.done = json_array();
@@ -514,7 +522,7 @@ static int run(int argc, char **argv)
 	progress_t0 = rd_now_ns();
 	for (unsigned int s = 0; s < rd_nr_suites; s++) {
 		const char *name = rd_suites[s]->name;
-		size_t before = st.skipped ? json_array_size(st.skipped) : 0;
+		size_t before = json_array_size(st.skipped);
 		char *text;
 		size_t ran;
 		bool wrote;
@@ -559,6 +567,7 @@ static int run(int argc, char **argv)
 		/* No benchmark matched the filter: nothing was measured. */
 		snprintf(path, sizeof(path), "%s/machine.json", dir);
 		unlink(path);
+		run_state_free(&st);
 		rd_results_unlock();
 		return 2;
 	}
@@ -582,7 +591,7 @@ static int run(int argc, char **argv)
 		ret = machine_write(dir, &st, "complete") ? 1 :
 			rd_report_write(dir, !no_report);
 	}
-	json_decref(st.machine);
+	run_state_free(&st);
 	rd_results_unlock();
 	return ret;
 
@@ -590,7 +599,7 @@ failed:
 	/* Say in machine.json that the run failed, if the disk lets us. */
 	if (!st.write_failed)
 		machine_write(dir, &st, "failed");
-	json_decref(st.machine);
+	run_state_free(&st);
 	rd_results_unlock();
 	return 1;
 }
