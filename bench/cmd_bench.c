@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,7 +309,9 @@ static bool suite_selected(const char *list, const char *name)
 	return false;
 }
 
-static volatile sig_atomic_t signals_seen, stop_signal;
+/* Signals seen; atomic, as two threads may take one each at once. */
+static atomic_int signals_seen;
+static volatile sig_atomic_t stop_signal;
 
 /*
  * SIGINT, SIGTERM: the first stops the run after the benchmark in progress;
@@ -320,7 +323,8 @@ static void on_signal(int sig)
 	static const char msg[] =
 		"\nringdrain bench: stopping after the benchmark in progress; again to stop at once\n";
 
-	if (signals_seen++) {
+	/* Relaxed: only the count matters; cbench_stop() is the flag read. */
+	if (atomic_fetch_add_explicit(&signals_seen, 1, memory_order_relaxed)) {
 		rd_io_abandon();
 		rd_results_lock_abandon();
 		signal(sig, SIG_DFL);
