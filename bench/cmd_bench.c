@@ -311,6 +311,7 @@ static bool suite_selected(const char *list, const char *name)
 
 /* Signals seen; atomic, as two threads may take one each at once. */
 static atomic_int signals_seen;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs a lock-free count");
 static volatile sig_atomic_t stop_signal;
 
 /*
