@@ -175,8 +175,8 @@ static const char *run_name(json_t *b)
 /*
  * Keep the benchmarks of Google Benchmark output @root whose repetitions all
  * ran: one the stop skipped (a run with CBENCH_STOPPED) goes, every entry of
- * it, into @skipped as {name, repetitions_done, repetitions}.  Returns how many entries
- * are kept.
+ * it, into @skipped as {name, repetitions_done, repetitions}.  Returns how
+ * many entries are kept.
  */
 static size_t keep_completed(json_t *root, json_t *skipped)
 {
