@@ -15,10 +15,10 @@
  * The suites run one after the other, each interleaved in itself, and each
  * suite's file is written (whole or not at all, through results_io) as soon
  * as the suite ends; machine.json says after every suite what is done.  The
- * first SIGINT or SIGTERM lets the benchmark in progress finish, skips the
- * rest, keeps every benchmark whose repetitions all ran, marks machine.json
- * "interrupted" with what was skipped, prints the report and the command
- * that resumes; a second one ends the process at once.  A run holds the
+ * first SIGINT or SIGTERM lets the benchmark run in progress finish, skips
+ * the rest, keeps every repetition that ran, marks machine.json
+ * "interrupted" with what was cut short or not run, prints the report and
+ * the command that resumes; a second one ends the process at once.  A run holds the
  * folder's lock (results_io.h) from start to end.
  */
 #include <errno.h>
@@ -130,12 +130,13 @@ static json_t *machine_info(const char *const *argv, int argc)
 
 /*
  * The state of the run in machine.json: "status" (running, complete,
- * interrupted, failed), the suites selected, done (every benchmark kept)
- * and missing (not run, or cut short), and the benchmarks skipped.
+ * interrupted, failed), the suites selected, done (every repetition ran)
+ * and missing (not run, or cut short: its file has what was measured), and
+ * the benchmarks cut short.
  */
 struct run_state {
 	json_t *machine;
-	json_t *suites, *done, *missing, *skipped;
+	json_t *suites, *done, *missing, *cut;
 	bool write_failed;	/* the last machine_write() failed */
 };
 
@@ -145,7 +146,7 @@ static void run_state_free(struct run_state *st)
 	json_decref(st->suites);
 	json_decref(st->done);
 	json_decref(st->missing);
-	json_decref(st->skipped);
+	json_decref(st->cut);
 }
 
 static int machine_write(const char *dir, struct run_state *st,
@@ -157,7 +158,7 @@ static int machine_write(const char *dir, struct run_state *st,
 	json_object_set(st->machine, "suites", st->suites);
 	json_object_set(st->machine, "suites_done", st->done);
 	json_object_set(st->machine, "suites_missing", st->missing);
-	json_object_set(st->machine, "benchmarks_skipped", st->skipped);
+	json_object_set(st->machine, "benchmarks_cut_short", st->cut);
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
 	st->write_failed = rd_write_json(path, st->machine, JSON_INDENT(2), err);
 	if (st->write_failed)
@@ -173,15 +174,17 @@ static const char *run_name(json_t *b)
 }
 
 /*
- * Keep the benchmarks of Google Benchmark output @root whose repetitions all
- * ran: one the stop skipped (a run with CBENCH_STOPPED) goes, every entry of
- * it, into @skipped as {name, repetitions_done, repetitions}.  Returns how
- * many entries are kept.
+ * Keep what Google Benchmark output @root measured.  A benchmark the stop cut
+ * short (a run with CBENCH_STOPPED) keeps the repetitions that ran, loses its
+ * skipped runs and its aggregates (over fewer repetitions than it says), and
+ * goes into @cut as {name, repetitions_done, repetitions}.  Returns how many
+ * entries are kept.
  */
-static size_t keep_completed(json_t *root, json_t *skipped)
+static size_t keep_measured(json_t *root, json_t *cut_list)
 {
 	json_t *list = json_object_get(root, "benchmarks"), *kept = json_array();
 	json_t *cut = json_object(), *b;
+	bool ran;
 	size_t i;
 
 	json_array_foreach(list, i, b) {
@@ -201,8 +204,10 @@ static size_t keep_completed(json_t *root, json_t *skipped)
 		type = json_string_value(json_object_get(b, "run_type"));
 		if (type && strcmp(type, "iteration"))
 			continue;	/* an aggregate */
-		json_array_append_new(n, json_boolean(!json_object_get(b,
-							   "error_message")));
+		ran = !json_object_get(b, "error_message");
+		json_array_append_new(n, json_boolean(ran));
+		if (ran)
+			json_array_append(kept, b);
 	}
 	{
 		const char *name;
@@ -213,7 +218,7 @@ static size_t keep_completed(json_t *root, json_t *skipped)
 			done = 0;
 			json_array_foreach(n, i, ran)
 				done += json_is_true(ran);
-			json_array_append_new(skipped, json_pack("{s:s, s:i, s:i}",
+			json_array_append_new(cut_list, json_pack("{s:s, s:i, s:i}",
 				"name", name, "repetitions_done", (int)done,
 				"repetitions", (int)json_array_size(n)));
 		}
@@ -224,9 +229,9 @@ static size_t keep_completed(json_t *root, json_t *skipped)
 	return i;
 }
 
-/* The suite's results, what completed of them, to @dir/<suite>.json. */
+/* What the suite measured to @dir/<suite>.json; cut short ones to @cut. */
 static int write_suite(const char *dir, const char *suite, const char *text,
-		       json_t *skipped, bool *wrote)
+		       json_t *cut, bool *wrote)
 {
 	char path[1100], err[RD_IO_ERR_LEN];
 	json_error_t jerr;
@@ -243,7 +248,7 @@ static int write_suite(const char *dir, const char *suite, const char *text,
 			suite, jerr.text);
 		return -1;
 	}
-	if (keep_completed(root, skipped)) {
+	if (keep_measured(root, cut)) {
 		snprintf(path, sizeof(path), "%s/%s.json", dir, suite);
 		ret = rd_write_json(path, root, JSON_INDENT(1), err);
 		if (ret)
@@ -512,7 +517,7 @@ static int run(int argc, char **argv)
 	st.suites = json_array();
 	st.done = json_array();
 	st.missing = json_array();
-	st.skipped = json_array();
+	st.cut = json_array();
 	for (unsigned int s = 0; s < rd_nr_suites; s++)
 		if (!suites || suite_selected(suites, rd_suites[s]->name))
 			json_array_append_new(st.suites,
@@ -527,7 +532,7 @@ static int run(int argc, char **argv)
 	progress_t0 = rd_now_ns();
 	for (unsigned int s = 0; s < rd_nr_suites; s++) {
 		const char *name = rd_suites[s]->name;
-		size_t before = json_array_size(st.skipped);
+		size_t before = json_array_size(st.cut);
 		char *text;
 		size_t ran;
 		bool wrote;
@@ -552,13 +557,13 @@ static int run(int argc, char **argv)
 		if (!ran)
 			continue;	/* Google Benchmark has said why */
 		nran += ran;
-		ret = write_suite(dir, name, text, st.skipped, &wrote);
+		ret = write_suite(dir, name, text, st.cut, &wrote);
 		free(text);
 		if (ret) {
 			json_array_append_new(st.missing, json_string(name));
 			goto failed;
 		}
-		if (json_array_size(st.skipped) > before)
+		if (json_array_size(st.cut) > before)
 			json_array_append_new(st.missing, json_string(name));
 		else
 			json_array_append_new(st.done, json_string(name));
@@ -587,10 +592,10 @@ static int run(int argc, char **argv)
 			goto failed;
 		if (nwritten)
 			rd_report_write(dir, !no_report);
-		fprintf(stderr, "ringdrain bench: interrupted by %s: %zu suite(s) complete, %zu missing, %zu benchmark(s) skipped; what completed is in %s\n"
+		fprintf(stderr, "ringdrain bench: interrupted by %s: %zu suite(s) complete, %zu missing or cut short, %zu benchmark(s) cut short; what was measured is in %s\n"
 			"ringdrain bench: resume with: %s\n",
 			sig, json_array_size(st.done), json_array_size(st.missing),
-			json_array_size(st.skipped), dir, resume);
+			json_array_size(st.cut), dir, resume);
 		ret = 128 + stop_signal;
 	} else {
 		ret = machine_write(dir, &st, "complete") ? 1 :

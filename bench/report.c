@@ -367,9 +367,9 @@ out:
 static int incomplete_note(const char *dir, char *buf, size_t len)
 {
 	const char *status, *by, *resume;
-	json_t *m, *missing, *e;
+	json_t *m, *missing, *cut, *e;
 	char path[1024];
-	size_t o, i;
+	size_t o, i, partial = 0;
 
 	buf[0] = 0;
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
@@ -386,15 +386,22 @@ static int incomplete_note(const char *dir, char *buf, size_t len)
 		     "did not finish (killed, or still running)" :
 		     "stopped by a write error", by ? by : "");
 	missing = json_object_get(m, "suites_missing");
-	o += snprintf(buf + o, o < len ? len - o : 0, "\nsuites missing:");
+	o += snprintf(buf + o, o < len ? len - o : 0,
+		      "\nsuites not run or cut short:");
 	json_array_foreach(missing, i, e)
 		o += snprintf(buf + o, o < len ? len - o : 0, " %s",
 			      json_string_value(e) ?: "?");
 	if (!json_array_size(missing))
 		o += snprintf(buf + o, o < len ? len - o : 0, " none recorded");
-	o += snprintf(buf + o, o < len ? len - o : 0,
-		      "\nbenchmarks cut short, left out: %zu (machine.json names them)",
-		      json_array_size(json_object_get(m, "benchmarks_skipped")));
+	cut = json_object_get(m, "benchmarks_cut_short");
+	json_array_foreach(cut, i, e)
+		partial += json_integer_value(json_object_get(e,
+						"repetitions_done")) > 0;
+	if (json_array_size(cut))
+		o += snprintf(buf + o, o < len ? len - o : 0,
+			      "\nbenchmarks cut short: %zu, %zu of them reported over fewer\n"
+			      "repetitions (machine.json names them)",
+			      json_array_size(cut), partial);
 	resume = json_string_value(json_object_get(m, "resume"));
 	if (resume) {
 		/* The command, wrapped for the shell within 80 columns. */

@@ -3,10 +3,12 @@
  * json_get.c - for test_results.sh: json_get FILE [KEY|INDEX ...] parses FILE
  * as a whole JSON document (exit 1 and the reason if it is not one: a
  * truncated file fails here) and prints the value at the path of object keys
- * and array indices, compact; strings bare.  Exit 3 if the path is absent.
+ * and array indices, compact; strings bare; "length" after an array path
+ * prints its size.  Exit 3 if the path is absent.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -26,9 +28,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	v = root;
-	for (int i = 2; i < argc && v; i++)
+	for (int i = 2; i < argc && v; i++) {
+		if (json_is_array(v) && !strcmp(argv[i], "length")) {
+			printf("%zu\n", json_array_size(v));
+			json_decref(root);
+			return 0;
+		}
 		v = json_is_array(v) ? json_array_get(v, strtoul(argv[i], NULL, 10)) :
 			json_object_get(v, argv[i]);
+	}
 	if (!v) {
 		json_decref(root);
 		return 3;
