@@ -80,6 +80,14 @@ struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 	return C(benchmark::RegisterBenchmark(name, [fn, arg, label](State &st) {
 		/* Relaxed: see cbench_stop(). */
 		if (stopping.load(std::memory_order_relaxed)) {
+			/*
+			 * Google Benchmark checks that every repetition of a
+			 * benchmark, skipped or not, reports the iteration
+			 * count of the others: run the loop, empty, as one
+			 * batch, then say it was skipped.
+			 */
+			while (st.KeepRunningBatch(st.max_iterations))
+				;
 			st.SkipWithError(CBENCH_STOPPED);
 			return;
 		}
