@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -41,6 +43,16 @@ static void (*on_run)(const char *name);
 static std::atomic<bool> stopping;
 static_assert(std::atomic<bool>::is_always_lock_free,
 	      "cbench_stop() must be async-signal-safe");
+
+/*
+ * The iteration count each benchmark reported for a planned count
+ * (max_iterations): a function that loops in batches reports it rounded up
+ * to its batch.  A run the stop skips reports the same, as Google
+ * Benchmark's statistics check that every repetition of a benchmark agrees.
+ * Keyed by the registered name, which in ringdrain names one benchmark.
+ */
+static std::mutex iters_lock;
+static std::map<std::pair<std::string, int64_t>, int64_t> iters_seen;
 
 /*
  * Google Benchmark's JSON reporter, writing into memory instead of the file
@@ -80,13 +92,21 @@ struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 	return C(benchmark::RegisterBenchmark(name, [fn, arg, label](State &st) {
 		/* Relaxed: see cbench_stop(). */
 		if (stopping.load(std::memory_order_relaxed)) {
+			int64_t n = st.max_iterations;
+
 			/*
-			 * Google Benchmark checks that every repetition of a
-			 * benchmark, skipped or not, reports the iteration
-			 * count of the others: run the loop, empty, as one
-			 * batch, then say it was skipped.
+			 * Report the iteration count the measured repetitions
+			 * report (see iters_seen): run the loop, empty, as
+			 * one batch of that count, then say it was skipped.
 			 */
-			while (st.KeepRunningBatch(st.max_iterations))
+			{
+				std::lock_guard<std::mutex> l(iters_lock);
+				auto it = iters_seen.find({ label, n });
+
+				if (it != iters_seen.end())
+					n = it->second;
+			}
+			while (st.KeepRunningBatch(n))
 				;
 			st.SkipWithError(CBENCH_STOPPED);
 			return;
@@ -94,6 +114,11 @@ struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 		if (on_run)
 			on_run(label.c_str());
 		fn(reinterpret_cast<struct cbench_state *>(&st), arg);
+		if (!st.error_occurred()) {
+			std::lock_guard<std::mutex> l(iters_lock);
+
+			iters_seen[{ label, st.max_iterations }] = st.iterations();
+		}
 	}));
 }
 
@@ -280,6 +305,7 @@ void cbench_clear(void)
 {
 	benchmark::ClearRegisteredBenchmarks();
 	registered = 0;
+	iters_seen.clear();
 }
 
 int cbench_init(int argc, char **argv)

@@ -218,12 +218,15 @@ Test(cbench, filter_matching_nothing_is_an_error)
 	cr_assert_eq(cbench_main(2, argv), 2);
 }
 
-/* A benchmark during whose second run the stop arrives, as from Ctrl-C. */
+/*
+ * A benchmark during whose second run the stop arrives, as from Ctrl-C.  It
+ * loops in batches of 4, so 5 iterations planned are 8 run and reported.
+ */
 static void bm_stopper(struct cbench_state *s, void *arg)
 {
 	static int runs;
 
-	while (cbench_keep_running(s))
+	while (cbench_keep_running_batch(s, 4))
 		;
 	if (++runs == 2)
 		cbench_stop();
@@ -255,7 +258,7 @@ Test(cbench, stop_skips_later_runs_and_json_stays_in_memory)
 
 	/*
 	 * Two repetitions measured and one skipped: Google Benchmark's
-	 * statistics then insist that all three report 5 iterations.
+	 * statistics then insist that all three report 8 iterations.
 	 */
 	cbench_repetitions(cbench_iterations(
 		cbench_register("t/stopper", bm_stopper, NULL), 5), 3);
@@ -270,6 +273,21 @@ Test(cbench, stop_skips_later_runs_and_json_stays_in_memory)
 	/* The run in progress finished; every later one was skipped. */
 	errors_of(root, "t/stopper/iterations:5/repeats:3", errs, sizeof(errs));
 	cr_assert_str_eq(errs, "[][][" CBENCH_STOPPED "]");
+	{
+		json_t *b;
+		size_t i, n = 0;
+
+		json_array_foreach(json_object_get(root, "benchmarks"), i, b)
+			if (!strcmp(json_string_value(json_object_get(b, "run_name")),
+				    "t/stopper/iterations:5/repeats:3") &&
+			    !strcmp(json_string_value(json_object_get(b, "run_type")),
+				    "iteration")) {
+				cr_assert_eq(json_integer_value(json_object_get(b,
+						"iterations")), 8);
+				n++;
+			}
+		cr_assert_eq(n, 3);
+	}
 	errors_of(root, "t/after/iterations:1/repeats:2", errs, sizeof(errs));
 	cr_assert_str_eq(errs, "[" CBENCH_STOPPED "][" CBENCH_STOPPED "]");
 	json_decref(root);
