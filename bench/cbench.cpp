@@ -55,6 +55,36 @@ static std::mutex iters_lock;
 static std::map<std::pair<std::string, int64_t>, int64_t> iters_seen;
 
 /*
+ * The console display, without a line for each run the stop skipped: after
+ * Ctrl-C those are most of a suite, and the summary says what was cut.
+ */
+class QuietStopped : public benchmark::BenchmarkReporter {
+	BenchmarkReporter *inner;
+
+public:
+	explicit QuietStopped(BenchmarkReporter *r) : inner(r) {}
+
+	bool ReportContext(const Context &context) override
+	{
+		return inner->ReportContext(context);
+	}
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		std::vector<Run> shown;
+
+		for (const Run &r : runs)
+			if (!r.error_occurred || r.error_message != CBENCH_STOPPED)
+				shown.push_back(r);
+		if (!shown.empty())
+			inner->ReportRuns(shown);
+	}
+	void Finalize() override
+	{
+		inner->Finalize();
+	}
+};
+
+/*
  * Google Benchmark's JSON reporter, writing into memory instead of the file
  * --benchmark_out names: the caller writes the text whole or not at all.
  * RunSpecifiedBenchmarks() points every file reporter at its own ofstream,
@@ -336,10 +366,9 @@ size_t cbench_run_json(char **json)
 	 * Google Benchmark 1.7 deletes its static default display reporter
 	 * after a run it created it for; passed in, it lives on for the next.
 	 */
-	static benchmark::BenchmarkReporter *display =
-		benchmark::CreateDefaultDisplayReporter();
+	static QuietStopped display(benchmark::CreateDefaultDisplayReporter());
 	MemJSONReporter file;
-	size_t ran = benchmark::RunSpecifiedBenchmarks(display, &file);
+	size_t ran = benchmark::RunSpecifiedBenchmarks(&display, &file);
 
 	*json = ran ? strdup(file.text.str().c_str()) : nullptr;
 	return ran;
