@@ -19,9 +19,9 @@
 #              command, `ringdrain report` on the folder; then SIGINT and
 #              SIGTERM together: the process ends at once, leaving no
 #              temporary file and no lock
-#   lock       a second run into a folder a run holds exits 2 naming the
-#              holder's pid and command line; a lock left by a dead process
-#              is taken over with a note
+#   lock       a second run (and `report --update`) into a folder a run
+#              holds exits 2 naming the holder's pid and command line; a
+#              lock left by a dead process is taken over with a note
 set -uo pipefail
 
 bin=$1 json_get=$2 case=$3
@@ -236,6 +236,11 @@ lock)
 	check "second run: names the holder's pid and command line" \
 		has "$tmp/err2" "in use by pid $pid (ringdrain bench --suite producer"
 	check "second run: wrote nothing" [ ! -e "$d/producer.json" ]
+	"$bin" report --update "$d" >"$tmp/out2" 2>"$tmp/err2"
+	rc=$?
+	check "report --update meanwhile: exit $rc, want 2" [ $rc -eq 2 ]
+	check "report --update meanwhile: names the holder" \
+		has "$tmp/err2" "in use by pid $pid (ringdrain bench --suite producer"
 	kill -TERM $pid
 	wait $pid
 	rc=$?
