@@ -34,24 +34,28 @@ static int run(int argc, char **argv)
 		rd_usage_error("report", "unexpected argument '%s'", argv[2]);
 	if (update && npos != 1)
 		rd_usage_error("report", "--update takes one folder, no base");
+	if (update) {
+		/* Not while a bench run writes the folder: take its lock. */
+		char *lock_argv[] = { "report", "--update", argv[0] };
+		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
+
+		if (rd_results_lock(argv[0], 3, lock_argv, lock_err, note))
+			rd_usage_error("report", "%s", lock_err);
+		if (note[0])
+			fprintf(stderr, "ringdrain report: note: %s\n", note);
+	}
 	cur = rd_results_load(argv[0], err);
-	if (!cur)
+	if (!cur) {
+		rd_results_unlock();	/* held with --update only */
 		rd_usage_error("report", "%s", err);
+	}
 	if (npos == 2) {
 		base = rd_results_load(argv[1], err);
 		if (!base)
 			rd_usage_error("report", "%s", err);
 	}
 	if (update) {
-		/* Not while a bench run writes the folder: take its lock. */
-		char *lock_argv[] = { "report", "--update", argv[0] };
-		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
-
 		rd_results_free(cur);
-		if (rd_results_lock(argv[0], 3, lock_argv, lock_err, note))
-			rd_usage_error("report", "%s", lock_err);
-		if (note[0])
-			fprintf(stderr, "ringdrain report: note: %s\n", note);
 		ret = rd_report_write(argv[0], true);
 		rd_results_unlock();
 		return ret;

@@ -474,8 +474,8 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 				o += snprintf(line + o, sizeof(line) - o, "%s",
 					      *c == '\n' ? "; " : (char[2]){ *c, 0 });
 			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: no results: the run was not completed and no suite finished (%s; machine.json says how to resume)",
-				 dir, line);
+				 "%s: no results: the run was not completed and no suite finished (%s%s)",
+				 dir, line, resume ? "; machine.json says how to resume" : "");
 		} else {
 			snprintf(err, RD_REPORT_ERR_LEN,
 				 "%s: no results (no <suite>.json from ringdrain bench)", dir);

@@ -218,7 +218,7 @@ Test(report, incomplete_run)
 	cr_assert_null(strstr(text, "INCOMPLETE"), "%s", text);
 	free(text);
 	cr_assert_null(rd_results_load(DATA "/interrupted-early", err));
-	cr_assert(strstr(err, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer;"),
+	cr_assert(strstr(err, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer; machine.json says how to resume)"),
 		  "%s", err);
 	cr_assert_null(strchr(err, '\n'), "one line: %s", err);
 }
