@@ -341,7 +341,7 @@ Test(model, lazy_policy_counts_as_eager)
 #define PROP_CASES	3000
 #endif
 
-Test(property, every_strategy_and_policy_identical, .timeout = 120)
+Test(property, every_strategy_and_policy_identical)
 {
 	struct prop_reach reach = { 0 };
 	char why[DRAIN_ERR_LEN];

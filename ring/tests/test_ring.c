@@ -375,12 +375,6 @@ Test(report, oversize_saturates)
 	cr_assert_eq(c.size, 0xffffffffU);
 }
 
-Test(report, sizes)
-{
-	cr_assert_eq(sizeof(struct damon_access_report), 48);
-	cr_assert_eq(sizeof(struct damon_report_compact), 32);
-}
-
 Test(params, bad_capacity_and_names)
 {
 	char err[RD_ERR_LEN];
