@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report.c - results folder to review table (see report.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "results_io.h"
 #include "ring.h"
 
 #define MAX_KV	12
@@ -51,6 +53,7 @@ struct rd_results {
 	int n, cap;
 	char machine[256];
 	int reps;
+	char incomplete[1024];	/* what an unfinished run lacks, or "" */
 };
 
 /* How each suite is measured.  The longest matching prefix wins. */
@@ -208,12 +211,9 @@ static double time_to_ns(double t, const char *unit)
 
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 {
-	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
-					   "inf", "-Infinity", "Infinity" };
 	FILE *f = fopen(path, "r");
-	char *text = NULL, *clean;
-	size_t len = 0, cap = 0, n, o = 0;
-	bool in_string = false;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
 	json_t *root;
 
 	if (!f) {
@@ -231,6 +231,20 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	} while (n > 0);
 	fclose(f);
 	text[len] = 0;
+	root = rd_json_loads_gbench(text, jerr);
+	free(text);
+	return root;
+}
+
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr)
+{
+	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
+					   "inf", "-Infinity", "Infinity" };
+	size_t len = strlen(text), o = 0;
+	bool in_string = false;
+	char *clean;
+	json_t *root;
+
 	/*
 	 * Google Benchmark writes non-finite numbers (the cv of an all-zero
 	 * counter is -nan) as bare nan/inf tokens, which JSON does not have:
@@ -260,7 +274,6 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	}
 	clean[o] = 0;
 	root = json_loads(clean, 0, jerr);
-	free(text);
 	free(clean);
 	return root;
 }
@@ -347,6 +360,73 @@ out:
 	return ret;
 }
 
+/*
+ * What @dir/machine.json says an unfinished run lacks, into @buf: 0, or -1
+ * (and @buf empty) for a complete run, or one from before runs recorded
+ * their status.  Lines of at most 80 columns.
+ */
+static int incomplete_note(const char *dir, char *buf, size_t len)
+{
+	const char *status, *by, *resume;
+	json_t *m, *missing, *cut, *e;
+	char path[1024];
+	size_t o, i, partial = 0;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	m = json_load_file(path, 0, NULL);
+	status = json_string_value(json_object_get(m, "status"));
+	if (!status || !strcmp(status, "complete")) {
+		json_decref(m);
+		return -1;
+	}
+	by = json_string_value(json_object_get(m, "interrupted_by"));
+	o = snprintf(buf, len, "INCOMPLETE run: %s%s",
+		     !strcmp(status, "interrupted") ? "interrupted by " :
+		     !strcmp(status, "running") ?
+		     "did not finish (killed, or still running)" :
+		     "stopped by a write error", by ? by : "");
+	missing = json_object_get(m, "suites_missing");
+	o += snprintf(buf + o, o < len ? len - o : 0,
+		      "\nsuites not run or cut short:");
+	json_array_foreach(missing, i, e)
+		o += snprintf(buf + o, o < len ? len - o : 0, " %s",
+			      json_string_value(e) ?: "?");
+	if (!json_array_size(missing))
+		o += snprintf(buf + o, o < len ? len - o : 0, " none recorded");
+	cut = json_object_get(m, "benchmarks_cut_short");
+	json_array_foreach(cut, i, e)
+		partial += json_integer_value(json_object_get(e,
+						"repetitions_done")) > 0;
+	if (json_array_size(cut))
+		o += snprintf(buf + o, o < len ? len - o : 0,
+			      "\nbenchmarks cut short: %zu, %zu of them reported over fewer\n"
+			      "repetitions (machine.json names them)",
+			      json_array_size(cut), partial);
+	resume = json_string_value(json_object_get(m, "resume"));
+	if (resume) {
+		/* The command, wrapped for the shell within 80 columns. */
+		size_t col = 8;
+
+		o += snprintf(buf + o, o < len ? len - o : 0, "\nresume:");
+		for (const char *w = resume; *w;) {
+			size_t n = strcspn(w, " ");
+
+			if (col + 1 + n > 78) {
+				o += snprintf(buf + o, o < len ? len - o : 0,
+					      " \\\n   ");
+				col = 3;
+			}
+			o += snprintf(buf + o, o < len ? len - o : 0, " %.*s",
+				      (int)n, w);
+			col += 1 + n;
+			w += n + strspn(w + n, " ");
+		}
+	}
+	json_decref(m);
+	return 0;
+}
+
 struct rd_results *rd_results_load(const char *dir, char *err)
 {
 	struct rd_results *r = calloc(1, sizeof(*r));
@@ -382,8 +462,25 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		return NULL;
 	}
 	if (!nresults) {
-		snprintf(err, RD_REPORT_ERR_LEN,
-			 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		char why[sizeof(r->incomplete)] = "";
+
+		if (!incomplete_note(dir, why, sizeof(why))) {
+			char line[sizeof(why) * 2], *resume = strstr(why, "\nresume:");
+			size_t o = 0;
+
+			/* One line: machine.json has the resume command. */
+			if (resume)
+				*resume = 0;
+			for (const char *c = why; *c; c++)
+				o += snprintf(line + o, sizeof(line) - o, "%s",
+					      *c == '\n' ? "; " : (char[2]){ *c, 0 });
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results: the run was not completed and no suite finished (%s%s)",
+				 dir, line, resume ? "; machine.json says how to resume" : "");
+		} else {
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		}
 		rd_results_free(r);
 		return NULL;
 	}
@@ -418,6 +515,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 				 json_string_value(json_object_get(m, "host_label")) ?: "");
 		json_decref(m);
 	}
+	incomplete_note(dir, r->incomplete, sizeof(r->incomplete));
 	return r;
 }
 
@@ -1405,6 +1503,8 @@ void rd_report_print(FILE *f, struct rd_results *cur, struct rd_results *base)
 	fprintf(f, "ringdrain report: %s\n", project_path(cur->dir));
 	if (cur->machine[0])
 		fprintf(f, "machine: %s\n", cur->machine);
+	if (cur->incomplete[0])
+		fprintf(f, "%s\n", cur->incomplete);
 	fprintf(f, "medians of %d repetitions; spread = interquartile range / median;\n"
 		"xfer = one-way cache-line transfer between the pair, ns\n",
 		cur->reps);
@@ -1594,10 +1694,11 @@ static void report_winner(FILE *f, struct rd_results *r)
 int rd_report_write(const char *dir, bool print)
 {
 	char err[RD_REPORT_ERR_LEN] = "", path[1024], *text = NULL;
+	char ioerr[RD_IO_ERR_LEN];
 	struct rd_results *r = rd_results_load(dir, err);
 	struct rd_winners w;
 	size_t len = 0;
-	FILE *mem, *f;
+	FILE *mem;
 	json_t *summary, *cmds, *machine;
 	json_error_t jerr;
 	int ret = 0;
@@ -1610,10 +1711,15 @@ int rd_report_write(const char *dir, bool print)
 	rd_report_print(mem, r, NULL);
 	fclose(mem);
 	snprintf(path, sizeof(path), "%s/report.txt", dir);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "ringdrain report: cannot write %s: %m\n", path);
+	if (rd_write_file(path, text, len, ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
+	}
+	if (r->incomplete[0]) {
+		/* `ringdrain export` takes its winners from summary.json. */
+		fprintf(stderr, "ringdrain report: %s/summary.json is not written for an incomplete run: winners need every suite\n",
+			project_path(dir));
+		goto out;
 	}
 	rd_report_winners(r, &w);
 	cmds = json_array();
@@ -1648,11 +1754,16 @@ int rd_report_write(const char *dir, bool print)
 				    json_string(w.design_rule ? w.design_rule : ""));
 	}
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	if (!summary || json_dump_file(summary, path, JSON_INDENT(2))) {
-		fprintf(stderr, "ringdrain report: cannot write %s\n", path);
+	if (!summary) {
+		fprintf(stderr, "ringdrain report: cannot write %s: %s\n", path,
+			strerror(ENOMEM));
+		ret = 1;
+	} else if (rd_write_json(path, summary, JSON_INDENT(2), ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
 	}
 	json_decref(summary);
+out:
 	if (print)
 		fputs(text, stdout);
 	free(text);
@@ -1663,6 +1774,7 @@ int rd_report_write(const char *dir, bool print)
 int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 {
 	char data[] = "/tmp/ringdrain-plot-XXXXXX", cmd[2048];
+	char out[1100], ioerr[RD_IO_ERR_LEN];
 	char rates[8][48], classes[8][48];
 	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
 	int nc = values_of(r, "producer/nmi", "class", classes, 8);
@@ -1713,6 +1825,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 			snprintf(plots, sizeof(plots), "%s", tmp);
 		}
 	}
+	/* gnuplot draws into a temporary name; it becomes @path whole. */
+	rd_tmp_name(path, out, sizeof(out));
 	snprintf(cmd, sizeof(cmd), "gnuplot 2>&1");
 	gp = popen(cmd, "w");
 	if (!gp) {
@@ -1732,11 +1846,16 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 		"set xtics rotate by -30\n"
 		"set key top left\n"
 		"plot %s\n",
-		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], plots);
+		png ? "pngcairo" : "svg", out, rates[nr / 2], classes[0], plots);
 	ret = pclose(gp);
 	unlink(data);
 	if (ret) {
+		unlink(out);
 		snprintf(err, RD_REPORT_ERR_LEN, "gnuplot failed drawing %s", path);
+		return -1;
+	}
+	if (rd_commit_file(out, path, ioerr)) {
+		snprintf(err, RD_REPORT_ERR_LEN, "%s", ioerr);
 		return -1;
 	}
 	return rows ? 0 : -1;

@@ -74,6 +74,7 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png,
  */
 #include <jansson.h>
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr);
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr);
 
 /*
  * The transfer-regime split of @n xfer_ns values: the geometric mean of the

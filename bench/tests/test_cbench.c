@@ -251,3 +251,92 @@ Test(cbench, filter_matching_nothing_is_an_error)
 	register_all();
 	cr_assert_eq(cbench_main(2, argv), 2);
 }
+
+/*
+ * A benchmark during whose second run the stop arrives, as from Ctrl-C.  It
+ * loops in batches of 4, so 5 iterations planned are 8 run and reported.
+ */
+static void bm_stopper(struct cbench_state *s, void *arg)
+{
+	static int runs;
+
+	while (cbench_keep_running_batch(s, 4))
+		;
+	if (++runs == 2)
+		cbench_stop();
+}
+
+/* The error of each repetition of @name in @root, "" where none, joined. */
+static void errors_of(json_t *root, const char *name, char *buf, size_t len)
+{
+	json_t *b;
+	size_t i, o = 0;
+
+	buf[0] = 0;
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *msg = json_string_value(json_object_get(b, "error_message"));
+
+		if (strcmp(json_string_value(json_object_get(b, "run_name")), name) ||
+		    strcmp(json_string_value(json_object_get(b, "run_type")), "iteration"))
+			continue;
+		o += snprintf(buf + o, len - o, "[%s]", msg ? msg : "");
+	}
+}
+
+Test(cbench, stop_skips_later_runs_and_json_stays_in_memory)
+{
+	char *argv[] = { "t", "--benchmark_filter=t/", NULL };
+	char errs[256], *text;
+	json_error_t jerr;
+	json_t *root;
+
+	/*
+	 * Two repetitions measured and one skipped: Google Benchmark's
+	 * statistics then insist that all three report 8 iterations.
+	 */
+	cbench_repetitions(cbench_iterations(
+		cbench_register("t/stopper", bm_stopper, NULL), 5), 3);
+	cbench_repetitions(cbench_iterations(
+		cbench_register("t/after", bm_plain, NULL), 1), 2);
+	cr_assert_eq(cbench_init(2, argv), 0);
+	cr_assert_not(cbench_stopped());
+	cr_assert_eq(cbench_run_json(&text), 2);
+	cr_assert(cbench_stopped());
+	root = json_loads(text, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	/* The run in progress finished; every later one was skipped. */
+	errors_of(root, "t/stopper/iterations:5/repeats:3", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[][][" CBENCH_STOPPED "]");
+	{
+		json_t *b;
+		size_t i, n = 0;
+
+		json_array_foreach(json_object_get(root, "benchmarks"), i, b)
+			if (!strcmp(json_string_value(json_object_get(b, "run_name")),
+				    "t/stopper/iterations:5/repeats:3") &&
+			    !strcmp(json_string_value(json_object_get(b, "run_type")),
+				    "iteration")) {
+				cr_assert_eq(json_integer_value(json_object_get(b,
+						"iterations")), 8);
+				n++;
+			}
+		cr_assert_eq(n, 3);
+	}
+	errors_of(root, "t/after/iterations:1/repeats:2", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[" CBENCH_STOPPED "][" CBENCH_STOPPED "]");
+	json_decref(root);
+	free(text);
+
+	/* A second group in the same process, after the first is forgotten. */
+	cbench_clear();
+	cr_assert_eq(cbench_registered(), 0);
+	cbench_iterations(cbench_register("t/next", bm_plain, NULL), 1);
+	cr_assert_eq(cbench_run_json(&text), 1);
+	root = json_loads(text, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	errors_of(root, "t/next/iterations:1", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[" CBENCH_STOPPED "]");
+	json_decref(root);
+	free(text);
+	cbench_shutdown();
+}

@@ -2,7 +2,8 @@
 /*
  * test_report.c - the review report on committed results: medians and
  * ratios, verdict lines, 80 columns, the comparison with a base run and its
- * U test, plots, and a clear error for every malformed or foreign file.
+ * U test, plots, a clear error for every malformed or foreign file, and
+ * what an unfinished run lacks.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -185,9 +186,42 @@ Test(report, plots)
 		cr_assert(strstr(buf, "<svg"));
 	}
 	fclose(f);
+	/* Drawn into a temporary name, renamed: none is left. */
+	snprintf(svg + 5, sizeof(svg) - 5, ".rd-plot-%d.svg.tmp.%d", getpid(),
+		 getpid());
+	cr_assert_neq(access(svg, F_OK), 0, "%s left behind", svg);
+	snprintf(svg, sizeof(svg), "/tmp/rd-plot-%d.svg", getpid());
 	unlink(svg);
 	unlink(png);
 	rd_results_free(r);
+}
+
+Test(report, incomplete_run)
+{
+	char *text = report_of(DATA "/incomplete", NULL), *line, *save;
+	char err[RD_REPORT_ERR_LEN] = "";
+
+	cr_assert(strstr(text, "INCOMPLETE run: interrupted by SIGINT\n"
+			       "suites not run or cut short: stream drain\n"
+			       "benchmarks cut short: 2, 1 of them reported over fewer\n"), "%s", text);
+	/* The resume command, wrapped for the shell. */
+	cr_assert(strstr(text, "resume: ./ringdrain bench --suite stream,drain"),
+		  "%s", text);
+	cr_assert(strstr(text, " \\\n    '--benchmark_filter=design:"), "%s", text);
+	/* What completed is reported as usual. */
+	cr_assert(strstr(text, "producer/nmi: ns per produce(), 20000/s"), "%s", text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		cr_assert_leq(strlen(line), 80, "line wider than 80: '%s'", line);
+	free(text);
+	/* A complete run says nothing of the kind. */
+	text = report_of(DATA "/run-base", NULL);
+	cr_assert_null(strstr(text, "INCOMPLETE"), "%s", text);
+	free(text);
+	cr_assert_null(rd_results_load(DATA "/interrupted-early", err));
+	cr_assert(strstr(err, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer; machine.json says how to resume)"),
+		  "%s", err);
+	cr_assert_null(strchr(err, '\n'), "one line: %s", err);
 }
 
 /* The text of the report between the lines starting @from and @to. */
