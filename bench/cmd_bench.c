@@ -218,6 +218,10 @@ static int run(int argc, char **argv)
 		{ .name = "ring-mem", .type = RD_OPT_STR, .dst = &ring_mem,
 		  .metavar = "SIDE",
 		  .help = "NUMA node of ring memory: producer (default) or consumer" },
+		{ .name = "nmi-budget", .type = RD_OPT_DOUBLE,
+		  .dst = &rd_bench.nmi_budget_s, .metavar = "SECONDS",
+		  .min = 1, .max = 86400,
+		  .help = "time for producer/nmi's added repetitions (default 60, --full 240)" },
 		{ .name = "no-report", .type = RD_OPT_FLAG, .dst = &no_report,
 		  .help = "do not print the report at the end" },
 		{ 0 },
@@ -326,8 +330,14 @@ static int run(int argc, char **argv)
 	ret = cbench_main(gb_argc, gb_argv);
 	if (ret)
 		return ret;
-	if (split_by_suite(dir, all_path) ||
-	    write_machine(dir, (const char *const *)argv, argc))
+	if (split_by_suite(dir, all_path))
+		return 1;
+	for (unsigned int s = 0; s < rd_nr_suites; s++)
+		if (rd_suites[s]->after &&
+		    (!suites || suite_selected(suites, rd_suites[s]->name)) &&
+		    rd_suites[s]->after(&rd_bench, dir))
+			return 1;
+	if (write_machine(dir, (const char *const *)argv, argc))
 		return 1;
 	unlink(all_path);
 	return rd_report_write(dir, !no_report);
