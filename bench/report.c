@@ -782,7 +782,7 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 	if (v == RD_NMI_UNRESOLVED)
 		fprintf(f, "\n  (rfc's cost is not resolved, or under 2 repetitions)\n");
 	else
-		fprintf(f, "\n  U test p = %.3f over %d vs %d repetitions; medians %.1f vs %.1f ns\n",
+		fprintf(f, "\n  U test p = %.2g over %d vs %d repetitions; medians %.1f vs %.1f ns\n",
 			p, best->n, rfc->n, best->med, rfc->med);
 	if (sim_net(r, best, rate, cls, s_best) && sim_net(r, rfc, rate, cls, s_rfc))
 		fprintf(f, "  simulated per call: %.0f vs %.0f instructions, %.2f vs %.2f cold lines\n",
