@@ -278,6 +278,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	rd_bench.quick = !full;
+	rd_bench.reps = reps;
 
 	if (rd_topo_load(&rd_bench.topo, err)) {
 		fprintf(stderr, "ringdrain bench: %s\n", err);
@@ -348,7 +349,8 @@ const struct rd_command rd_cmd_bench = {
 	.synopsis = "[--suite LIST] [--full] [--out DIR] [--benchmark_* ...]",
 	.summary = "run the bench suites, write results/<date>-<host>/, print the review table",
 	.description =
-		"Suites: producer (cost of one produce, hot and in the NMI regime), stream\n"
+		"Suites: producer (cost of one produce, hot and in the NMI regime, with\n"
+		"calibration probes, intervals and valgrind's simulated counts), stream\n"
 		"(cross-core throughput), peers (rte_ring, ck_ring, io_uring CQ), drain\n"
 		"(ns per report per lookup strategy), tick (a whole kdamond tick).\n"
 		"Google Benchmark's own --benchmark_* flags pass through, e.g.\n"

@@ -24,6 +24,7 @@ struct rd_bench {
 	bool quick;		/* the default suite; --full runs every point */
 	enum rd_ring_mem ring_mem;	/* NUMA node of ring memory */
 	double nmi_budget_s;	/* producer/nmi time budget; 0: the default */
+	unsigned int reps;	/* --repetitions; 0: the default (5, full 9) */
 };
 
 extern struct rd_bench rd_bench;

@@ -504,6 +504,12 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 				sj->v = realloc(sj->v, sj->cap * sizeof(*sj->v));
 			}
 			sj->v[sj->n++] = o.ns;
+			if (rd_now_ns() - last >= 10000000000ULL) {
+				last = rd_now_ns();
+				fprintf(stderr, "ringdrain bench: producer/nmi %u/s: round %d, %d of %d subjects, %.0f of %.0f s budget\n",
+					rate, rounds + 1, k + 1, n,
+					(last - t0) / 1e9, budget_s);
+			}
 			e = json_pack("{s:s, s:f, s:f, s:f, s:I, s:f}",
 				      "name", sj->name, "ns_per_produce", o.ns,
 				      "rate_per_s", o.rate_per_s,
@@ -640,7 +646,8 @@ static int nmi_after(struct rd_bench *b, const char *dir)
 		return 0;	/* said when the suite was added */
 	for (unsigned int r = 0; r < nrates && !ret; r++)
 		ret = nmi_rate(rates[r], cross[0], b->quick ? 2000 : 8000,
-			       b->quick ? 5 : 9, budget / nrates, benchmarks,
+			       b->reps ? (int)b->reps : b->quick ? 5 : 9,
+			       budget / nrates, benchmarks,
 			       runs);
 	if (ret) {
 		json_decref(benchmarks);
