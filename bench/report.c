@@ -356,7 +356,7 @@ static struct rd_bm *find(struct rd_results *r, const char *prefix, ...);
 /* producer-sim.json: counts, a skip note, or a note on why it is bad. */
 static void rd_results_load_sim(struct rd_results *r)
 {
-	char path[1100];
+	char path[1100], err[RD_SIM_ERR_LEN];
 	struct rd_sim s;
 
 	snprintf(path, sizeof(path), "%s/%s", r->dir, RD_SIM_FILE);
@@ -367,8 +367,17 @@ static void rd_results_load_sim(struct rd_results *r)
 			 "no simulated counts in this run (no %s)", RD_SIM_FILE);
 		return;
 	}
-	if (rd_sim_load(project_path(path), &s, r->sim_note))
+	if (rd_sim_load(path, &s, err)) {
+		const char *rel = project_path(path);
+
+		/* the message names the file as a reader would type it */
+		if (!strncmp(err, path, strlen(path)))
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s%s", rel,
+				 err + strlen(path));
+		else
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s", err);
 		return;
+	}
 	if (s.skipped[0]) {
 		snprintf(r->sim_note, sizeof(r->sim_note), "%s", s.skipped);
 		rd_sim_free(&s);
@@ -677,6 +686,24 @@ static struct rd_bm *best_design(struct rd_results *r, const char *prefix,
 	return best;
 }
 
+/* "note: TEXT", folded at spaces to stay within 80 columns. */
+static void note_wrapped(FILE *f, const char *text)
+{
+	int col = fprintf(f, "note:");
+
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (col + 1 + (int)n > 80 && col > 2)
+			col = fprintf(f, "\n ");
+		col += fprintf(f, " %.*s", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 /*
  * The simulated counts of @b per call, net of the empty call (probe 0) of
  * its rate and pair: instructions, lines touched cold (D1 misses: the
@@ -869,7 +896,7 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 		nmi_verdict(f, r, rate, cls, reliable, why);
 	}
 	if (r->sim_note[0])
-		fprintf(f, "note: %s\n", r->sim_note);
+		note_wrapped(f, r->sim_note);
 }
 
 static void report_cadence(FILE *f, struct rd_results *r)
