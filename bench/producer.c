@@ -644,6 +644,7 @@ static int nmi_after(struct rd_bench *b, const char *dir)
 
 	if (!rd_cross_classes(b, cross))
 		return 0;	/* said when the suite was added */
+	srand((unsigned int)rd_now_ns());	/* each run its own order */
 	for (unsigned int r = 0; r < nrates && !ret; r++)
 		ret = nmi_rate(rates[r], cross[0], b->quick ? 2000 : 8000,
 			       b->reps ? (int)b->reps : b->quick ? 5 : 9,
