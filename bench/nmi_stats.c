@@ -125,8 +125,13 @@ enum rd_nmi_verdict rd_nmi_verdict(const double *safe, int ns,
 {
 	double ms, ls, hs, mr, lr, hr;
 
+	double orderings = 1;
+
 	*p = NAN;
-	if (ns < 2 || nr < 2)
+	/* the smallest two-sided p of the U test is 2 / C(ns + nr, ns) */
+	for (int i = 1; i <= ns && ns > 0 && nr > 0; i++)
+		orderings = orderings * (nr + i) / i;
+	if (ns < 2 || nr < 2 || 2 / orderings >= 0.05)
 		return RD_NMI_UNRESOLVED;
 	rd_boot_median_ci(safe, ns, &ms, &ls, &hs);
 	rd_boot_median_ci(rfc, nr, &mr, &lr, &hr);

@@ -78,8 +78,9 @@ extern const char *const rd_nmi_verdict_names[];
 /*
  * Best NMI-safe design (repetitions @safe[0..ns)) against rfc (@rfc[0..nr))
  * by the two-sided Mann-Whitney U test at p < 0.05; the p value in *@p.
- * UNRESOLVED (p NAN) when either side has fewer than 2 repetitions or
- * either cost is not resolved (its bootstrap interval reaches zero).
+ * UNRESOLVED (p NAN) when the test cannot reach p < 0.05 with so few
+ * repetitions (3 vs 3 cannot; 4 vs 4 can) or either cost is not resolved
+ * (its bootstrap interval reaches zero).
  */
 enum rd_nmi_verdict rd_nmi_verdict(const double *safe, int ns,
 				   const double *rfc, int nr, double *p);

@@ -807,7 +807,8 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 	fprintf(f, "verdict: best NMI-safe %s vs rfc (48B): %s", kv(best, "design"),
 		rd_nmi_verdict_names[v]);
 	if (v == RD_NMI_UNRESOLVED)
-		fprintf(f, "\n  (rfc's cost is not resolved, or under 2 repetitions)\n");
+		fprintf(f, "\n  (rfc's cost is not resolved, or too few repetitions for\n"
+			"  the U test to reach p < 0.05)\n");
 	else
 		fprintf(f, "\n  U test p = %.2g over %d vs %d repetitions; medians %.1f vs %.1f ns\n",
 			p, best->n, rfc->n, best->med, rfc->med);

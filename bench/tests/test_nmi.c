@@ -163,6 +163,9 @@ Test(nmi_stats, verdict_classes)
 	cr_assert(isnan(p));
 	cr_assert_eq(rd_nmi_verdict(fast, 7, straddle, 7, &p), RD_NMI_UNRESOLVED);
 	cr_assert_eq(rd_nmi_verdict(fast, 1, rfc, 7, &p), RD_NMI_UNRESOLVED);
+	/* 3 vs 3 cannot reach p < 0.05 (2 of 20 orderings): no tie from it */
+	cr_assert_eq(rd_nmi_verdict(fast, 3, rfc, 3, &p), RD_NMI_UNRESOLVED);
+	cr_assert_eq(rd_nmi_verdict(fast, 4, rfc, 4, &p), RD_NMI_FASTER);
 	cr_assert_str_eq(rd_nmi_verdict_names[RD_NMI_UNRESOLVED],
 			 "not resolved here");
 }
