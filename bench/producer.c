@@ -51,11 +51,10 @@ struct producer_cfg {
 	enum rd_pair_class cls;
 	unsigned int capacity;	/* cadence */
 	unsigned int drain_ms;	/* cadence */
-	bool floor;		/* nmi: an empty call instead of produce() */
 };
 
-/* The method's floor: a call that does nothing, through the same pointer. */
-static __attribute__((noinline)) bool produce_nothing(struct rd_ring *ring,
+/* Probe 0, the method's zero: a call that does nothing, through a pointer. */
+static __attribute__((noinline)) bool produce_nothing(void *ring,
 		const struct damon_access_report *r)
 {
 	__asm__ __volatile__("" : : "r"(ring), "r"(r) : "memory");
@@ -187,7 +186,7 @@ static inline void make_report(struct damon_access_report *r, unsigned int k,
  * valgrind drops a load whose value nothing uses.
  */
 #define PROBE_FN(k)							\
-static __attribute__((noinline)) bool probe##k(struct rd_ring *ring,	\
+static __attribute__((noinline)) bool probe##k(void *ring,		\
 		const struct damon_access_report *r)			\
 {									\
 	void *const *q = (void *const *)ring;				\
@@ -201,7 +200,7 @@ PROBE_FN(1)
 PROBE_FN(2)
 PROBE_FN(4)
 
-static bool (*const probe_fns[RD_NMI_PROBES])(struct rd_ring *,
+static bool (*const probe_fns[RD_NMI_PROBES])(void *,
 		const struct damon_access_report *) = {
 	produce_nothing, probe1, probe2, probe4,
 };
@@ -248,8 +247,8 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 	struct drainer dr = { 0 };
 	struct rd_ring_counters rc;
 	struct rd_thread consumer;
-	struct rd_ring *target;
-	bool (*produce)(struct rd_ring *, const struct damon_access_report *);
+	void *target;
+	bool (*produce)(void *, const struct damon_access_report *);
 
 	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
 		free(diff);
@@ -271,10 +270,11 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 	o->dropped = rc.dropped_full + rc.dropped_nested;
 	if (sj->probe >= 0) {
 		produce = probe_fns[sj->probe];
-		target = (struct rd_ring *)probe_line[0];
+		target = probe_line[0];
 	} else {
-		produce = rd_ring_produce;
-		target = dr.ring;
+		/* the design's own produce(), not the harness's dispatch */
+		produce = sj->d->produce;
+		target = dr.ring->impl;
 	}
 	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
 			&dr);
