@@ -289,6 +289,13 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 
 			pollute(pollute_bytes);
 			make_report(&rep, p, pair->cpu[0]);
+			/*
+			 * NMI entry takes hundreds of cycles before the
+			 * handler calls produce(): the task's pending stores
+			 * have drained by then.  Without this fence the first
+			 * miss of produce() hides behind that drain.
+			 */
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			if (with && sim) {
 #ifdef RD_HAVE_CALLGRIND
 				CALLGRIND_TOGGLE_COLLECT;
