@@ -20,6 +20,13 @@
  * the middle half of the paired differences (robust to an interrupt landing
  * in one window, and finer than the clock's step).  The rest of the period
  * is an untimed wait for the next period, which keeps the rate.
+ *
+ * producer/nmi runs after Google Benchmark (nmi_after()), in rounds of one
+ * repetition of every design and of four calibration probes (0, 1, 2, 4
+ * cold lines), until every interval is narrow enough or the budget is
+ * spent (bench/nmi_stats.h); then the same workload runs under valgrind
+ * for the simulated counts (bench/cachesim.h).  bench/README.md states the
+ * method.
  */
 #include <stdio.h>
 #include <stdlib.h>
