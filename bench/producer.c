@@ -299,10 +299,12 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 			/*
 			 * NMI entry takes hundreds of cycles before the
 			 * handler calls produce(): the task's pending stores
-			 * have drained by then.  Without this fence the first
-			 * miss of produce() hides behind that drain.
+			 * have drained by then.  Without this the first miss
+			 * of produce() hides behind that drain: MFENCE orders
+			 * the loads after it but lets them execute early;
+			 * LFENCE holds them until it has completed.
 			 */
-			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			__asm__ __volatile__("mfence; lfence" : : : "memory");
 			if (with && sim) {
 #ifdef RD_HAVE_CALLGRIND
 				CALLGRIND_TOGGLE_COLLECT;
