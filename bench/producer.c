@@ -117,21 +117,41 @@ static void pollute(size_t bytes)
 	}
 }
 
+static size_t producer_l2_bytes;	/* the producer core's L2, 0 unknown */
+
 /*
- * What the task dirties between two samples: a quarter of the sampling
- * period's worth of writes at this core's write bandwidth, from 64 KiB
- * (the L1 is gone) to 2 MiB (the L2 is gone too).  The buffer it walks
- * fits the L3, so the ring is evicted to L3, as a busy task would do.
+ * What the task dirties in each of a period's two windows: a quarter of
+ * the sampling period's worth of writes at this core's write bandwidth,
+ * from 64 KiB (the L1 is gone) to 2 MiB (the L2 is gone too), and at least
+ * half this core's L2 where that fits in 40% of the period, so that the
+ * two windows between two reports push the ring out of the L2 on a core
+ * whose L2 is large for its bandwidth.  The buffer it walks fits the L3,
+ * so the ring is evicted to L3, as a busy task would do.
  */
 static size_t pollute_bytes_for(uint64_t period_ns)
 {
 	double bytes = period_ns / 4.0 * pollute_bytes_per_ns;
+	double half_l2 = producer_l2_bytes / 2.0;
 
 	if (bytes < 64 << 10)
 		bytes = 64 << 10;
 	if (bytes > 2 << 20)
 		bytes = 2 << 20;
+	if (bytes < half_l2 && half_l2 <= 2 << 20 &&
+	    half_l2 / pollute_bytes_per_ns <= period_ns * 0.4)
+		bytes = half_l2;
 	return (size_t)bytes & ~(size_t)63;
+}
+
+/* The size of the L2 above PU @cpu (OS index), or 0. */
+static size_t l2_bytes_of(unsigned int cpu)
+{
+	hwloc_obj_t o = hwloc_get_pu_obj_by_os_index(rd_bench.topo.topo, cpu);
+
+	for (; o; o = o->parent)
+		if (o->type == HWLOC_OBJ_L2CACHE && o->attr)
+			return o->attr->cache.size;
+	return 0;
 }
 
 struct drainer {
@@ -846,6 +866,13 @@ static void calibrate(void)
 
 	nmi_buffers();
 	rd_bench_reports(reports, NREPORTS, 0);
+	{
+		enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
+
+		if (rd_cross_classes(&rd_bench, cross))
+			producer_l2_bytes = l2_bytes_of(
+				rd_bench.topo.pairs[cross[0]].cpu[0]);
+	}
 	for (int i = 0; i < 5; i++) {
 		t0 = rd_now_ns();
 		pollute(1 << 20);
