@@ -428,6 +428,10 @@ static int run(int argc, char **argv)
 		{ .name = "ring-mem", .type = RD_OPT_STR, .dst = &ring_mem,
 		  .metavar = "SIDE",
 		  .help = "NUMA node of ring memory: producer (default) or consumer" },
+		{ .name = "nmi-budget", .type = RD_OPT_DOUBLE,
+		  .dst = &rd_bench.nmi_budget_s, .metavar = "SECONDS",
+		  .min = 1, .max = 86400,
+		  .help = "time for producer/nmi's added repetitions (default 60, --full 240)" },
 		{ .name = "no-report", .type = RD_OPT_FLAG, .dst = &no_report,
 		  .help = "do not print the report at the end" },
 		{ 0 },
@@ -485,6 +489,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	rd_bench.quick = !full;
+	rd_bench.reps = reps;
 
 	if (rd_topo_load(&rd_bench.topo, err)) {
 		fprintf(stderr, "ringdrain bench: %s\n", err);
@@ -582,6 +587,11 @@ static int run(int argc, char **argv)
 		nwritten += wrote;
 		if (machine_write(dir, &st, "running"))
 			goto failed;
+		/* A suite's after-step (producer/nmi, its simulation) runs
+		 * once its own results are on disk, unless a stop came. */
+		if (rd_suites[s]->after && !cbench_stopped() &&
+		    rd_suites[s]->after(&rd_bench, dir))
+			goto failed;
 	}
 	cur_suite = NULL;
 	cbench_shutdown();
@@ -631,7 +641,8 @@ const struct rd_command rd_cmd_bench = {
 	.synopsis = "[--suite LIST] [--full] [--out DIR] [--benchmark_* ...]",
 	.summary = "run the bench suites, write results/<date>-<cpu>-<hash6>/, print the review table",
 	.description =
-		"Suites: producer (cost of one produce, hot and in the NMI regime), stream\n"
+		"Suites: producer (cost of one produce, hot and in the NMI regime, with\n"
+		"calibration probes, intervals and valgrind's simulated counts), stream\n"
 		"(cross-core throughput), peers (rte_ring, ck_ring, io_uring CQ), drain\n"
 		"(ns per report per lookup strategy), tick (a whole kdamond tick).\n"
 		"Google Benchmark's own --benchmark_* flags pass through, e.g.\n"

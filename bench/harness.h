@@ -23,6 +23,8 @@ struct rd_bench {
 	struct rd_topo topo;
 	bool quick;		/* the default suite; --full runs every point */
 	enum rd_ring_mem ring_mem;	/* NUMA node of ring memory */
+	double nmi_budget_s;	/* producer/nmi time budget; 0: the default */
+	unsigned int reps;	/* --repetitions; 0: the default (5, full 9) */
 };
 
 extern struct rd_bench rd_bench;
@@ -32,7 +34,16 @@ struct rd_suite {
 	const char *name;
 	const char *summary;
 	void (*add)(struct rd_bench *b);
+	/*
+	 * Optional: a step run after Google Benchmark when the suite is
+	 * selected, writing its own files into the results folder @dir.
+	 * Returns 0, or 1 when the run failed (said on stderr).
+	 */
+	int (*after)(struct rd_bench *b, const char *dir);
 };
+
+/* The cachesim child's entry (bench/cachesim_main.c). */
+int rd_producer_sim_main(int argc, char **argv);
 
 extern const struct rd_suite *const rd_suites[];
 extern const unsigned int rd_nr_suites;

@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include "cachesim.h"
+#include "nmi_stats.h"
 #include "report.h"
 #include "results_io.h"
 #include "ring.h"
@@ -54,6 +56,8 @@ struct rd_results {
 	char machine[256];
 	int reps;
 	char incomplete[1024];	/* what an unfinished run lacks, or "" */
+	struct rd_sim *sim;	/* producer-sim.json, when the run has it */
+	char sim_note[RD_SIM_ERR_LEN];	/* why it has none */
 };
 
 /* How each suite is measured.  The longest matching prefix wins. */
@@ -68,6 +72,7 @@ struct metric {
 static const struct metric metrics[] = {
 	{ "producer/hot", "real_time", "ns", 1, false },
 	{ "producer/nmi", "ns_per_produce", "ns", 1, false },
+	{ "producer/misslat", "miss_ns", "ns", 1, false },
 	{ "producer/cadence", "drop_pct", "%", 1, false },
 	{ "stream", "items_per_second", "Mrec/s", 1e-6, true },
 	{ "peers/stream", "items_per_second", "Mrec/s", 1e-6, true },
@@ -427,6 +432,42 @@ static int incomplete_note(const char *dir, char *buf, size_t len)
 	return 0;
 }
 
+static struct rd_bm *find(struct rd_results *r, const char *prefix, ...);
+
+/* producer-sim.json: counts, a skip note, or a note on why it is bad. */
+static void rd_results_load_sim(struct rd_results *r)
+{
+	char path[1100], err[RD_SIM_ERR_LEN];
+	struct rd_sim s;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, RD_SIM_FILE);
+	if (access(path, F_OK)) {
+		if (!find(r, "producer/nmi", NULL))
+			return;
+		snprintf(r->sim_note, sizeof(r->sim_note),
+			 "no simulated counts in this run (no %s)", RD_SIM_FILE);
+		return;
+	}
+	if (rd_sim_load(path, &s, err)) {
+		const char *rel = project_path(path);
+
+		/* the message names the file as a reader would type it */
+		if (!strncmp(err, path, strlen(path)))
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s%s", rel,
+				 err + strlen(path));
+		else
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s", err);
+		return;
+	}
+	if (s.skipped[0]) {
+		snprintf(r->sim_note, sizeof(r->sim_note), "%s", s.skipped);
+		rd_sim_free(&s);
+		return;
+	}
+	r->sim = malloc(sizeof(*r->sim));
+	*r->sim = s;
+}
+
 struct rd_results *rd_results_load(const char *dir, char *err)
 {
 	struct rd_results *r = calloc(1, sizeof(*r));
@@ -447,7 +488,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		size_t len = strlen(f);
 		bool skip = len < 6 || strcmp(f + len - 5, ".json") ||
 			f[0] == '.' || !strcmp(f, "machine.json") ||
-			!strcmp(f, "summary.json");
+			!strcmp(f, "summary.json") || !strcmp(f, RD_SIM_FILE);
 
 		if (!skip && !err[0]) {
 			snprintf(path, sizeof(path), "%s/%s", dir, f);
@@ -497,6 +538,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 			r->reps = b->n;
 		free(tmp);
 	}
+	rd_results_load_sim(r);
 	/* machine.json is optional for the report; it labels the header. */
 	{
 		json_t *m;
@@ -537,6 +579,9 @@ void rd_results_free(struct rd_results *r)
 		free(r->bm[i].drops);
 	}
 	free(r->bm);
+	if (r->sim)
+		rd_sim_free(r->sim);
+	free(r->sim);
 	free(r);
 }
 
@@ -674,7 +719,7 @@ static bool nmi_safe(const char *design)
 	return d && d->nesting == RD_NEST_SAFE;
 }
 
-static bool nesting_unsafe(const char *design)
+static __attribute__((unused)) bool nesting_unsafe(const char *design)
 {
 	const struct rd_ring_design *d = rd_design_find(design);
 
@@ -729,27 +774,135 @@ static void report_producer_hot(FILE *f, struct rd_results *r)
 	}
 }
 
-/* Best (lowest) median among designs passing @pick at the given keys. */
-static struct rd_bm *best_design(struct rd_results *r, const char *prefix,
-				 bool (*pick)(const char *), bool higher,
-				 const char *k1, const char *v1,
-				 const char *k2, const char *v2,
-				 const char *k3, const char *v3)
+/* "note: TEXT", folded at spaces to stay within 80 columns. */
+static void note_wrapped(FILE *f, const char *text)
 {
-	struct rd_bm *best = NULL;
+	int col = fprintf(f, "note:");
 
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (col + 1 + (int)n > 80 && col > 2)
+			col = fprintf(f, "\n ");
+		col += fprintf(f, " %.*s", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/*
+ * The simulated counts of @b per call, net of the empty call (probe 0) of
+ * its rate and pair: instructions, lines touched cold (D1 misses: the
+ * task's work empties the simulated D1 between reports) and LL misses.
+ * False when the run has no counts for it.
+ */
+static bool sim_net(struct rd_results *r, const struct rd_bm *b,
+		    const char *rate, const char *cls, double out[3])
+{
+	const struct rd_sim_entry *e, *z;
+	char zero[192];
+
+	if (!b || !r->sim)
+		return false;
+	snprintf(zero, sizeof(zero), "producer/nmi/probe:0/rate:%s/class:%s",
+		 rate, cls);
+	e = rd_sim_find(r->sim, b->name);
+	z = rd_sim_find(r->sim, zero);
+	if (!e || !z)
+		return false;
+	out[0] = e->ir / e->calls - z->ir / z->calls;
+	out[1] = (e->d1mr + e->d1mw) / e->calls - (z->d1mr + z->d1mw) / z->calls;
+	out[2] = (e->dlmr + e->dlmw) / e->calls - (z->dlmr + z->dlmw) / z->calls;
+	return true;
+}
+
+/* One row of the NMI table: cost, interval, repetitions, drops, sim. */
+static void nmi_row(FILE *f, struct rd_results *r, const char *label,
+		    const char *rec, const struct rd_bm *b, const char *rate,
+		    const char *cls, char *unresolved, size_t len)
+{
+	double med, lo, hi, sim[3];
+	char iv[48];
+
+	fprintf(f, "%-10s %4s", label, rec);
+	if (!b) {
+		fprintf(f, " %8s %17s\n", "-", "");
+		return;
+	}
+	rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+	if (rd_cost_resolved(lo, hi)) {
+		cell(f, 8, med);
+		snprintf(iv, sizeof(iv), "[%.1f, %.1f]", lo, hi);
+		fprintf(f, " %17s", iv);
+	} else {
+		fprintf(f, " %26s", "not resolved here");
+		if (strlen(unresolved) + 80 < len)
+			snprintf(unresolved + strlen(unresolved),
+				 len - strlen(unresolved),
+				 "\n  %s %s: median %.1f, interval [%.1f, %.1f]",
+				 label, rec, med, lo, hi);
+	}
+	fprintf(f, " %4d", b->n);
+	fprintf(f, " %5.0f", b->nd ? median_of(b->drops, b->nd) : 0);
+	if (sim_net(r, b, rate, cls, sim))
+		fprintf(f, " %6.1f %5.2f %5.2f\n", sim[0], sim[1], sim[2]);
+	else
+		fprintf(f, " %6s %5s %5s\n", "-", "-", "-");
+}
+
+/*
+ * The best NMI-safe design at 48 bytes whose cost is resolved, against
+ * rfc: faster / tie / slower by the U test over repetitions; no verdict
+ * from an unresolved cost or an unreliable calibration.
+ */
+static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
+			const char *cls, bool reliable, const char *why)
+{
+	struct rd_bm *rfc = find(r, "producer/nmi", "design", "rfc", "rec",
+				 "48", "rate", rate, "class", cls, NULL);
+	struct rd_bm *best = NULL;
+	double med, lo, hi, bmed = NAN, p, s_best[3], s_rfc[3];
+	enum rd_nmi_verdict v;
+
+	if (!reliable) {
+		fprintf(f, "verdict: withheld: the calibration is unreliable (above)\n");
+		return;
+	}
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
 		const char *d = rd_designs[i]->name;
 		struct rd_bm *b;
 
-		if (pick && !pick(d))
+		if (!nmi_safe(d))
 			continue;
-		b = find(r, prefix, "design", d, k1, v1, k2, v2, k3, v3, NULL);
-		if (b && (!best || (higher ? b->med > best->med :
-					     b->med < best->med)))
+		b = find(r, "producer/nmi", "design", d, "rec", "48", "rate",
+			 rate, "class", cls, NULL);
+		if (!b)
+			continue;
+		rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+		if (rd_cost_resolved(lo, hi) && (!best || med < bmed)) {
 			best = b;
+			bmed = med;
+		}
 	}
-	return best;
+	if (!best || !rfc) {
+		fprintf(f, "verdict: best NMI-safe vs rfc (48B): not resolved here\n  (%s)\n",
+			!rfc ? "no rfc" : "no NMI-safe design has a resolved cost");
+		return;
+	}
+	v = rd_nmi_verdict(best->v, best->n, rfc->v, rfc->n, &p);
+	fprintf(f, "verdict: best NMI-safe %s vs rfc (48B): %s", kv(best, "design"),
+		rd_nmi_verdict_names[v]);
+	if (v == RD_NMI_UNRESOLVED)
+		fprintf(f, "\n  (rfc's cost is not resolved, or too few repetitions for\n"
+			"  the U test to reach p < 0.05)\n");
+	else
+		fprintf(f, "\n  U test p = %.2g over %d vs %d repetitions; medians %.1f vs %.1f ns\n",
+			p, best->n, rfc->n, best->med, rfc->med);
+	if (sim_net(r, best, rate, cls, s_best) && sim_net(r, rfc, rate, cls, s_rfc))
+		fprintf(f, "  simulated per call: %.0f vs %.0f instructions, %.2f vs %.2f cold lines\n",
+			s_best[0], s_rfc[0], s_best[1], s_rfc[1]);
 }
 
 static void report_producer_nmi(FILE *f, struct rd_results *r)
@@ -761,68 +914,78 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 	for (int ci = 0; ci < nc; ci++)
 	for (int ri = 0; ri < nr; ri++) {
 		const char *rate = rates[ri], *cls = classes[ci];
-		struct rd_bm *rfc48 = find(r, "producer/nmi", "design", "rfc",
-					   "rec", "48", "rate", rate, "class", cls, NULL);
-		struct rd_bm *rfc32 = find(r, "producer/nmi", "design", "rfc",
-					   "rec", "32", "rate", rate, "class", cls, NULL);
-		struct rd_bm *safe, *unsafe;
-		char title[160];
+		struct rd_bm *lat = find(r, "producer/misslat", "rate", rate,
+					 "class", cls, NULL);
+		double probe[RD_NMI_PROBES], xfer = NAN, miss = NAN;
+		char title[400], unresolved[2048] = "", why[160] = "";
+		bool reliable;
 
 		snprintf(title, sizeof(title),
 			 "producer/nmi: ns per produce(), %s/s, task evicts the ring,\n"
-			 "  kdamond drains every 5 ms on the other CPU (pair %s)",
+			 "  kdamond drains every 5 ms on the other CPU (pair %s);\n"
+			 "  median of repetitions [95%% bootstrap interval]; simulated per call,\n"
+			 "  net of the empty call: instructions, D1 = lines touched cold, LL misses",
 			 rate, cls);
 		section(f, title);
-		fprintf(f, "%-10s %8s %7s %6s  %8s %7s %6s %6s\n", "design",
-			"48B", "x rfc", "spread", "32B", "x rfc", "drops", "xfer");
+		fprintf(f, "%-10s %4s %8s %17s %4s %5s %6s %5s %5s\n", "design",
+			"rec", "ns", "[interval]", "reps", "drops", "Ir", "D1",
+			"LL");
 		for (unsigned int i = 0; i < rd_nr_designs; i++) {
 			const char *d = rd_designs[i]->name;
-			struct rd_bm *a = find(r, "producer/nmi", "design", d,
-					       "rec", "48", "rate", rate, "class", cls, NULL);
-			struct rd_bm *b = find(r, "producer/nmi", "design", d,
-					       "rec", "32", "rate", rate, "class", cls, NULL);
-			double drops = 0;
 
-			if (!a && !b)
-				continue;
-			if (a && a->nd)
-				drops += median_of(a->drops, a->nd);
-			if (b && b->nd)
-				drops += median_of(b->drops, b->nd);
-			fprintf(f, "%-10s", d);
-			cell(f, 8, a ? a->med : NAN);
-			ratio_cell(f, 7, a, rfc48);
-			pct_cell(f, 6, spread_pct(a));
-			fprintf(f, " ");
-			cell(f, 8, b ? b->med : NAN);
-			ratio_cell(f, 7, b, rfc32);
-			fprintf(f, " %6.0f", drops);
-			cell(f, 6, xfer_med(a ? a : b));
-			fputc('\n', f);
-		}
-		{
-			struct rd_bm *none = find(r, "producer/nmi", "design",
-						  "none", "rate", rate, "class",
-						  cls, NULL);
+			for (int rs = 48; rs >= 32; rs -= 16) {
+				char rec[8];
+				struct rd_bm *b;
 
-			if (none) {
-				fprintf(f, "%-10s", "(floor)");
-				cell(f, 8, none->med);
-				fprintf(f, "  <- an empty call: the method's zero\n");
+				snprintf(rec, sizeof(rec), "%d", rs);
+				b = find(r, "producer/nmi", "design", d, "rec",
+					 rec, "rate", rate, "class", cls, NULL);
+				if (b)
+					nmi_row(f, r, d, rec, b, rate, cls,
+						unresolved, sizeof(unresolved));
+				if (b && isnan(xfer))
+					xfer = xfer_med(b);
 			}
 		}
-		safe = best_design(r, "producer/nmi", nmi_safe, false, "rec", "48",
-				   "rate", rate, "class", cls);
-		unsafe = best_design(r, "producer/nmi", nesting_unsafe, false,
-				     "rec", "48", "rate", rate, "class", cls);
-		if (safe && rfc48 && unsafe)
-			verdict(f, safe->med <= 0.5 * rfc48->med &&
-				safe->med <= 1.25 * unsafe->med,
-				"best NMI-safe %s %.1f ns = %.2fx rfc (target <= 0.5),\n"
-				"  %.2fx the fastest unsafe, %s (target <= 1.25)",
-				kv(safe, "design"), safe->med, safe->med / rfc48->med,
-				safe->med / unsafe->med, kv(unsafe, "design"));
+		for (int p = 0; p < RD_NMI_PROBES; p++) {
+			char lines[8], label[16];
+			struct rd_bm *b;
+			double lo, hi;
+
+			snprintf(lines, sizeof(lines), "%d", rd_nmi_probe_lines[p]);
+			snprintf(label, sizeof(label), "probe %s", lines);
+			b = find(r, "producer/nmi", "probe", lines, "rate", rate,
+				 "class", cls, NULL);
+			probe[p] = NAN;
+			if (b) {
+				rd_boot_median_ci(b->v, b->n, &probe[p], &lo, &hi);
+				nmi_row(f, r, label, "-", b, rate, cls,
+					unresolved, sizeof(unresolved));
+			}
+		}
+		if (unresolved[0])
+			fprintf(f, "not resolved here (interval reaches zero or below):%s\n",
+				unresolved);
+		if (lat) {
+			miss = lat->med;
+			fprintf(f, "miss latency: %.1f ns a line (evicted lines, chased; %d rounds)\n",
+				miss, lat->n);
+		} else {
+			fprintf(f, "miss latency: not measured in this run\n");
+		}
+		fprintf(f, "xfer: %.1f ns one way between the pair\n", xfer);
+		reliable = rd_nmi_calibration_ok(probe, miss, why, sizeof(why));
+		if (reliable)
+			fprintf(f, "calibration: reliable (probes in order; steps %.1f %.1f %.1f ns a line)\n",
+				probe[1] - probe[0], probe[2] - probe[1],
+				(probe[3] - probe[2]) / 2);
+		else
+			fprintf(f, "calibration: UNRELIABLE, no verdict from this table:\n  %s\n",
+				why);
+		nmi_verdict(f, r, rate, cls, reliable, why);
 	}
+	if (r->sim_note[0])
+		note_wrapped(f, r->sim_note);
 }
 
 static void report_cadence(FILE *f, struct rd_results *r)
