@@ -430,7 +430,7 @@ static int run(int argc, char **argv)
 		  .help = "NUMA node of ring memory: producer (default) or consumer" },
 		{ .name = "nmi-budget", .type = RD_OPT_DOUBLE,
 		  .dst = &rd_bench.nmi_budget_s, .metavar = "SECONDS",
-		  .min = 1, .max = 86400,
+		  .dmin = 1, .dmax = 86400,
 		  .help = "time for producer/nmi's added repetitions (default 60, --full 240)" },
 		{ .name = "no-report", .type = RD_OPT_FLAG, .dst = &no_report,
 		  .help = "do not print the report at the end" },

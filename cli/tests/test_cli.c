@@ -246,6 +246,8 @@ static const struct num_case num_cases[] = {
 	     "unknown design 'nosuch'"),
 	THEN("bench", "repetitions", "5", "--ring-mem nowhere",
 	     "--ring-mem: 'nowhere' is neither producer nor consumer"),
+	THEN("bench", "nmi-budget", "30", "--ring-mem nowhere",
+	     "--ring-mem: 'nowhere' is neither producer nor consumer"),
 };
 
 /* The four-record trace that "%T" names, written once. */
