@@ -22,6 +22,7 @@
  * folder's lock (results_io.h) from start to end.
  */
 #include <errno.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -294,6 +295,32 @@ static void hold(void)
 		nanosleep(&tick, NULL);
 }
 
+/*
+ * A suite's after-step (producer/nmi) is not a Google Benchmark benchmark,
+ * but --benchmark_filter still says what the user wants measured: the step
+ * runs when there is no filter or the filter (read as a POSIX extended
+ * regex, which Google Benchmark's filters of ringdrain's names also are)
+ * matches "<suite>/nmi".
+ */
+static bool after_selected(const struct rd_suite *suite, const char *filter)
+{
+	char name[64];
+	regex_t re;
+	bool hit;
+
+	if (!filter || !*filter)
+		return true;
+	snprintf(name, sizeof(name), "%s/nmi", suite->name);
+	if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB))
+		return true;	/* Google Benchmark has accepted it: run */
+	hit = regexec(&re, name, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (!hit)
+		fprintf(stderr, "ringdrain bench: %s: skipped, --benchmark_filter does not match it\n",
+			name);
+	return hit;
+}
+
 /* A line every 10 s: a quick run is minutes long and its output bunched. */
 static void progress(const char *name)
 {
@@ -439,6 +466,7 @@ static int run(int argc, char **argv)
 	char *gb_argv[64], *mine[64], dir[1024], path[1100];
 	char rep_flag[64];
 	int gb_argc = 0, nmine = 0, ret;
+	const char *filter = NULL;	/* --benchmark_filter's REGEX, if given */
 	struct run_state st = { 0 };
 	size_t nran = 0, nwritten = 0;
 	bool user_reps = false, user_interleave = false;
@@ -454,6 +482,8 @@ static int run(int argc, char **argv)
 			    strncmp(argv[i], "--benchmark_out_format", 22) == 0)
 				rd_usage_error("bench", "%s: use --out DIR; results are always JSON",
 					       argv[i]);
+			if (strncmp(argv[i], "--benchmark_filter=", 19) == 0)
+				filter = argv[i] + 19;
 			user_reps |= strncmp(argv[i], "--benchmark_repetitions", 23) == 0;
 			user_interleave |= strncmp(argv[i],
 				"--benchmark_enable_random_interleaving", 38) == 0;
@@ -590,6 +620,7 @@ static int run(int argc, char **argv)
 		/* A suite's after-step (producer/nmi, its simulation) runs
 		 * once its own results are on disk, unless a stop came. */
 		if (rd_suites[s]->after && !cbench_stopped() &&
+		    after_selected(rd_suites[s], filter) &&
 		    rd_suites[s]->after(&rd_bench, dir))
 			goto failed;
 	}
