@@ -32,9 +32,12 @@
 #define DRAIN_DEFAULT_BATCH	256
 
 /*
- * The credit prefetches, for writing, the region this many reports ahead;
- * found[] has as many spare entries, so the loop needs no bound test (a
- * stale pointer there is only a wasted prefetch: prefetches never fault).
+ * The credit prefetches, for writing, the region this many reports ahead.
+ * Only a region of this batch: found[] past the batch holds NULL or a
+ * pointer of an earlier batch (maybe freed by a merge since), and NULL or
+ * DAMON_LOOKUP_NO_TARGET inside it; a prefetch never faults, but one to an
+ * unmapped page costs a page walk (~50 ns), so those prefetch found[]
+ * itself instead (branch-free).
  */
 #define DRAIN_CREDIT_AHEAD	16
 
@@ -186,8 +189,11 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 		const struct damon_access_report *rep = &reps[i];
 		struct damon_region *r = found[i];
 		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
+		struct damon_region *next = found[i + DRAIN_CREDIT_AHEAD];
 
-		prefetchw(found[i + DRAIN_CREDIT_AHEAD]);
+		prefetchw(i + DRAIN_CREDIT_AHEAD < n &&
+			  (unsigned long)next > 1 ? (void *)next :
+			  (void *)found);
 		if (unlikely(drain_stale(rep, limit)))
 			stale++;
 		else if (unlikely(r == DAMON_LOOKUP_NO_TARGET))
