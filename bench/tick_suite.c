@@ -201,7 +201,15 @@ static void add_trace(const struct drain_strategy *st, const char *workload,
 	bm = cbench_register(name, trace_tick, c);
 	cbench_use_manual_time(bm);
 	cbench_unit(bm, CBENCH_US);
-	cbench_min_time(bm, 0.1);
+	/*
+	 * RD_TRACE_TICKS=N: exactly N ticks a repetition, for instruction
+	 * counts under callgrind (whose slowdown would otherwise leave a few
+	 * ticks and no aggregation boundary).
+	 */
+	if (getenv("RD_TRACE_TICKS") && atol(getenv("RD_TRACE_TICKS")) > 0)
+		cbench_iterations(bm, atol(getenv("RD_TRACE_TICKS")));
+	else
+		cbench_min_time(bm, 0.1);
 }
 
 static void add_one(const struct drain_strategy *st, unsigned int cpus,

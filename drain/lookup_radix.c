@@ -45,6 +45,18 @@
  * Rebuilt only on a generation change.  The tgid map is the perfect hash of
  * lookup.h, with each target's index parameters in its slot, so a report's
  * tgid leads to its buckets with one multiply and one load.
+ *
+ * Region cache: real reports come in runs (a CPU's ring holds one process
+ * at a time, which works in a few regions: its stack, heap, text), so the
+ * last DAMON_RADIX_CACHE regions found, with their tgid, start and length,
+ * answer most reports before the index is read.  A hit is exact: the
+ * regions of a target are disjoint, so a cached region holding the address
+ * is the one the index would find, and the cache is emptied whenever the
+ * snapshot is rebuilt (every region change bumps the generation first).
+ * The cache is taken only while it pays: a batch looked up through it whose
+ * hits fall under half goes back to the index alone, and a batch looked up
+ * by the index where at least a quarter of the reports repeat the previous
+ * report's region turns it on for the next.
  */
 #ifndef __KERNEL__
 #include "internal.h"
@@ -208,7 +220,31 @@ struct damon_radix_slot {
  * @plain:	@direct, and every target one granular cluster (the common
  *		case gets a loop that tests neither).
  */
+/**
+ * struct damon_radix_cent - a region cache entry.
+ * @start, @len: the region's [start, start + len); @len 0: empty.
+ * @r:		the region.
+ * @pid:	its target's tgid (0 for a physical target).
+ */
+struct damon_radix_cent {
+	unsigned long start;
+	unsigned long len;
+	struct damon_region *r;
+	s32 pid;
+};
+
+#define DAMON_RADIX_CACHE	4	/* regions cached (most recent first) */
+
+/* struct damon_radix_lookup's @cached: the next batch's path. */
+enum {
+	DAMON_RADIX_INDEX,	/* the index alone */
+	DAMON_RADIX_CACHED,	/* the cache first, while it pays */
+	DAMON_RADIX_ALWAYS,	/* the cache first, always (the tests) */
+};
+
 struct damon_radix_lookup {
+	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
+	u8 cached;
 	struct damon_snap_buf bkts;
 	struct damon_snap_buf regs;
 	struct damon_snap_buf ents;
@@ -575,6 +611,8 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 			damon_radix_fill_slots(s);
 	}
 	s->plain = s->direct && !n.mixed;
+	memset(s->cache, 0, sizeof(s->cache));
+	s->cached = DAMON_RADIX_INDEX;
 	return 0;
 }
 
@@ -917,10 +955,87 @@ static void damon_radix_lookup_plain(const struct damon_radix_lookup *s,
 	}
 }
 
-static void damon_radix_lookup(struct damon_radix_lookup *s,
-			       const struct damon_ctx *ctx,
-			       const struct damon_access_report *reps,
-			       unsigned int n, struct damon_region **out)
+/* The index alone, for one report (the cache's miss path). */
+static struct damon_region *damon_radix_one(const struct damon_radix_lookup *s,
+					    const struct damon_radix_map *m,
+					    const struct damon_access_report *rep)
+{
+	const struct damon_radix_slot *sl;
+	unsigned long addr = 0, d;
+
+	sl = s->direct ? damon_radix_slot(s, m, rep, &addr, true) :
+		damon_radix_slot(s, m, rep, &addr, false);
+	if (unlikely(!sl))
+		return DAMON_LOOKUP_NO_TARGET;
+	if (unlikely(sl->nr_clusters))
+		sl = damon_radix_cluster(sl, addr);
+	d = addr - sl->lo;
+	if (unlikely(d >= sl->span))
+		return NULL;
+	return damon_radix_find(sl, d);
+}
+
+/*
+ * Through the region cache: the most recent regions first, then the index,
+ * whose region (if any) becomes the most recent.  Return: the hits.
+ */
+static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
+					const struct damon_access_report *reps,
+					unsigned int n, struct damon_region **out)
+{
+	struct damon_radix_cent *c = s->cache, t;
+	unsigned int i, k, hits = 0;
+	struct damon_radix_map m;
+	struct damon_region *r;
+
+	damon_radix_map(s, &m);
+	for (i = 0; i < n; i++) {
+		const struct damon_access_report *rep = &reps[i];
+		unsigned long addr = s->has_pid ? rep->vaddr : rep->paddr;
+		s32 pid = s->has_pid ? rep->tgid : 0;
+
+		for (k = 0; k < DAMON_RADIX_CACHE; k++)
+			if (c[k].pid == pid && addr - c[k].start < c[k].len)
+				break;
+		if (k < DAMON_RADIX_CACHE) {
+			out[i] = c[k].r;
+			hits++;
+			if (k) {		/* move to the front */
+				t = c[k];
+				c[k] = c[0];
+				c[0] = t;
+			}
+			continue;
+		}
+		r = damon_radix_one(s, &m, rep);
+		out[i] = r;
+		if ((unsigned long)r <= (unsigned long)DAMON_LOOKUP_NO_TARGET)
+			continue;
+		for (k = DAMON_RADIX_CACHE - 1; k; k--)
+			c[k] = c[k - 1];
+		c[0].start = r->ar.start;
+		c[0].len = r->ar.end - r->ar.start;
+		c[0].r = r;
+		c[0].pid = pid;
+	}
+	return hits;
+}
+
+/* Reports answered with the previous report's region. */
+static unsigned int damon_radix_runs(struct damon_region *const *out,
+				     unsigned int n)
+{
+	unsigned int i, same = 0;
+
+	for (i = 1; i < n; i++)
+		same += out[i] == out[i - 1] &&
+			(unsigned long)out[i] > (unsigned long)DAMON_LOOKUP_NO_TARGET;
+	return same;
+}
+
+static void damon_radix_lookup_index(struct damon_radix_lookup *s,
+				     const struct damon_access_report *reps,
+				     unsigned int n, struct damon_region **out)
 {
 	if (s->plain && s->batched)
 		damon_radix_lookup_plain(s, reps, n, out);
@@ -934,6 +1049,24 @@ static void damon_radix_lookup(struct damon_radix_lookup *s,
 		damon_radix_lookup_batched(s, reps, n, out, false);
 	else
 		damon_radix_lookup_direct(s, reps, n, out, false, false);
+}
+
+static void damon_radix_lookup(struct damon_radix_lookup *s,
+			       const struct damon_ctx *ctx,
+			       const struct damon_access_report *reps,
+			       unsigned int n, struct damon_region **out)
+{
+	unsigned int hits;
+
+	if (s->cached) {
+		hits = damon_radix_lookup_cached(s, reps, n, out);
+		if (s->cached == DAMON_RADIX_CACHED && 2 * hits < n)
+			s->cached = DAMON_RADIX_INDEX;
+		return;
+	}
+	damon_radix_lookup_index(s, reps, n, out);
+	if (n >= 16 && 4 * damon_radix_runs(out, n) >= n)
+		s->cached = DAMON_RADIX_CACHED;
 }
 
 static void damon_radix_release(struct damon_radix_lookup *s,
@@ -954,8 +1087,9 @@ static void damon_radix_release(struct damon_radix_lookup *s,
 #ifndef __KERNEL__
 /*
  * drain_radix_override: -1 as built; 0 one pass; 1 batched passes; 2
- * batched passes and compare mode on every target.  The tests run each
- * over layouts too small to be batched as built.
+ * batched passes and compare mode on every target; 3 as built, every
+ * report through the region cache first.  The tests run each over layouts
+ * too small to be batched as built.
  */
 static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
 			       struct damon_snap_alloc *a)
@@ -963,7 +1097,9 @@ static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
 	struct damon_radix_lookup *s = p;
 	int ret = damon_radix_build(s, ctx, a);
 
-	if (!ret && drain_radix_override >= 0)
+	if (!ret && drain_radix_override == 3)
+		s->cached = DAMON_RADIX_ALWAYS;
+	else if (!ret && drain_radix_override >= 0)
 		s->batched = drain_radix_override > 0;
 	return ret;
 }
