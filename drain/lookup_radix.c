@@ -48,7 +48,7 @@
  *
  * Region cache: real reports come in runs (a CPU's ring holds one process
  * at a time, which works in a few regions: its stack, heap, text), so the
- * last DAMON_RADIX_CACHE regions found, with their tgid, start and length,
+ * DAMON_RADIX_CACHE regions found last, with their tgid, start and length,
  * answer most reports before the index is read.  A hit is exact: the
  * regions of a target are disjoint, so a cached region holding the address
  * is the one the index would find, and the cache is emptied whenever the
@@ -199,6 +199,9 @@ struct damon_radix_slot {
 
 /**
  * struct damon_radix_lookup - the snapshot.
+ * @cache:	the region cache (emptied at every build).
+ * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
+ * @cache_next:	the cache entry replaced next.
  * @bkts:	u32[]: every cluster's bucket records.
  * @regs:	struct damon_region *[]: granular clusters' entries.
  * @ents:	struct damon_radix_ent[]: compare clusters' entries.
@@ -233,7 +236,7 @@ struct damon_radix_cent {
 	s32 pid;
 };
 
-#define DAMON_RADIX_CACHE	4	/* regions cached (most recent first) */
+#define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
 
 /* struct damon_radix_lookup's @cached: the next batch's path. */
 enum {
@@ -245,6 +248,7 @@ enum {
 struct damon_radix_lookup {
 	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
 	u8 cached;
+	u8 cache_next;
 	struct damon_snap_buf bkts;
 	struct damon_snap_buf regs;
 	struct damon_snap_buf ents;
@@ -612,6 +616,7 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	}
 	s->plain = s->direct && !n.mixed;
 	memset(s->cache, 0, sizeof(s->cache));
+	s->cache_next = 0;
 	s->cached = DAMON_RADIX_INDEX;
 	return 0;
 }
@@ -976,14 +981,16 @@ static struct damon_region *damon_radix_one(const struct damon_radix_lookup *s,
 }
 
 /*
- * Through the region cache: the most recent regions first, then the index,
- * whose region (if any) becomes the most recent.  Return: the hits.
+ * Through the region cache: the cached regions, then the index, whose
+ * region (if any) replaces the oldest entry (first in, first out: cheaper
+ * than keeping them in recency order, and as good on the committed traces).
+ * Return: the hits.
  */
 static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
 					const struct damon_access_report *reps,
 					unsigned int n, struct damon_region **out)
 {
-	struct damon_radix_cent *c = s->cache, t;
+	struct damon_radix_cent *c = s->cache;
 	unsigned int i, k, hits = 0;
 	struct damon_radix_map m;
 	struct damon_region *r;
@@ -1000,23 +1007,18 @@ static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
 		if (k < DAMON_RADIX_CACHE) {
 			out[i] = c[k].r;
 			hits++;
-			if (k) {		/* move to the front */
-				t = c[k];
-				c[k] = c[0];
-				c[0] = t;
-			}
 			continue;
 		}
 		r = damon_radix_one(s, &m, rep);
 		out[i] = r;
 		if ((unsigned long)r <= (unsigned long)DAMON_LOOKUP_NO_TARGET)
 			continue;
-		for (k = DAMON_RADIX_CACHE - 1; k; k--)
-			c[k] = c[k - 1];
-		c[0].start = r->ar.start;
-		c[0].len = r->ar.end - r->ar.start;
-		c[0].r = r;
-		c[0].pid = pid;
+		/* Replace the oldest entry. */
+		k = s->cache_next++ % DAMON_RADIX_CACHE;
+		c[k].start = r->ar.start;
+		c[k].len = r->ar.end - r->ar.start;
+		c[k].r = r;
+		c[k].pid = pid;
 	}
 	return hits;
 }
