@@ -33,11 +33,12 @@
 
 /*
  * The credit prefetches, for writing, the region this many reports ahead.
- * Only a region of this batch: found[] past the batch holds NULL or a
- * pointer of an earlier batch (maybe freed by a merge since), and NULL or
- * DAMON_LOOKUP_NO_TARGET inside it; a prefetch never faults, but one to an
- * unmapped page costs a page walk (~50 ns), so those prefetch found[]
- * itself instead (branch-free).
+ * Only a region of this batch: found[] has as many spare entries past the
+ * batch, which would hold NULL or a pointer of an earlier batch (maybe
+ * freed by a merge since), so the credit sets them to NULL first; and a
+ * prefetch never faults, but one to an unmapped page (NULL,
+ * DAMON_LOOKUP_NO_TARGET) costs a page walk (~50 ns), so those prefetch
+ * found[] itself instead (branch-free).
  */
 #define DRAIN_CREDIT_AHEAD	16
 
@@ -185,14 +186,15 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 	unsigned int i;
 
 	damon_window_div_init(&div, attrs);
+	for (i = 0; i < DRAIN_CREDIT_AHEAD; i++)
+		found[n + i] = NULL;
 	for (i = 0; i < n; i++) {
 		const struct damon_access_report *rep = &reps[i];
 		struct damon_region *r = found[i];
 		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
 		struct damon_region *next = found[i + DRAIN_CREDIT_AHEAD];
 
-		prefetchw(i + DRAIN_CREDIT_AHEAD < n &&
-			  (unsigned long)next > 1 ? (void *)next :
+		prefetchw((unsigned long)next > 1 ? (void *)next :
 			  (void *)found);
 		if (unlikely(drain_stale(rep, limit)))
 			stale++;
