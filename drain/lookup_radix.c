@@ -986,9 +986,10 @@ static struct damon_region *damon_radix_one(const struct damon_radix_lookup *s,
  * than keeping them in recency order, and as good on the committed traces).
  * Return: the hits.
  */
-static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
-					const struct damon_access_report *reps,
-					unsigned int n, struct damon_region **out)
+static __always_inline unsigned int
+damon_radix_cached(struct damon_radix_lookup *s,
+		   const struct damon_access_report *reps, unsigned int n,
+		   struct damon_region **out, bool has_pid)
 {
 	struct damon_radix_cent *c = s->cache;
 	unsigned int i, k, hits = 0;
@@ -998,8 +999,8 @@ static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
 	damon_radix_map(s, &m);
 	for (i = 0; i < n; i++) {
 		const struct damon_access_report *rep = &reps[i];
-		unsigned long addr = s->has_pid ? rep->vaddr : rep->paddr;
-		s32 pid = s->has_pid ? rep->tgid : 0;
+		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
+		s32 pid = has_pid ? rep->tgid : 0;
 
 		for (k = 0; k < DAMON_RADIX_CACHE; k++)
 			if (c[k].pid == pid && addr - c[k].start < c[k].len)
@@ -1021,6 +1022,14 @@ static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
 		c[k].pid = pid;
 	}
 	return hits;
+}
+
+static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
+					const struct damon_access_report *reps,
+					unsigned int n, struct damon_region **out)
+{
+	return s->has_pid ? damon_radix_cached(s, reps, n, out, true) :
+		damon_radix_cached(s, reps, n, out, false);
 }
 
 /* Reports answered with the previous report's region. */
