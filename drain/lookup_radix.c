@@ -202,6 +202,7 @@ struct damon_radix_slot {
  * @cache:	the region cache (emptied at every build).
  * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
  * @cache_next:	the cache entry replaced next.
+ * @memo:	a build's first clusters, between its two walks.
  * @bkts:	u32[]: every cluster's bucket records.
  * @regs:	struct damon_region *[]: granular clusters' entries.
  * @ents:	struct damon_radix_ent[]: compare clusters' entries.
@@ -223,48 +224,6 @@ struct damon_radix_slot {
  * @plain:	@direct, and every target one granular cluster (the common
  *		case gets a loop that tests neither).
  */
-/**
- * struct damon_radix_cent - a region cache entry.
- * @start, @len: the region's [start, start + len); @len 0: empty.
- * @r:		the region.
- * @pid:	its target's tgid (0 for a physical target).
- */
-struct damon_radix_cent {
-	unsigned long start;
-	unsigned long len;
-	struct damon_region *r;
-	s32 pid;
-};
-
-#define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
-
-/* struct damon_radix_lookup's @cached: the next batch's path. */
-enum {
-	DAMON_RADIX_INDEX,	/* the index alone */
-	DAMON_RADIX_CACHED,	/* the cache first, while it pays */
-	DAMON_RADIX_ALWAYS,	/* the cache first, always (the tests) */
-};
-
-struct damon_radix_lookup {
-	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
-	u8 cached;
-	u8 cache_next;
-	struct damon_snap_buf bkts;
-	struct damon_snap_buf regs;
-	struct damon_snap_buf ents;
-	struct damon_snap_buf targets;
-	struct damon_snap_buf clusters;
-	struct damon_snap_buf slots;
-	struct damon_snap_buf map;
-	struct damon_tgid_map tmap;
-	unsigned long bytes;
-	unsigned int nr_targets;
-	bool has_pid;
-	bool direct;
-	bool batched;
-	bool plain;
-};
-
 /**
  * struct damon_radix_run - a cluster: regions no wide gap separates.
  * @first:	its first region.
@@ -290,6 +249,50 @@ struct damon_radix_run {
 	u32 shift;
 	u32 grain;
 	bool granular;
+};
+
+/**
+ * struct damon_radix_cent - a region cache entry.
+ * @start, @len: the region's [start, start + len); @len 0: empty.
+ * @r:		the region.
+ * @pid:	its target's tgid (0 for a physical target).
+ */
+struct damon_radix_cent {
+	unsigned long start;
+	unsigned long len;
+	struct damon_region *r;
+	s32 pid;
+};
+
+#define DAMON_RADIX_MEMO	16	/* clusters a build walks only once */
+#define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
+
+/* struct damon_radix_lookup's @cached: the next batch's path. */
+enum {
+	DAMON_RADIX_INDEX,	/* the index alone */
+	DAMON_RADIX_CACHED,	/* the cache first, while it pays */
+	DAMON_RADIX_ALWAYS,	/* the cache first, always (the tests) */
+};
+
+struct damon_radix_lookup {
+	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
+	u8 cached;
+	u8 cache_next;
+	struct damon_radix_run memo[DAMON_RADIX_MEMO];
+	struct damon_snap_buf bkts;
+	struct damon_snap_buf regs;
+	struct damon_snap_buf ents;
+	struct damon_snap_buf targets;
+	struct damon_snap_buf clusters;
+	struct damon_snap_buf slots;
+	struct damon_snap_buf map;
+	struct damon_tgid_map tmap;
+	unsigned long bytes;
+	unsigned int nr_targets;
+	bool has_pid;
+	bool direct;
+	bool batched;
+	bool plain;
 };
 
 #ifndef __KERNEL__
@@ -504,23 +507,29 @@ struct damon_radix_sizes {
  * Walk @ctx's clusters, counting into @n; with @s, also fill them at the
  * offsets @n has reached, and the target slots.  Every cluster is filled
  * in @s->clusters (@n counts room for them all); a target of one cluster
- * then takes it in its own slot.
+ * then takes it in its own slot.  The first DAMON_RADIX_MEMO clusters
+ * found by the counting walk are kept in @memo and the filling walk takes
+ * them from there instead of walking their regions twice more (the widest
+ * gap of their target, the cluster); the regions do not change between
+ * the two walks of one build.
  */
 static void damon_radix_walk(const struct damon_ctx *ctx,
 			     struct damon_radix_lookup *s,
-			     struct damon_radix_sizes *n)
+			     struct damon_radix_sizes *n,
+			     struct damon_radix_run *memo)
 {
 	struct damon_radix_slot *sl, *first;
 	struct damon_radix_run run;
 	struct damon_radix_ent *ents;
 	struct damon_region **regs;
-	unsigned long gap_max, nr_runs;
+	unsigned long gap_max = 0, nr_runs;
+	bool have_gap;
 	u32 *bkts;
 	struct damon_region *r;
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx) {
-		gap_max = damon_radix_gap_max(t);
+		have_gap = false;
 		first = s ? (struct damon_radix_slot *)s->clusters.p +
 			n->clusters : NULL;
 		nr_runs = 0;
@@ -528,7 +537,16 @@ static void damon_radix_walk(const struct damon_ctx *ctx,
 			list_first_entry(&t->regions_list, struct damon_region,
 					 list);
 		for (; r; r = run.next, nr_runs++) {
-			damon_radix_run(t, r, gap_max, &run);
+			if (s && n->clusters < DAMON_RADIX_MEMO) {
+				run = memo[n->clusters];
+			} else {
+				if (!have_gap)
+					gap_max = damon_radix_gap_max(t);
+				have_gap = true;
+				damon_radix_run(t, r, gap_max, &run);
+				if (n->clusters < DAMON_RADIX_MEMO)
+					memo[n->clusters] = run;
+			}
 			if (s) {
 				sl = first + nr_runs;
 				memset(sl, 0, sizeof(*sl));
@@ -583,7 +601,7 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	struct damon_radix_sizes n = { 0 };
 	u32 nr_slots;
 
-	damon_radix_walk(ctx, NULL, &n);
+	damon_radix_walk(ctx, NULL, &n, s->memo);
 	nr_slots = damon_tgid_map_slots(n.targets);
 	if (damon_snap_reserve(a, &s->bkts, n.bkts * sizeof(u32)) ||
 	    damon_snap_reserve(a, &s->regs,
@@ -600,7 +618,7 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 			       sizeof(struct damon_tgid_slot)))
 		return -ENOMEM;
 	memset(&n, 0, sizeof(n));
-	damon_radix_walk(ctx, s, &n);
+	damon_radix_walk(ctx, s, &n, s->memo);
 	s->nr_targets = n.targets;
 	s->has_pid = damon_target_has_pid(ctx);
 	s->bytes = n.bkts * sizeof(u32) +
