@@ -187,6 +187,22 @@ out:
 		rd_ring_set_destroy(&set);
 }
 
+/*
+ * RD_TICKS=N: exactly N ticks a repetition, for instruction counts under
+ * callgrind (whose slowdown would otherwise leave a few ticks, the first
+ * snapshot build outweighing them, and no aggregation boundary); else at
+ * least 0.1 s.
+ */
+static void tick_length(struct cbench *bm)
+{
+	const char *e = getenv("RD_TICKS");
+
+	if (e && atol(e) > 0)
+		cbench_iterations(bm, atol(e));
+	else
+		cbench_min_time(bm, 0.1);
+}
+
 static void add_trace(const struct drain_strategy *st, const char *workload,
 		      unsigned long regions, enum drain_zero_policy zero)
 {
@@ -201,15 +217,7 @@ static void add_trace(const struct drain_strategy *st, const char *workload,
 	bm = cbench_register(name, trace_tick, c);
 	cbench_use_manual_time(bm);
 	cbench_unit(bm, CBENCH_US);
-	/*
-	 * RD_TRACE_TICKS=N: exactly N ticks a repetition, for instruction
-	 * counts under callgrind (whose slowdown would otherwise leave a few
-	 * ticks and no aggregation boundary).
-	 */
-	if (getenv("RD_TRACE_TICKS") && atol(getenv("RD_TRACE_TICKS")) > 0)
-		cbench_iterations(bm, atol(getenv("RD_TRACE_TICKS")));
-	else
-		cbench_min_time(bm, 0.1);
+	tick_length(bm);
 }
 
 static void add_one(const struct drain_strategy *st, unsigned int cpus,
@@ -230,7 +238,7 @@ static void add_one(const struct drain_strategy *st, unsigned int cpus,
 	bm = cbench_register(name, tick, c);
 	cbench_use_manual_time(bm);
 	cbench_unit(bm, CBENCH_US);
-	cbench_min_time(bm, 0.1);
+	tick_length(bm);
 }
 
 static void add(struct rd_bench *b)
