@@ -3,7 +3,7 @@
  * cmd_bench.c - ringdrain bench: run the suites, write the results folder,
  * print the review table.
  *
- * A run writes results/<date>-<host>/ with one Google Benchmark JSON file per
+ * A run writes results/<date>-<cpu-short>-<hash6>/ with one Google Benchmark JSON file per
  * suite, machine.json (CPU, kernel, compiler and flags, hwloc summary and
  * topology XML), report.txt (the table printed at the end) and summary.json
  * (the winners and the commands that made them, which `ringdrain export`
@@ -45,13 +45,18 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+static char *read_cpu_model(void);
+
+/* results/<date>-<cpu-short>-<hash6>: see rd_host_label() (topo.h). */
 static void default_out(char *buf, size_t len)
 {
-	char host[64] = "host", date[16];
+	char host[64] = "host", date[16], summary[256];
 	time_t now = time(NULL);
 	struct stat st;
 
-	gethostname(host, sizeof(host) - 1);
+	rd_topo_summary(&rd_bench.topo, summary, sizeof(summary));
+	rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary, host,
+		      sizeof(host));
 	strftime(date, sizeof(date), "%Y-%m-%d", localtime(&now));
 	snprintf(buf, len, "%s/results/%s-%s", RD_SOURCE_DIR, date, host);
 	for (int i = 2; stat(buf, &st) == 0; i++)
@@ -111,6 +116,9 @@ static int write_machine(const char *dir, const char *const *argv, int argc)
 		      "topology_xml", xml,
 		      "command", cmd,
 		      "hwloc_summary", summary);
+	rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary, path,
+		      sizeof(path));
+	json_object_set_new(m, "host_label", json_string(path));
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
 	ret = json_dump_file(m, path, JSON_INDENT(2));
 	json_decref(m);
@@ -211,7 +219,7 @@ static int run(int argc, char **argv)
 		  .help = "every point of every suite, not the quick set" },
 		{ .name = "out", .type = RD_OPT_STR, .dst = &out,
 		  .metavar = "DIR",
-		  .help = "results folder (default: results/<date>-<host>)" },
+		  .help = "results folder (default: results/<date>-<cpu>-<hash6>)" },
 		{ .name = "repetitions", .type = RD_OPT_U64, .dst = &reps,
 		  .metavar = "N", .min = 2, .max = 1000,
 		  .help = "repetitions of every benchmark (default 5, --full 9)" },
@@ -224,7 +232,7 @@ static int run(int argc, char **argv)
 	};
 	char *gb_argv[64], *mine[64], dir[1024], all_path[1100];
 	char rep_flag[64], out_flag[1200];
-	int gb_argc = 0, nmine = 0, npos, ret;
+	int gb_argc = 0, nmine = 0, ret;
 	bool user_reps = false, user_interleave = false;
 	unsigned int nselected = 0;
 	char err[256];
@@ -243,14 +251,14 @@ static int run(int argc, char **argv)
 			user_interleave |= strncmp(argv[i],
 				"--benchmark_enable_random_interleaving", 38) == 0;
 			gb_argv[gb_argc++] = argv[i];
-		} else if (nmine < 63) {
+		} else {
+			if (nmine >= 63)
+				rd_usage_error("bench", "too many arguments: at most 62 besides the --benchmark_ flags");
 			mine[nmine++] = argv[i];
 		}
 	}
 	mine[nmine] = NULL;
-	rd_parse_args(&rd_cmd_bench, opts, nmine, mine, &npos);
-	if (npos)
-		rd_usage_error("bench", "unexpected argument '%s'", mine[0]);
+	rd_parse_cmdline(&rd_cmd_bench, opts, nmine, mine, 0, 0, NULL);
 	if (strcmp(ring_mem, "producer") == 0)
 		rd_bench.ring_mem = RD_MEM_PRODUCER;
 	else if (strcmp(ring_mem, "consumer") == 0)
@@ -336,7 +344,7 @@ static int run(int argc, char **argv)
 const struct rd_command rd_cmd_bench = {
 	.name = "bench",
 	.synopsis = "[--suite LIST] [--full] [--out DIR] [--benchmark_* ...]",
-	.summary = "run the bench suites, write results/<date>-<host>/, print the review table",
+	.summary = "run the bench suites, write results/<date>-<cpu>-<hash6>/, print the review table",
 	.description =
 		"Suites: producer (cost of one produce, hot and in the NMI regime), stream\n"
 		"(cross-core throughput), peers (rte_ring, ck_ring, io_uring CQ), drain\n"

@@ -26,11 +26,8 @@ static int run(int argc, char **argv)
 	struct rd_results *cur, *base = NULL;
 	int npos, ret = 0;
 
-	rd_parse_args(&rd_cmd_report, opts, argc, argv, &npos);
-	if (npos < 1)
-		rd_usage_error("report", "missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
-	if (npos > 2)
-		rd_usage_error("report", "unexpected argument '%s'", argv[2]);
+	npos = rd_parse_cmdline(&rd_cmd_report, opts, argc, argv, 1, 2,
+				"missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
 	if (update && npos != 1)
 		rd_usage_error("report", "--update takes one folder, no base");
 	cur = rd_results_load(argv[0], err);
@@ -64,7 +61,7 @@ const struct rd_command rd_cmd_report = {
 	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE] [--update]",
 	.summary = "print the review table of a results folder, optionally against a base run",
 	.description =
-		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"
+		"DIR is a folder written by 'ringdrain bench' (results/<date>-<cpu>-<hash6>, or <date>-<host> from older runs).\n"
 		"With BASE_DIR every median is compared with the base run's and tested\n"
 		"with a two-sided Mann-Whitney U test over the repetitions.",
 	.run = run,

@@ -329,12 +329,8 @@ static int run(int argc, char **argv)
 	bool same = true;
 	int npos;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (!npos)
-		rd_usage_error(self->name, "no TRACE given (usage: ringdrain replay TRACE [options])");
-	if (npos > DRAIN_MAX_TARGETS)
-		rd_usage_error(self->name, "%d traces: at most %d (one per process)",
-			       npos, DRAIN_MAX_TARGETS);
+	npos = rd_parse_cmdline(self, opts, argc, argv, 1, DRAIN_MAX_TARGETS,
+				"no TRACE given (usage: ringdrain replay TRACE... [options])");
 	if (layout_path && opts[1].seen)
 		rd_usage_error(self->name, "--layout and --regions exclude each other");
 	if (strcmp(strategy, "all") && !drain_strategy_find(strategy))
@@ -483,14 +479,15 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_replay = {
 	.name = "replay",
-	.synopsis = "TRACE [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
+	.synopsis = "TRACE... [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
 	.summary = "drain a recorded access trace through the lookup strategies, timed and cross-checked",
 	.description =
 		"TRACE is ringdrain's text format ('tgid addr size cpu r|w' a line) or the output of\n"
-		"valgrind --tool=lackey --trace-mem=yes (detected). Every chosen strategy and zero-access\n"
-		"policy replays it from the same start: K reports a tick, produced into per-CPU rings and\n"
-		"drained by one kdamond tick. Prints ns per report for each, then 'results identical:\n"
-		"yes|no' (exit 1 on no). Bad input exits 2 with FILE:LINE and the problem. See drain/README.md.",
+		"valgrind --tool=lackey --trace-mem=yes (detected); several TRACEs are several processes\n"
+		"(tgids 1, 2, ... or the layout's targets), interleaved over one CPU each. Every chosen\n"
+		"strategy and zero-access policy replays it from the same start: K reports a tick,\n"
+		"produced into per-CPU rings and drained by one kdamond tick. Prints ns per report\n"
+		"for each, then 'results identical: yes|no' (exit 1 on no). Bad input exits 2 with FILE:LINE and the problem. See drain/README.md.",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_replay;
