@@ -487,7 +487,8 @@ const struct rd_command rd_cmd_replay = {
 		"(tgids 1, 2, ... or the layout's targets), interleaved over one CPU each. Every chosen\n"
 		"strategy and zero-access policy replays it from the same start: K reports a tick,\n"
 		"produced into per-CPU rings and drained by one kdamond tick. Prints ns per report\n"
-		"for each, then 'results identical: yes|no' (exit 1 on no). Bad input exits 2 with FILE:LINE and the problem. See drain/README.md.",
+		"for each, then 'results identical: yes|no' (exit 1 on no). Bad input exits 2 with\n"
+		"FILE:LINE and the problem. See drain/README.md.",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_replay;
