@@ -9,7 +9,9 @@
  * address, nothing changed.  An iteration is one report, so the time per
  * iteration is the time per report.  Reports are uniform over the regions, zipf,
  * a hit/miss mix (unknown tgids, gaps, straddlers), or replayed from the
- * committed lackey trace of sort(1).  The RFC's per-tick snapshot rebuild
+ * committed lackey trace of sort(1) ("trace") or from the five committed
+ * traces as five processes interleaved over five CPUs ("procs",
+ * drain_workload_load()), over their spans split evenly.  The RFC's per-tick snapshot rebuild
  * is not in this number; the tick suite has it.
  */
 #include <stdio.h>
@@ -28,6 +30,7 @@ struct lookup_cfg {
 	unsigned long regions;
 	unsigned int targets;
 	enum drain_gen_kind dist;
+	bool procs;	/* dist TRACE: the procs workload, not sort */
 };
 
 /* One context per layout, shared by every strategy looking into it. */
@@ -35,13 +38,14 @@ struct layout_cache {
 	unsigned long regions;
 	unsigned int targets;
 	bool trace;
+	bool procs;
 	struct damon_ctx *ctx;
 	struct layout_cache *next;
 };
 
 static struct layout_cache *layouts;
-static struct drain_trace trace;
-static bool trace_loaded;
+static struct drain_trace trace, procs;
+static bool trace_loaded, procs_loaded;
 
 static const char *const dist_names[] = {
 	[DRAIN_GEN_UNIFORM] = "uniform",
@@ -62,9 +66,20 @@ static int load_trace(char *err)
 	return 0;
 }
 
+static int load_procs(char *err)
+{
+	if (procs_loaded)
+		return 0;
+	if (drain_workload_load("procs", RD_SOURCE_DIR "/drain/data", 1,
+				4 * 3600, &procs, err))
+		return -1;
+	procs_loaded = true;
+	return 0;
+}
+
 static struct damon_ctx *layout_ctx(unsigned long regions,
 				    unsigned int targets, bool from_trace,
-				    char *err)
+				    bool from_procs, char *err)
 {
 	struct layout_cache *c;
 	struct drain_layout l = { 0 };
@@ -73,13 +88,16 @@ static struct damon_ctx *layout_ctx(unsigned long regions,
 
 	for (c = layouts; c; c = c->next)
 		if (c->regions == regions && c->targets == targets &&
-		    c->trace == from_trace)
+		    c->trace == from_trace && c->procs == from_procs)
 			return c->ctx;
 	drain_attrs_default(&a);
 	a.aggr_ticks = 0;	/* the layout stays as built */
 	a.min_nr_regions = 1;
 	a.max_nr_regions = regions;
-	if (from_trace)
+	if (from_procs)
+		ret = load_procs(err) ? -1 :
+			drain_layout_split_span(&l, &procs, regions, false, err);
+	else if (from_trace)
 		ret = load_trace(err) ? -1 :
 			drain_layout_split_span(&l, &trace, regions, false, err);
 	else
@@ -90,6 +108,7 @@ static struct damon_ctx *layout_ctx(unsigned long regions,
 	c->regions = regions;
 	c->targets = targets;
 	c->trace = from_trace;
+	c->procs = from_procs;
 	c->ctx = drain_ctx_from_layout(&l, &a, 42, err);
 	drain_layout_free(&l);
 	if (!c->ctx) {
@@ -106,7 +125,8 @@ static void lookup(struct cbench_state *s, void *arg)
 	const struct lookup_cfg *c = arg;
 	struct drain_gen_params gp = {
 		.kind = c->dist, .seed = 7, .nr_cpus = 1, .hit_ratio = 0.8,
-		.trace = c->dist == DRAIN_GEN_TRACE ? &trace : NULL,
+		.trace = c->dist != DRAIN_GEN_TRACE ? NULL :
+			c->procs ? &procs : &trace,
 	};
 	struct drain_opts o = { .strategy = c->s, .zero = DRAIN_ZERO_EAGER,
 				.snap = DRAIN_SNAP_ON_CHANGE,
@@ -120,7 +140,10 @@ static void lookup(struct cbench_state *s, void *arg)
 	u64 found = 0, looked = 0;
 	size_t k = 0;
 
-	ctx = layout_ctx(c->regions, c->targets, c->dist == DRAIN_GEN_TRACE, err);
+	ctx = layout_ctx(c->regions, c->targets, c->dist == DRAIN_GEN_TRACE,
+			 c->procs, err);
+	if (c->procs)
+		gp.nr_cpus = DRAIN_NR_PROCS;
 	g = ctx ? drain_gen_new(ctx, &gp, err) : NULL;
 	kd = g ? drain_kdamond_new(ctx, &o, err) : NULL;
 	if (!kd || drain_kdamond_prepare(kd)) {
@@ -143,17 +166,23 @@ static void lookup(struct cbench_state *s, void *arg)
 	drain_kdamond_free(kd);
 }
 
-static void add_one(const struct drain_strategy *st, unsigned long regions,
-		    unsigned int targets, enum drain_gen_kind dist)
+static void add_cfg(const struct drain_strategy *st, unsigned long regions,
+		    unsigned int targets, enum drain_gen_kind dist, bool procs)
 {
 	struct lookup_cfg *c = calloc(1, sizeof(*c));
 	char name[192];
 
-	*c = (struct lookup_cfg){ st, regions, targets, dist };
+	*c = (struct lookup_cfg){ st, regions, targets, dist, procs };
 	snprintf(name, sizeof(name),
 		 "drain/lookup/strategy:%s/regions:%lu/targets:%u/dist:%s",
-		 st->name, regions, targets, dist_names[dist]);
+		 st->name, regions, targets, procs ? "procs" : dist_names[dist]);
 	cbench_min_time(cbench_register(name, lookup, c), 0.1);
+}
+
+static void add_one(const struct drain_strategy *st, unsigned long regions,
+		    unsigned int targets, enum drain_gen_kind dist)
+{
+	add_cfg(st, regions, targets, dist, false);
 }
 
 static void add(struct rd_bench *b)
@@ -179,6 +208,9 @@ static void add(struct rd_bench *b)
 			add_one(st, 10000, 8, DRAIN_GEN_ZIPF);
 			add_one(st, 10000, 8, DRAIN_GEN_MIX);
 			add_one(st, 10000, 1, DRAIN_GEN_TRACE);
+			add_cfg(st, 1000, DRAIN_NR_PROCS, DRAIN_GEN_TRACE, true);
+			add_cfg(st, 10000, DRAIN_NR_PROCS, DRAIN_GEN_TRACE,
+				true);
 			continue;
 		}
 		for (unsigned int t = 0; t < 3; t++)
@@ -194,13 +226,16 @@ static void add(struct rd_bench *b)
 					DRAIN_GEN_MIX);
 			}
 		for (unsigned int r = 0; r < nregions; r++)
-			if (regions[r] <= max)
+			if (regions[r] <= max) {
 				add_one(st, regions[r], 1, DRAIN_GEN_TRACE);
+				add_cfg(st, regions[r], DRAIN_NR_PROCS,
+					DRAIN_GEN_TRACE, true);
+			}
 	}
 }
 
 const struct rd_suite rd_suite_drain = {
 	.name = "drain",
-	.summary = "ns per report per lookup strategy: 1e2..1e6 regions, 1..64 targets, uniform/zipf/mix/trace",
+	.summary = "ns per report per lookup strategy: 1e2..1e6 regions, 1..64 targets, uniform/zipf/mix/trace/procs",
 	.add = add,
 };

@@ -79,6 +79,7 @@ static const struct metric metrics[] = {
 	{ "peers/io_uring", "ns_per_record", "ns", 1, false },
 	{ "drain", "real_time", "ns", 1, false },
 	{ "tick", "tick_us", "us", 1, false },
+	{ "tick/trace", "ns_per_report", "ns", 1, false },
 };
 
 static const struct metric *metric_of(const char *name)
@@ -1629,10 +1630,84 @@ static void report_tick(FILE *f, struct rd_results *r)
 	}
 }
 
+/*
+ * tick/trace: the whole tick per report on the committed traces, by
+ * workload and regions; the target: >= 3x faster than rfc at 1e4 regions.
+ */
+static void report_tick_trace(FILE *f, struct rd_results *r)
+{
+	char strategies[16][48], regions[8][48], loads[4][48];
+	int ns = strategies_of(r, "tick/trace", strategies, 16);
+	int nreg = values_of(r, "tick/trace", "regions", regions, 8);
+	int nl = values_of(r, "tick/trace", "workload", loads, 4);
+
+	for (int li = 0; li < nl; li++) {
+		char title[160];
+
+		snprintf(title, sizeof(title),
+			 "tick/trace: whole tick, ns per report, %s trace, aggregation on, by regions",
+			 loads[li]);
+		section(f, title);
+		fprintf(f, "%-10s %-6s", "strategy", "zero");
+		for (int ri = 0; ri < nreg && ri < 5; ri++)
+			fprintf(f, " %7s", regions[ri]);
+		fprintf(f, " %8s\n", "x rfc@1e4");
+		for (int si = 0; si < ns; si++) {
+			struct rd_bm *at = NULL, *rfc = find(r, "tick/trace",
+				"strategy", "rfc", "workload", loads[li],
+				"regions", "10000", NULL);
+			const char *z = NULL;
+
+			for (int ri = 0; ri < nreg && ri < 5; ri++) {
+				struct rd_bm *b = find(r, "tick/trace", "strategy",
+					strategies[si], "workload", loads[li],
+					"regions", regions[ri], NULL);
+
+				if (b && !z)
+					z = kv(b, "zero");
+				if (b && !strcmp(regions[ri], "10000"))
+					at = b;
+			}
+			fprintf(f, "%-10s %-6s", strategies[si], z ? z : "-");
+			for (int ri = 0; ri < nreg && ri < 5; ri++) {
+				struct rd_bm *b = find(r, "tick/trace", "strategy",
+					strategies[si], "workload", loads[li],
+					"regions", regions[ri], NULL);
+
+				cell(f, 7, b ? b->med : NAN);
+			}
+			ratio_cell(f, 8, rfc, at);
+			fputc('\n', f);
+		}
+		{
+			struct rd_bm *rfc = find(r, "tick/trace", "strategy",
+				"rfc", "workload", loads[li], "regions", "10000",
+				NULL), *best = NULL;
+
+			for (int si = 0; si < ns && rfc; si++) {
+				struct rd_bm *b = find(r, "tick/trace", "strategy",
+					strategies[si], "workload", loads[li],
+					"regions", "10000", NULL);
+
+				if (b && strcmp(strategies[si], "rfc") &&
+				    (!best || b->med < best->med))
+					best = b;
+			}
+			if (rfc && best)
+				verdict(f, rfc->med >= 3 * best->med,
+					"%s trace, 1e4 regions, aggregation on: %s %.2f ns/report,\n"
+					"  %.1fx faster than rfc's %.2f ns (target >= 3x)",
+					loads[li], kv(best, "strategy"), best->med,
+					rfc->med / best->med, rfc->med);
+		}
+	}
+}
+
 static void report_drain_tick(FILE *f, struct rd_results *r)
 {
 	report_drain(f, r);
 	report_tick(f, r);
+	report_tick_trace(f, r);
 }
 
 /* The strategy with the shortest tick at the reference point. */
@@ -1644,7 +1719,7 @@ static void rd_report_drain_winner(struct rd_results *r, struct rd_winners *w)
 		struct rd_bm *b = &r->bm[i];
 		const char *s = kv(b, "strategy");
 
-		if (strcmp(b->suite, "tick") || !b->n || !s ||
+		if (strcmp(b->suite, "tick") || b->variant[0] || !b->n || !s ||
 		    strcmp(kv(b, "regions") ?: "", "10000"))
 			continue;
 		if (!strcmp(s, "rfc"))

@@ -101,6 +101,129 @@ out:
 		rd_ring_set_destroy(&set);
 }
 
+/*
+ * tick/trace: the committed lackey workloads ("procs": five processes on
+ * five CPUs, "sort": one), TRACE_TICK reports a tick produced into the
+ * rings (untimed), the trace's span split evenly into N regions, and
+ * DAMON's aggregation every 20 ticks with merges and splits between
+ * min_nr_regions N and max_nr_regions 2N (N = 10: DAMON's defaults, 10 and
+ * 1000), so the count stays near N (the merges stop at the size limit,
+ * span / N) and 1e4 regions stay about 1e4.  The regions change at every
+ * boundary, so the fast strategies rebuild their snapshots there; the trace
+ * cycles.  Every strategy drains the rings in place, as 4/6 does (a CPU's
+ * ring holds hundreds of one process's reports a tick here, long enough
+ * runs for the lookup: in place saves radix the copy-out, 13 of its 100
+ * instructions a report).  The metric is the whole tick per report.
+ */
+#define TRACE_TICK	3600
+#define TRACE_SLICE	(4 * TRACE_TICK)	/* a process moves CPU every 4 ticks */
+#define TRACE_RING	8192	/* slots: a tick on one CPU fits (power of 2) */
+
+struct trace_cfg {
+	const struct drain_strategy *s;
+	const char *workload;
+	unsigned long regions;
+	enum drain_zero_policy zero;
+};
+
+static void trace_tick(struct cbench_state *s, void *arg)
+{
+	const struct trace_cfg *c = arg;
+	struct drain_opts o = { .strategy = c->s, .zero = c->zero,
+				.rings = DRAIN_RINGS_IN_PLACE };
+	struct damon_access_report *reps = malloc(TRACE_TICK * sizeof(*reps));
+	struct drain_trace tr = { 0 };
+	struct drain_gen_params gp = { .kind = DRAIN_GEN_TRACE, .seed = 11,
+				       .trace = &tr };
+	struct drain_layout l = { 0 };
+	struct drain_kdamond *kd = NULL;
+	struct damon_ctx *ctx = NULL;
+	struct drain_gen *g = NULL;
+	struct rd_ring_set set = { 0 };
+	struct damon_attrs a;
+	char err[DRAIN_ERR_LEN] = "";
+	u64 refused = 0, ticks = 0, total_ns = 0, reports = 0;
+
+	drain_attrs_default(&a);	/* aggregation every 20 ticks */
+	a.min_nr_regions = c->regions;
+	a.max_nr_regions = c->regions == 10 ? 1000 : 2 * c->regions;
+	if (drain_workload_load(c->workload, RD_SOURCE_DIR "/drain/data", 1,
+				TRACE_SLICE, &tr, err) ||
+	    drain_layout_split_span(&l, &tr, c->regions, false, err) ||
+	    !(ctx = drain_ctx_from_layout(&l, &a, 42, err)) ||
+	    !(gp.nr_cpus = tr.nr_cpus, g = drain_gen_new(ctx, &gp, err)) ||
+	    !(kd = drain_kdamond_new(ctx, &o, err)) ||
+	    rd_ring_set_init(&set, rd_design_find("rfc"), tr.nr_cpus,
+			     TRACE_RING, DAMON_REPORT_FULL, err)) {
+		cbench_skip_with_error(s, err);
+		goto out;
+	}
+	jiffies = 1000;
+	while (cbench_keep_running(s)) {
+		uint64_t t0;
+
+		jiffies++;
+		drain_gen_fill(g, reps, TRACE_TICK);
+		refused += TRACE_TICK - drain_ring_set_fill(&set, reps,
+							    TRACE_TICK);
+		t0 = rd_now_ns();
+		drain_kdamond_tick(kd, &set);
+		t0 = rd_now_ns() - t0;
+		cbench_set_iteration_time(s, t0 * 1e-9);
+		total_ns += t0;
+		ticks++;
+	}
+	reports = kd->c.reports;
+	cbench_counter(s, "ns_per_report", reports ? (double)total_ns /
+		       reports : 0, 0);
+	cbench_counter(s, "tick_us", ticks ? total_ns / 1e3 / ticks : 0, 0);
+	cbench_counter(s, "dropped", (double)refused, 0);
+	cbench_counter(s, "applied", (double)kd->c.applied, 0);
+	cbench_counter(s, "regions", (double)drain_ctx_nr_regions(ctx), 0);
+out:
+	free(reps);
+	drain_trace_free(&tr);
+	drain_layout_free(&l);
+	drain_gen_free(g);
+	drain_kdamond_free(kd);
+	drain_ctx_free(ctx);
+	if (set.rings)
+		rd_ring_set_destroy(&set);
+}
+
+/*
+ * RD_TICKS=N: exactly N ticks a repetition, for instruction counts under
+ * callgrind (whose slowdown would otherwise leave a few ticks, the first
+ * snapshot build outweighing them, and no aggregation boundary); else at
+ * least 0.1 s.
+ */
+static void tick_length(struct cbench *bm)
+{
+	const char *e = getenv("RD_TICKS");
+
+	if (e && atol(e) > 0)
+		cbench_iterations(bm, atol(e));
+	else
+		cbench_min_time(bm, 0.1);
+}
+
+static void add_trace(const struct drain_strategy *st, const char *workload,
+		      unsigned long regions, enum drain_zero_policy zero)
+{
+	struct trace_cfg *c = calloc(1, sizeof(*c));
+	struct cbench *bm;
+	char name[224];
+
+	*c = (struct trace_cfg){ st, workload, regions, zero };
+	snprintf(name, sizeof(name),
+		 "tick/trace/strategy:%s/workload:%s/regions:%lu/aggr:20/zero:%s",
+		 st->name, workload, regions, drain_zero_policy_name(zero));
+	bm = cbench_register(name, trace_tick, c);
+	cbench_use_manual_time(bm);
+	cbench_unit(bm, CBENCH_US);
+	tick_length(bm);
+}
+
 static void add_one(const struct drain_strategy *st, unsigned int cpus,
 		    unsigned int rate, unsigned long regions,
 		    unsigned int targets, enum drain_snap_policy snap,
@@ -119,7 +242,7 @@ static void add_one(const struct drain_strategy *st, unsigned int cpus,
 	bm = cbench_register(name, tick, c);
 	cbench_use_manual_time(bm);
 	cbench_unit(bm, CBENCH_US);
-	cbench_min_time(bm, 0.1);
+	tick_length(bm);
 }
 
 static void add(struct rd_bench *b)
@@ -149,10 +272,29 @@ static void add(struct rd_bench *b)
 		add_one(flat, cpus, 5000, regions, 8, DRAIN_SNAP_PER_TICK,
 			DRAIN_ALLOC_REUSE, DRAIN_ZERO_EAGER);
 	}
+	/* The committed traces, each strategy with its default policy. */
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		static const unsigned long quick_regions[] = { 10, 10000 };
+		static const unsigned long full_regions[] = { 10, 100, 1000,
+							      10000, 100000 };
+		const struct drain_strategy *st = drain_strategies[i];
+		const unsigned long *rg = b->quick ? quick_regions :
+			full_regions;
+
+		if (!strcmp(st->name, "list"))	/* O(regions) per report */
+			continue;
+		for (unsigned int r = 0; r < (b->quick ? 2 : 5); r++) {
+			add_trace(st, "procs", rg[r],
+				  drain_zero_policy_default(st));
+			if (rg[r] == 10000)
+				add_trace(st, "sort", rg[r],
+					  drain_zero_policy_default(st));
+		}
+	}
 }
 
 const struct rd_suite rd_suite_tick = {
 	.name = "tick",
-	.summary = "a whole kdamond tick: 256 CPUs x 5K samples/s, drain + lookup + zero pass",
+	.summary = "a whole kdamond tick: 256 CPUs x 5K samples/s, drain + lookup + zero pass; the committed traces with aggregation",
 	.add = add,
 };

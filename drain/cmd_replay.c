@@ -22,7 +22,7 @@ struct run {
 	struct damon_ctx *ctx;
 	struct drain_counters c;
 	u64 dropped;
-	double lookup_ns, drain_ns, tick_ns;	/* best of the repeats */
+	double snap_ns, lookup_ns, drain_ns, tick_ns;	/* best of the repeats */
 };
 
 struct replay {
@@ -47,11 +47,11 @@ static double now_ns(void)
 /*
  * One pass of the whole trace; fills @r (state of the last pass wins).
  * With @lookup, each tick also looks its reports up once more, straight
- * from the trace, and only the snapshot and that lookup are timed;
- * otherwise the tick is timed as kdamond runs it.
+ * from the trace, and only the snapshot build (into @snap) and that lookup
+ * (into @drain) are timed; otherwise the tick is timed as kdamond runs it.
  */
 static void replay_once(const struct replay *rp, struct run *r, bool lookup,
-			double *drain, double *tick)
+			double *snap, double *drain, double *tick)
 {
 	struct drain_opts o = { .strategy = r->s, .zero = r->zero };
 	char err[DRAIN_ERR_LEN] = "";
@@ -67,7 +67,7 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 	if (!kd || rd_ring_set_init(&set, rp->ring, rp->nr_cpus, rp->capacity,
 				    DAMON_REPORT_FULL, err))
 		rd_usage_error(self->name, "%s", err);
-	*drain = *tick = 0;
+	*snap = *drain = *tick = 0;
 	r->dropped = 0;
 	jiffies = 0;
 	while (done < rp->tr->n) {
@@ -82,6 +82,9 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 		t0 = now_ns();
 		drain_tick_begin(kd);
 		if (lookup) {
+			t1 = now_ns();
+			*snap += t1 - t0;
+			t0 = t1;
 			/* The strategy alone, batch by batch as the drain. */
 			for (size_t i = 0; kd->snap_valid && i < n;
 			     i += kd->batch_len)
@@ -112,10 +115,12 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 static void replay_run(const struct replay *rp, struct run *r)
 {
 	for (unsigned long i = 0; i < rp->repeat; i++) {
-		double lookup, drain, tick;
+		double snap, lookup, drain, tick, none;
 
-		replay_once(rp, r, true, &lookup, &tick);
-		replay_once(rp, r, false, &drain, &tick);
+		replay_once(rp, r, true, &snap, &lookup, &tick);
+		replay_once(rp, r, false, &none, &drain, &tick);
+		if (!i || snap < r->snap_ns)
+			r->snap_ns = snap;
 		if (!i || lookup < r->lookup_ns)
 			r->lookup_ns = lookup;
 		if (!i || drain < r->drain_ns)
@@ -162,11 +167,57 @@ static void replay_reports(struct replay *rp, bool physical)
 			       rp->tick_reports, most);
 }
 
+/*
+ * Several traces, one process each: trace i gets tgid i + 1, or the i-th
+ * target's of @layout; interleaved as drain_trace_interleave() does, one
+ * CPU per process, each moving to the next CPU every four ticks.
+ */
+static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
+			      const struct drain_layout *layout,
+			      struct drain_trace_opts *to,
+			      unsigned long tick_reports)
+{
+	struct drain_trace *in = calloc(n, sizeof(*in));
+	const struct drain_trace **pin = calloc(n, sizeof(*pin));
+	char err[DRAIN_ERR_LEN] = "";
+	size_t e = 0;
+
+	if (!in || !pin)
+		rd_usage_error(self->name, "out of memory");
+	if (layout && layout->physical)
+		rd_usage_error(self->name, "%s: several traces need a virtual layout (one target per trace), not a physical one",
+			       paths[0]);
+	for (int i = 0; i < n; i++) {
+		if (layout) {
+			while (i && e < layout->n &&
+			       layout->e[e].tgid == to->lackey_tgid)
+				e++;
+			if (e == layout->n)
+				rd_usage_error(self->name, "%s: trace %d of %d, but the layout has only %d target%s",
+					       paths[i], i + 1, n, i,
+					       i == 1 ? "" : "s");
+			to->lackey_tgid = layout->e[e].tgid;
+		} else {
+			to->lackey_tgid = i + 1;
+		}
+		if (drain_trace_load(paths[i], to, &in[i], err))
+			rd_usage_error(self->name, "%s", err);
+		pin[i] = &in[i];
+	}
+	if (drain_trace_interleave(tr, pin, n, n, 4 * tick_reports, err))
+		rd_usage_error(self->name, "%s", err);
+	for (int i = 0; i < n; i++)
+		drain_trace_free(&in[i]);
+	free(in);
+	free(pin);
+}
+
 static void print_run(const struct run *r, u64 reports)
 {
-	printf("%-10s %-6s %8.1f %8.1f %8.1f %9" PRIu64 " %9" PRIu64 " %6" PRIu64
+	printf("%-10s %-6s %8.1f %8.1f %8.1f %8.1f %9" PRIu64 " %9" PRIu64 " %6" PRIu64
 	       " %9" PRIu64 " %9" PRIu64 " %10" PRIu64 " %10" PRIu64 "\n",
 	       r->s->name, drain_zero_policy_name(r->zero),
+	       reports ? r->snap_ns / reports : 0,
 	       reports ? r->lookup_ns / reports : 0,
 	       reports ? r->drain_ns / reports : 0,
 	       reports ? r->tick_ns / reports : 0, r->c.applied,
@@ -174,10 +225,17 @@ static void print_run(const struct run *r, u64 reports)
 	       r->c.straddling, r->c.snapshot_alloc_failures);
 }
 
+/* Column @c of a run: snap, lookup, drain, tick. */
+static double run_ns(const struct run *r, int c)
+{
+	return c == 0 ? r->snap_ns : c == 1 ? r->lookup_ns :
+		c == 2 ? r->drain_ns : r->tick_ns;
+}
+
 /* rfc (eager, as posted) against the fastest other run, per column. */
 static void print_ratios(const struct run *runs, unsigned int nruns)
 {
-	static const char *const col[] = { "lookup", "drain", "tick" };
+	static const char *const col[] = { "snap", "lookup", "drain", "tick" };
 	const struct run *rfc = NULL;
 
 	for (unsigned int i = 0; i < nruns; i++)
@@ -186,15 +244,16 @@ static void print_ratios(const struct run *runs, unsigned int nruns)
 			rfc = &runs[i];
 	if (!rfc || nruns < 2)
 		return;
-	for (int c = 0; c < 3; c++) {
+	for (int c = 0; c < 4; c++) {
 		const struct run *best = NULL;
 		double b = 0, x;
 
 		for (unsigned int i = 0; i < nruns; i++) {
-			if (!strcmp(runs[i].s->name, "rfc"))
+			/* list has no snapshot to compare with rfc's. */
+			if (!strcmp(runs[i].s->name, "rfc") ||
+			    (c == 0 && !strcmp(runs[i].s->name, "list")))
 				continue;
-			x = c == 0 ? runs[i].lookup_ns : c == 1 ?
-				runs[i].drain_ns : runs[i].tick_ns;
+			x = run_ns(&runs[i], c);
 			if (!best || x < b) {
 				best = &runs[i];
 				b = x;
@@ -202,8 +261,7 @@ static void print_ratios(const struct run *runs, unsigned int nruns)
 		}
 		if (!best || b <= 0)
 			continue;
-		x = c == 0 ? rfc->lookup_ns : c == 1 ? rfc->drain_ns :
-			rfc->tick_ns;
+		x = run_ns(rfc, c);
 		printf("%-6s: rfc/eager %.1f ns/report, fastest %s/%s %.1f: %.1fx\n",
 		       col[c], x / rfc->c.reports, best->s->name,
 		       drain_zero_policy_name(best->zero), b / best->c.reports,
@@ -213,7 +271,7 @@ static void print_ratios(const struct run *runs, unsigned int nruns)
 
 static int run(int argc, char **argv)
 {
-	const char *layout_path = NULL, *strategy = "all", *zero = "eager";
+	const char *layout_path = NULL, *strategy = "all", *zero = "default";
 	const char *dump = NULL, *ring = "rfc";
 	uint64_t regions = 1000, sample = 1, tick_reports = 3600;
 	uint64_t aggr_ticks = 20, seed = 1, repeat = 3, max_regions = 0;
@@ -237,7 +295,7 @@ static int run(int argc, char **argv)
 		  .help = "lookup strategy (default all; see ringdrain list)" },
 		{ .name = "zero", .type = RD_OPT_STR, .dst = &zero,
 		  .metavar = "NAME|all",
-		  .help = "zero-access policy: eager, lazy or all (default eager)" },
+		  .help = "zero-access policy: eager, lazy, all or default (eager for list and rfc, lazy for the others)" },
 		{ .name = "aggr-ticks", .type = RD_OPT_U64, .dst = &aggr_ticks,
 		  .metavar = "N", .min = 0, .max = 1000000,
 		  .help = "aggregation boundary every N ticks, 0: never (default 20)" },
@@ -269,16 +327,18 @@ static int run(int argc, char **argv)
 	unsigned int nruns = 0;
 	struct damon_ctx *start;
 	bool same = true;
+	int npos;
 
-	rd_parse_cmdline(self, opts, argc, argv, 1, 1,
-			 "no TRACE given (usage: ringdrain replay TRACE [options])");
+	npos = rd_parse_cmdline(self, opts, argc, argv, 1, DRAIN_MAX_TARGETS,
+				"no TRACE given (usage: ringdrain replay TRACE... [options])");
 	if (layout_path && opts[1].seen)
 		rd_usage_error(self->name, "--layout and --regions exclude each other");
 	if (strcmp(strategy, "all") && !drain_strategy_find(strategy))
 		rd_usage_error(self->name, "--strategy: unknown strategy '%s' (see 'ringdrain list')",
 			       strategy);
-	if (strcmp(zero, "all") && drain_zero_policy_find(zero) < 0)
-		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy or all)",
+	if (strcmp(zero, "all") && strcmp(zero, "default") &&
+	    drain_zero_policy_find(zero) < 0)
+		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy, all or default)",
 			       zero);
 	rp.ring = rd_design_find(ring);
 	if (!rp.ring)
@@ -291,8 +351,11 @@ static int run(int argc, char **argv)
 		to.lackey_tgid = layout.physical ? 0 : layout.e[0].tgid;
 	}
 	to.sample = sample;
-	if (drain_trace_load(argv[0], &to, &tr, err))
+	if (npos == 1 && drain_trace_load(argv[0], &to, &tr, err))
 		rd_usage_error(self->name, "%s", err);
+	if (npos > 1)
+		replay_load_procs(&tr, argv, npos, layout_path ? &layout : NULL,
+				  &to, tick_reports);
 	if (!layout_path) {
 		bool physical = true;
 
@@ -331,7 +394,9 @@ static int run(int argc, char **argv)
 		    strcmp(strategy, drain_strategies[i]->name))
 			continue;
 		for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
-			if (strcmp(zero, "all") &&
+			if (!strcmp(zero, "default") ?
+			    z != (int)drain_zero_policy_default(drain_strategies[i]) :
+			    strcmp(zero, "all") &&
 			    strcmp(zero, drain_zero_policy_name(z)))
 				continue;
 			runs[nruns].s = drain_strategies[i];
@@ -340,8 +405,12 @@ static int run(int argc, char **argv)
 		}
 	}
 
-	printf("replay %s: %s, %lu lines, %lu data accesses, %zu reports (every %" PRIu64 ")\n",
-	       argv[0], tr.format == DRAIN_TRACE_LACKEY ? "valgrind lackey" :
+	if (npos > 1)
+		printf("%d processes (tgids %s), one trace each, interleaved over %u CPUs, moving CPU every %" PRIu64 " reports\n",
+		       npos, layout_path ? "of the layout's targets in order" :
+		       "1, 2, ...", tr.nr_cpus, 4 * tick_reports);
+	printf("replay %s%s: %s, %lu lines, %lu data accesses, %zu reports (every %" PRIu64 ")\n",
+	       argv[0], npos > 1 ? " ..." : "", tr.format == DRAIN_TRACE_LACKEY ? "valgrind lackey" :
 	       "ringdrain text", tr.lines, tr.accesses, tr.n, sample);
 	printf("context: %s, %u target%s, %lu regions; %lu ticks of up to %" PRIu64
 	       " reports; ring %s x %u CPU%s of %lu slots\n",
@@ -358,11 +427,12 @@ static int run(int argc, char **argv)
 		       clamp ? "clamped" : "as posted");
 	else
 		printf("aggregation never: the layout stays fixed\n");
-	printf("ns/report, best of %" PRIu64 " runs: 'lookup' = snapshot + lookup alone; 'drain' =\n"
-	       "snapshot + ring drain + lookup + credit; 'tick' = drain + zero-access pass +\n"
-	       "aggregation boundary (the whole kdamond tick)\n\n", repeat);
-	printf("%-10s %-6s %8s %8s %8s %9s %9s %6s %9s %9s %10s %10s\n",
-	       "strategy", "zero", "lookup", "drain", "tick", "applied",
+	printf("ns/report, best of %" PRIu64 " runs: 'snap' = snapshot builds alone; 'lookup' =\n"
+	       "the lookup alone; 'drain' = snapshot + ring drain + lookup + credit; 'tick' =\n"
+	       "drain + zero-access pass + aggregation boundary (the whole kdamond tick)\n\n",
+	       repeat);
+	printf("%-10s %-6s %8s %8s %8s %8s %9s %9s %6s %9s %9s %10s %10s\n",
+	       "strategy", "zero", "snap", "lookup", "drain", "tick", "applied",
 	       "dedup", "stale", "no_target", "no_region", "straddling",
 	       "alloc_fail");
 	for (unsigned int i = 0; i < nruns; i++) {
@@ -409,14 +479,16 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_replay = {
 	.name = "replay",
-	.synopsis = "TRACE [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
+	.synopsis = "TRACE... [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
 	.summary = "drain a recorded access trace through the lookup strategies, timed and cross-checked",
 	.description =
 		"TRACE is ringdrain's text format ('tgid addr size cpu r|w' a line) or the output of\n"
-		"valgrind --tool=lackey --trace-mem=yes (detected). Every chosen strategy and zero-access\n"
-		"policy replays it from the same start: K reports a tick, produced into per-CPU rings and\n"
-		"drained by one kdamond tick. Prints ns per report for each, then 'results identical:\n"
-		"yes|no' (exit 1 on no). Bad input exits 2 with FILE:LINE and the problem. See drain/README.md.",
+		"valgrind --tool=lackey --trace-mem=yes (detected); several TRACEs are several processes\n"
+		"(tgids 1, 2, ... or the layout's targets), interleaved over one CPU each. Every chosen\n"
+		"strategy and zero-access policy replays it from the same start: K reports a tick,\n"
+		"produced into per-CPU rings and drained by one kdamond tick. Prints ns per report\n"
+		"for each, then 'results identical: yes|no' (exit 1 on no). Bad input exits 2 with\n"
+		"FILE:LINE and the problem. See drain/README.md.",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_replay;

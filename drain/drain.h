@@ -342,6 +342,48 @@ int drain_trace_load(const char *path, const struct drain_trace_opts *o,
 
 void drain_trace_free(struct drain_trace *tr);
 
+/**
+ * drain_trace_interleave() - several processes' traces as a machine's
+ * per-CPU rings see them: every trace runs for the same time, its records
+ * evenly spaced in it (record j of @in[i] at time (j + 1/2) / @in[i]->n),
+ * and the merge takes them in time order (ties: lower i first).  Process i
+ * runs on CPU (i + s) % @nr_cpus in time slice s, a slice being @slice
+ * records of the merge (the scheduler moving every process to the next CPU
+ * after each slice), so each CPU's ring holds runs of one process at a time
+ * and every process visits every CPU.  The records keep their tgid, address,
+ * size and kind; only their cpu is set.
+ * @out:	the merged trace (format of @in[0]; lines and accesses summed).
+ * @in, @n:	the traces, 1..DRAIN_MAX_TARGETS.
+ * @nr_cpus:	1..DRAIN_MAX_CPUS.
+ * @slice:	records per time slice, >= 1.
+ *
+ * Return: 0, or -1 with @err filled (bad parameters, out of memory).
+ */
+int drain_trace_interleave(struct drain_trace *out,
+			   const struct drain_trace *const *in, unsigned int n,
+			   unsigned int nr_cpus, unsigned long slice, char *err);
+
+/*
+ * The committed lackey traces of drain/data/ that make the "procs" workload,
+ * one process each (tgids 1..5 in this order).
+ */
+#define DRAIN_PROCS_TRACES	"sort", "gzip", "awk", "xz", "perl"
+#define DRAIN_NR_PROCS		5
+
+/**
+ * drain_workload_load() - a committed trace workload: "sort" (sort.lackey,
+ * tgid 1, CPU 0) or "procs" (the DRAIN_PROCS_TRACES, tgids 1..5,
+ * interleaved over 5 CPUs, each process moving to the next CPU every
+ * @slice records).
+ * @dir:	the folder of the traces (drain/data).
+ * @sample:	keep every @sample-th data access of each trace (>= 1).
+ *
+ * Return: 0, or -1 with @err filled (unknown name, unreadable trace).
+ */
+int drain_workload_load(const char *name, const char *dir,
+			unsigned long sample, unsigned long slice,
+			struct drain_trace *out, char *err);
+
 /* ---- report streams --------------------------------------------------- */
 
 enum drain_gen_kind {
@@ -452,6 +494,14 @@ const char *drain_zero_policy_name(enum drain_zero_policy p);
 const char *drain_zero_policy_summary(enum drain_zero_policy p);
 /* -1 when @name is no policy. */
 int drain_zero_policy_find(const char *name);
+
+/**
+ * drain_zero_policy_default() - the zero-access policy @s runs with unless
+ * told otherwise: eager for the two that model DAMON as it is ("list",
+ * DAMON before the RFC, and "rfc", the RFC as posted), lazy for the fast
+ * strategies (bit-identical, and it skips the O(regions) walk per tick).
+ */
+enum drain_zero_policy drain_zero_policy_default(const struct drain_strategy *s);
 
 /**
  * enum drain_snap_policy - when the snapshot is rebuilt.

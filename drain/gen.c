@@ -370,3 +370,95 @@ void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
 	for (size_t i = 0; i < n; i++)
 		gen_one(g, &out[i]);
 }
+
+/* ---- several processes ----------------------------------------------- */
+
+int drain_trace_interleave(struct drain_trace *out,
+			   const struct drain_trace *const *in, unsigned int n,
+			   unsigned int nr_cpus, unsigned long slice, char *err)
+{
+	size_t *next, total = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!n || n > DRAIN_MAX_TARGETS || !nr_cpus ||
+	    nr_cpus > DRAIN_MAX_CPUS || !slice) {
+		snprintf(err, DRAIN_ERR_LEN,
+			 "interleave: %u traces on %u CPUs, slice %lu: need 1..%d traces, 1..%d CPUs, slice >= 1",
+			 n, nr_cpus, slice, DRAIN_MAX_TARGETS, DRAIN_MAX_CPUS);
+		return -1;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		total += in[i]->n;
+		out->lines += in[i]->lines;
+		out->accesses += in[i]->accesses;
+	}
+	out->format = in[0]->format;
+	next = calloc(n, sizeof(*next));
+	out->recs = calloc(total ? total : 1, sizeof(*out->recs));
+	if (!next || !out->recs) {
+		free(next);
+		drain_trace_free(out);
+		snprintf(err, DRAIN_ERR_LEN, "out of memory");
+		return -1;
+	}
+	out->cap = total ? total : 1;
+	/*
+	 * Record j of trace i sits at (2j + 1) / (2 n_i); compare two such
+	 * times exactly as (2j + 1) * n_k against (2l + 1) * n_i (products
+	 * of two numbers below 2^27: no overflow).  n is small (processes),
+	 * so a linear scan per record is enough.
+	 */
+	for (size_t m = 0; m < total; m++) {
+		unsigned int best = n;
+
+		for (unsigned int i = 0; i < n; i++) {
+			if (next[i] == in[i]->n)
+				continue;
+			if (best == n ||
+			    (2 * next[i] + 1) * (u64)in[best]->n <
+			    (2 * next[best] + 1) * (u64)in[i]->n)
+				best = i;
+		}
+		out->recs[m] = in[best]->recs[next[best]++];
+		out->recs[m].cpu = (best + m / slice) % nr_cpus;
+		if (out->recs[m].cpu >= out->nr_cpus)
+			out->nr_cpus = out->recs[m].cpu + 1;
+	}
+	out->n = total;
+	free(next);
+	return 0;
+}
+
+int drain_workload_load(const char *name, const char *dir,
+			unsigned long sample, unsigned long slice,
+			struct drain_trace *out, char *err)
+{
+	static const char *const procs[DRAIN_NR_PROCS] = { DRAIN_PROCS_TRACES };
+	struct drain_trace in[DRAIN_NR_PROCS] = { 0 };
+	const struct drain_trace *pin[DRAIN_NR_PROCS];
+	struct drain_trace_opts o = { .sample = sample };
+	bool all = !strcmp(name, "procs");
+	unsigned int n = all ? DRAIN_NR_PROCS : 1;
+	char path[4096];
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!all && strcmp(name, "sort")) {
+		snprintf(err, DRAIN_ERR_LEN,
+			 "workload '%s': unknown (sort or procs)", name);
+		return -1;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.lackey", dir,
+			 all ? procs[i] : name);
+		o.lackey_tgid = i + 1;
+		if (drain_trace_load(path, &o, &in[i], err))
+			goto out;
+		pin[i] = &in[i];
+	}
+	ret = drain_trace_interleave(out, pin, n, n, slice, err);
+out:
+	for (unsigned int i = 0; i < n; i++)
+		drain_trace_free(&in[i]);
+	return ret;
+}

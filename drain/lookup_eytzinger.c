@@ -112,7 +112,8 @@ static __always_inline struct damon_region *damon_eyt_find(
 	while (k <= n) {
 		unsigned long right = b[k] <= addr;
 
-		prefetch(b + 8 * k);
+		/* The line three levels down, if it is in this slice. */
+		prefetch(b + (8 * k <= n ? 8 * k : k));
 		cand = right ? k : cand;
 		k = 2 * k + right;
 	}

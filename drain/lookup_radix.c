@@ -45,6 +45,18 @@
  * Rebuilt only on a generation change.  The tgid map is the perfect hash of
  * lookup.h, with each target's index parameters in its slot, so a report's
  * tgid leads to its buckets with one multiply and one load.
+ *
+ * Region cache: real reports come in runs (a CPU's ring holds one process
+ * at a time, which works in a few regions: its stack, heap, text), so the
+ * DAMON_RADIX_CACHE regions found last, with their tgid, start and length,
+ * answer most reports before the index is read.  A hit is exact: the
+ * regions of a target are disjoint, so a cached region holding the address
+ * is the one the index would find, and the cache is emptied whenever the
+ * snapshot is rebuilt (every region change bumps the generation first).
+ * The cache is taken only while it pays: a batch looked up through it whose
+ * hits fall under half goes back to the index alone, and a batch looked up
+ * by the index where at least a quarter of the reports repeat the previous
+ * report's region turns it on for the next.
  */
 #ifndef __KERNEL__
 #include "internal.h"
@@ -187,6 +199,10 @@ struct damon_radix_slot {
 
 /**
  * struct damon_radix_lookup - the snapshot.
+ * @cache:	the region cache (emptied at every build).
+ * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
+ * @cache_next:	the cache entry replaced next.
+ * @memo:	a build's first clusters, between its two walks.
  * @bkts:	u32[]: every cluster's bucket records.
  * @regs:	struct damon_region *[]: granular clusters' entries.
  * @ents:	struct damon_radix_ent[]: compare clusters' entries.
@@ -208,23 +224,6 @@ struct damon_radix_slot {
  * @plain:	@direct, and every target one granular cluster (the common
  *		case gets a loop that tests neither).
  */
-struct damon_radix_lookup {
-	struct damon_snap_buf bkts;
-	struct damon_snap_buf regs;
-	struct damon_snap_buf ents;
-	struct damon_snap_buf targets;
-	struct damon_snap_buf clusters;
-	struct damon_snap_buf slots;
-	struct damon_snap_buf map;
-	struct damon_tgid_map tmap;
-	unsigned long bytes;
-	unsigned int nr_targets;
-	bool has_pid;
-	bool direct;
-	bool batched;
-	bool plain;
-};
-
 /**
  * struct damon_radix_run - a cluster: regions no wide gap separates.
  * @first:	its first region.
@@ -250,6 +249,50 @@ struct damon_radix_run {
 	u32 shift;
 	u32 grain;
 	bool granular;
+};
+
+/**
+ * struct damon_radix_cent - a region cache entry.
+ * @start, @len: the region's [start, start + len); @len 0: empty.
+ * @r:		the region.
+ * @pid:	its target's tgid (0 for a physical target).
+ */
+struct damon_radix_cent {
+	unsigned long start;
+	unsigned long len;
+	struct damon_region *r;
+	s32 pid;
+};
+
+#define DAMON_RADIX_MEMO	16	/* clusters a build walks only once */
+#define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
+
+/* struct damon_radix_lookup's @cached: the next batch's path. */
+enum {
+	DAMON_RADIX_INDEX,	/* the index alone */
+	DAMON_RADIX_CACHED,	/* the cache first, while it pays */
+	DAMON_RADIX_ALWAYS,	/* the cache first, always (the tests) */
+};
+
+struct damon_radix_lookup {
+	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
+	u8 cached;
+	u8 cache_next;
+	struct damon_radix_run memo[DAMON_RADIX_MEMO];
+	struct damon_snap_buf bkts;
+	struct damon_snap_buf regs;
+	struct damon_snap_buf ents;
+	struct damon_snap_buf targets;
+	struct damon_snap_buf clusters;
+	struct damon_snap_buf slots;
+	struct damon_snap_buf map;
+	struct damon_tgid_map tmap;
+	unsigned long bytes;
+	unsigned int nr_targets;
+	bool has_pid;
+	bool direct;
+	bool batched;
+	bool plain;
 };
 
 #ifndef __KERNEL__
@@ -464,23 +507,29 @@ struct damon_radix_sizes {
  * Walk @ctx's clusters, counting into @n; with @s, also fill them at the
  * offsets @n has reached, and the target slots.  Every cluster is filled
  * in @s->clusters (@n counts room for them all); a target of one cluster
- * then takes it in its own slot.
+ * then takes it in its own slot.  The first DAMON_RADIX_MEMO clusters
+ * found by the counting walk are kept in @memo and the filling walk takes
+ * them from there instead of walking their regions twice more (the widest
+ * gap of their target, the cluster); the regions do not change between
+ * the two walks of one build.
  */
 static void damon_radix_walk(const struct damon_ctx *ctx,
 			     struct damon_radix_lookup *s,
-			     struct damon_radix_sizes *n)
+			     struct damon_radix_sizes *n,
+			     struct damon_radix_run *memo)
 {
 	struct damon_radix_slot *sl, *first;
 	struct damon_radix_run run;
 	struct damon_radix_ent *ents;
 	struct damon_region **regs;
-	unsigned long gap_max, nr_runs;
+	unsigned long gap_max = 0, nr_runs;
+	bool have_gap;
 	u32 *bkts;
 	struct damon_region *r;
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx) {
-		gap_max = damon_radix_gap_max(t);
+		have_gap = false;
 		first = s ? (struct damon_radix_slot *)s->clusters.p +
 			n->clusters : NULL;
 		nr_runs = 0;
@@ -488,7 +537,16 @@ static void damon_radix_walk(const struct damon_ctx *ctx,
 			list_first_entry(&t->regions_list, struct damon_region,
 					 list);
 		for (; r; r = run.next, nr_runs++) {
-			damon_radix_run(t, r, gap_max, &run);
+			if (s && n->clusters < DAMON_RADIX_MEMO) {
+				run = memo[n->clusters];
+			} else {
+				if (!have_gap)
+					gap_max = damon_radix_gap_max(t);
+				have_gap = true;
+				damon_radix_run(t, r, gap_max, &run);
+				if (n->clusters < DAMON_RADIX_MEMO)
+					memo[n->clusters] = run;
+			}
 			if (s) {
 				sl = first + nr_runs;
 				memset(sl, 0, sizeof(*sl));
@@ -543,7 +601,7 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	struct damon_radix_sizes n = { 0 };
 	u32 nr_slots;
 
-	damon_radix_walk(ctx, NULL, &n);
+	damon_radix_walk(ctx, NULL, &n, s->memo);
 	nr_slots = damon_tgid_map_slots(n.targets);
 	if (damon_snap_reserve(a, &s->bkts, n.bkts * sizeof(u32)) ||
 	    damon_snap_reserve(a, &s->regs,
@@ -560,7 +618,7 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 			       sizeof(struct damon_tgid_slot)))
 		return -ENOMEM;
 	memset(&n, 0, sizeof(n));
-	damon_radix_walk(ctx, s, &n);
+	damon_radix_walk(ctx, s, &n, s->memo);
 	s->nr_targets = n.targets;
 	s->has_pid = damon_target_has_pid(ctx);
 	s->bytes = n.bkts * sizeof(u32) +
@@ -575,6 +633,9 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 			damon_radix_fill_slots(s);
 	}
 	s->plain = s->direct && !n.mixed;
+	memset(s->cache, 0, sizeof(s->cache));
+	s->cache_next = 0;
+	s->cached = DAMON_RADIX_INDEX;
 	return 0;
 }
 
@@ -917,10 +978,93 @@ static void damon_radix_lookup_plain(const struct damon_radix_lookup *s,
 	}
 }
 
-static void damon_radix_lookup(struct damon_radix_lookup *s,
-			       const struct damon_ctx *ctx,
-			       const struct damon_access_report *reps,
-			       unsigned int n, struct damon_region **out)
+/* The index alone, for one report (the cache's miss path). */
+static struct damon_region *damon_radix_one(const struct damon_radix_lookup *s,
+					    const struct damon_radix_map *m,
+					    const struct damon_access_report *rep)
+{
+	const struct damon_radix_slot *sl;
+	unsigned long addr = 0, d;
+
+	sl = s->direct ? damon_radix_slot(s, m, rep, &addr, true) :
+		damon_radix_slot(s, m, rep, &addr, false);
+	if (unlikely(!sl))
+		return DAMON_LOOKUP_NO_TARGET;
+	if (unlikely(sl->nr_clusters))
+		sl = damon_radix_cluster(sl, addr);
+	d = addr - sl->lo;
+	if (unlikely(d >= sl->span))
+		return NULL;
+	return damon_radix_find(sl, d);
+}
+
+/*
+ * Through the region cache: the cached regions, then the index, whose
+ * region (if any) replaces the oldest entry (first in, first out: cheaper
+ * than keeping them in recency order, and as good on the committed traces).
+ * Return: the hits.
+ */
+static __always_inline unsigned int
+damon_radix_cached(struct damon_radix_lookup *s,
+		   const struct damon_access_report *reps, unsigned int n,
+		   struct damon_region **out, bool has_pid)
+{
+	struct damon_radix_cent *c = s->cache;
+	unsigned int i, k, hits = 0;
+	struct damon_radix_map m;
+	struct damon_region *r;
+
+	damon_radix_map(s, &m);
+	for (i = 0; i < n; i++) {
+		const struct damon_access_report *rep = &reps[i];
+		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
+		s32 pid = has_pid ? rep->tgid : 0;
+
+		for (k = 0; k < DAMON_RADIX_CACHE; k++)
+			if (c[k].pid == pid && addr - c[k].start < c[k].len)
+				break;
+		if (k < DAMON_RADIX_CACHE) {
+			out[i] = c[k].r;
+			hits++;
+			continue;
+		}
+		r = damon_radix_one(s, &m, rep);
+		out[i] = r;
+		if ((unsigned long)r <= (unsigned long)DAMON_LOOKUP_NO_TARGET)
+			continue;
+		/* Replace the oldest entry. */
+		k = s->cache_next++ % DAMON_RADIX_CACHE;
+		c[k].start = r->ar.start;
+		c[k].len = r->ar.end - r->ar.start;
+		c[k].r = r;
+		c[k].pid = pid;
+	}
+	return hits;
+}
+
+static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
+					const struct damon_access_report *reps,
+					unsigned int n, struct damon_region **out)
+{
+	return s->has_pid ? damon_radix_cached(s, reps, n, out, true) :
+		damon_radix_cached(s, reps, n, out, false);
+}
+
+/* Reports answered with the previous report's region. */
+static unsigned int damon_radix_runs(struct damon_region *const *out,
+				     unsigned int n)
+{
+	unsigned int i, same = 0;
+
+	for (i = 1; i < n; i++)
+		same += out[i] == out[i - 1] &&
+			(unsigned long)out[i] > (unsigned long)DAMON_LOOKUP_NO_TARGET;
+	return same;
+}
+
+static void damon_radix_lookup_index(struct damon_radix_lookup *s,
+				     const struct damon_access_report *reps,
+				     unsigned int n, struct damon_region **out)
 {
 	if (s->plain && s->batched)
 		damon_radix_lookup_plain(s, reps, n, out);
@@ -934,6 +1078,24 @@ static void damon_radix_lookup(struct damon_radix_lookup *s,
 		damon_radix_lookup_batched(s, reps, n, out, false);
 	else
 		damon_radix_lookup_direct(s, reps, n, out, false, false);
+}
+
+static void damon_radix_lookup(struct damon_radix_lookup *s,
+			       const struct damon_ctx *ctx,
+			       const struct damon_access_report *reps,
+			       unsigned int n, struct damon_region **out)
+{
+	unsigned int hits;
+
+	if (s->cached) {
+		hits = damon_radix_lookup_cached(s, reps, n, out);
+		if (s->cached == DAMON_RADIX_CACHED && 2 * hits < n)
+			s->cached = DAMON_RADIX_INDEX;
+		return;
+	}
+	damon_radix_lookup_index(s, reps, n, out);
+	if (n >= 16 && 4 * damon_radix_runs(out, n) >= n)
+		s->cached = DAMON_RADIX_CACHED;
 }
 
 static void damon_radix_release(struct damon_radix_lookup *s,
@@ -954,8 +1116,9 @@ static void damon_radix_release(struct damon_radix_lookup *s,
 #ifndef __KERNEL__
 /*
  * drain_radix_override: -1 as built; 0 one pass; 1 batched passes; 2
- * batched passes and compare mode on every target.  The tests run each
- * over layouts too small to be batched as built.
+ * batched passes and compare mode on every target; 3 as built, every
+ * report through the region cache first.  The tests run each over layouts
+ * too small to be batched as built.
  */
 static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
 			       struct damon_snap_alloc *a)
@@ -963,7 +1126,9 @@ static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
 	struct damon_radix_lookup *s = p;
 	int ret = damon_radix_build(s, ctx, a);
 
-	if (!ret && drain_radix_override >= 0)
+	if (!ret && drain_radix_override == 3)
+		s->cached = DAMON_RADIX_ALWAYS;
+	else if (!ret && drain_radix_override >= 0)
 		s->batched = drain_radix_override > 0;
 	return ret;
 }

@@ -57,3 +57,9 @@ int drain_zero_policy_find(const char *name)
 			return i;
 	return -1;
 }
+
+enum drain_zero_policy drain_zero_policy_default(const struct drain_strategy *s)
+{
+	return !strcmp(s->name, "list") || !strcmp(s->name, "rfc") ?
+		DRAIN_ZERO_EAGER : DRAIN_ZERO_LAZY;
+}

@@ -253,7 +253,7 @@ static size_t prop_regions(const struct damon_ctx *ctx, struct prop_region *out,
 	return n;
 }
 
-#define PROP_MAX_RUNS	24
+#define PROP_MAX_RUNS	32
 #define PROP_MAX_REGIONS 4096
 
 struct prop_run {
@@ -312,11 +312,11 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 			drain_strategies[i];
 		/*
 		 * Variants: btree under each instruction set; radix in one
-		 * pass, batched, and batched with every target in compare
-		 * mode.
+		 * pass, batched, batched with every target in compare mode,
+		 * and through its region cache.
 		 */
 		int isas = only ? 1 : strcmp(s->name, "btree") == 0 ? 3 :
-			strcmp(s->name, "radix") == 0 ? 3 : 1;
+			strcmp(s->name, "radix") == 0 ? 4 : 1;
 
 		for (int isa = 0; isa < isas; isa++)
 			for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++)

@@ -34,31 +34,38 @@ static const char *tmpfile_with(const char *name, const char *text)
 	return p;
 }
 
-/* Every strategy x policy has a row with two numbers; identical results. */
+/*
+ * Every strategy x policy (or, without @both_policies, every strategy with
+ * its default policy) has a row with its times; identical results.
+ */
 static void expect_rows(const struct rd_cli_result *r, bool both_policies)
 {
 	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
 		for (int z = 0; z < (both_policies ? 2 : 1); z++) {
+			enum drain_zero_policy zp = both_policies ?
+				(enum drain_zero_policy)z :
+				drain_zero_policy_default(drain_strategies[i]);
 			char head[64];
 			const char *p;
-			double lookup, drain, tick;
+			double snap, lookup, drain, tick;
 
 			snprintf(head, sizeof(head), "\n%-10s %-6s ",
 				 drain_strategies[i]->name,
-				 drain_zero_policy_name(z));
+				 drain_zero_policy_name(zp));
 			p = strstr(r->out, head);
 			cr_assert_not_null(p, "no row for %s/%s:\n%s",
 					   drain_strategies[i]->name,
-					   drain_zero_policy_name(z), r->out);
-			cr_assert_eq(sscanf(p + strlen(head), "%lf %lf %lf",
-					    &lookup, &drain, &tick), 3);
-			cr_assert(lookup > 0 && drain > 0 && tick >= drain,
-				  "%s: %f %f %f", head + 1, lookup, drain, tick);
+					   drain_zero_policy_name(zp), r->out);
+			cr_assert_eq(sscanf(p + strlen(head), "%lf %lf %lf %lf",
+					    &snap, &lookup, &drain, &tick), 4);
+			cr_assert(snap >= 0 && lookup > 0 && drain > 0 &&
+				  tick >= drain, "%s: %f %f %f %f", head + 1,
+				  snap, lookup, drain, tick);
 		}
 	}
 	cr_assert(strstr(r->out, "\nresults identical: yes\n"), "%s", r->out);
-	if (both_policies)
-		cr_assert(strstr(r->out, "\nlookup: rfc/eager "), "%s", r->out);
+	cr_assert(strstr(r->out, "\nlookup: rfc/eager "), "%s", r->out);
+	cr_assert(strstr(r->out, "\nsnap  : rfc/eager "), "%s", r->out);
 }
 
 Test(replay, committed_lackey_trace_every_strategy)
@@ -118,7 +125,7 @@ Test(replay, text_trace_and_layout)
 		unsigned long long c[9];
 		const char *p = strstr(r->out, "\nlist       eager ");
 
-		cr_assert_eq(sscanf(p, " list eager %*f %*f %*f %llu %llu %llu %llu %llu %llu %llu",
+		cr_assert_eq(sscanf(p, " list eager %*f %*f %*f %*f %llu %llu %llu %llu %llu %llu %llu",
 				    &c[0], &c[1], &c[2], &c[3], &c[4], &c[5],
 				    &c[6]), 7, "%s", p);
 		cr_assert_eq(c[0], 3, "applied");
@@ -171,7 +178,33 @@ Test(replay, bad_input_is_one_line_and_exit_2)
 	expect_bad(rd_run_cli("replay %s --layout %s --regions 5", ok, ov), "exclude each other");
 	expect_bad(rd_run_cli("replay %s --sample 0", ok), "--sample: '0' too small");
 	expect_bad(rd_run_cli("replay %s", ""), "no TRACE given");
-	expect_bad(rd_run_cli("replay %s %s", ok, ok), "unexpected argument");
+	expect_bad(rd_run_cli("replay %s %s --layout %s", ok, ok,
+			      tmpfile_with("one.layout", "1 0x1000 0x2000\n")),
+		   "trace 2 of 2, but the layout has only 1 target");
 	expect_bad(rd_run_cli("replay /nonexistent.trace"), "/nonexistent.trace: cannot open");
 	expect_bad(rd_run_cli("replay %s --regions 0", ok), "--regions");
+}
+
+/*
+ * Several committed lackey traces as processes: one target each (tgids 1,
+ * 2, ...), one CPU each, every strategy with its default policy, from an
+ * even split of DAMON's default 1000 regions to aggregation with merges and
+ * splits; and the same run with every policy.
+ */
+Test(replay, several_processes_every_strategy, .timeout = 240)
+{
+	struct rd_cli_result *r = rd_run_cli(
+		"replay %s %s %s --sample 4 --regions 1000 --aggr-ticks 5 --tick-reports 1000 --repeat 1",
+		TRACE, RD_DRAIN_DATA "/gzip.lackey", RD_DRAIN_DATA "/xz.lackey");
+
+	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
+	cr_assert(strstr(r->out, "3 processes (tgids 1, 2, ...), one trace each, interleaved over 3 CPUs"),
+		  "%s", r->out);
+	cr_assert(strstr(r->out, "context: virtual, 3 targets, 1000 regions"),
+		  "%s", r->out);
+	expect_rows(r, false);
+	r = rd_run_cli("replay %s %s --sample 8 --regions 200 --aggr-ticks 4 --tick-reports 500 --zero all --repeat 1",
+		       RD_DRAIN_DATA "/awk.lackey", RD_DRAIN_DATA "/perl.lackey");
+	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
+	expect_rows(r, true);
 }
