@@ -1278,6 +1278,8 @@ static double split_of(const struct regimes *g, const struct rd_bm *b)
  * (0: xfer below the split, 1: at or above); those without xfer (io_uring)
  * count as regime 0.  Medians and quartiles recomputed.
  */
+#define RD_REGIME_MIN_REPS	3	/* fewer in a regime: no median there */
+
 static struct rd_results *regime_subset(struct rd_results *r,
 					const struct regimes *g, int s)
 {
@@ -1311,6 +1313,9 @@ static struct rd_results *regime_subset(struct rd_results *r,
 			if (has_xfer(b))
 				push(&c->xfer, &c->nx, &xcap, b->xfer[j]);
 		}
+		/* A median of one or two repetitions is no median: "-". */
+		if (c->n < RD_REGIME_MIN_REPS)
+			c->n = c->nx = 0;
 		if (c->n > o->reps)
 			o->reps = c->n;
 		tmp = malloc((c->n + 1) * sizeof(*tmp));
@@ -1338,7 +1343,8 @@ static void report_streaming(FILE *f, struct rd_results *r)
 		two |= g.n[k][1] > 0;
 	if (g.nc) {
 		section(f, "stream, peers/stream: transfer regimes, per pair class (a gap of >= 2x\n"
-			   "  between neighbouring sorted xfer values splits; medians never pooled)");
+			   "  between neighbouring sorted xfer values splits; medians never pooled;\n"
+			   "  a cell with fewer than 3 repetitions in a regime shows \"-\")");
 		for (int k = 0; k < g.nc; k++) {
 			if (!g.n[k][1]) {
 				fprintf(f, "  %s: one regime, %d repetitions, xfer %.0f-%.0f ns\n",
