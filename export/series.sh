@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# series.sh - the v2 series of ringdrain export, made by git (run by
+# export/cmd_export.c, which checks the arguments and writes the messages).
+#
+#   1. the post-image of every hunk of RFC v1 4/6 (postimage.sh) is the
+#      base commit of a scratch repository;
+#   2. the ring patch: the ring design's kernel text (the design file and
+#      the local headers it includes, cut with unifdef -D__KERNEL__) and
+#      the per-CPU glue of export/kernel/ring.c replace the RFC's ring
+#      definitions, export/kernel/report_access.c its damon_report_access();
+#   3. the drain patch: the lookup's kernel text (same cut) and
+#      export/kernel/lookup.c replace struct damon_target_lookup,
+#      export/kernel/apply.c kdamond_apply_access_report(), and
+#      export/kernel/check.c damon_build_target_lookup() and
+#      kdamond_check_reported_accesses();
+#   4. git format-patch --cover-letter --thread, then a check that no
+#      context line falls outside the 4/6 hunks (a filler line).
+#
+# Environment: RD_ROOT, RD_OUT, RD_SEED (the 4/6 patch), RD_DESIGN,
+# RD_DESIGN_SRC, RD_STRATEGY, RD_STRATEGY_SRC (empty: no drain patch),
+# RD_SLOTS, RD_RECORD_NAME, RD_BYTES, RD_AUTHOR_NAME, RD_AUTHOR_EMAIL,
+# RD_DATE (git date), RD_MSGS (a folder: cover, 1, 2; subject first line).
+# Exit 1 with one line on stderr on failure.
+set -euo pipefail
+die() { echo "export: $*" >&2; exit 1; }
+root=$RD_ROOT
+work=$RD_OUT/git
+series=$RD_OUT/series
+kern=$root/export/kernel
+command -v unifdef >/dev/null || die "unifdef is not installed (apt-get install unifdef)"
+rm -rf "$work" "$series"
+mkdir -p "$work" "$series"
+
+# The kernel text of a source: unifdef keeps the __KERNEL__ branches; then
+# the local includes, the include guard, the SPDX line, the file's heading
+# comment and the nesting-test hooks go; runs of blank lines become one.
+cut_kernel() {
+	unifdef -x2 -D__KERNEL__ "$1" | awk '
+	NR == 1 && /SPDX-License-Identifier/ { next }
+	!head_done && /^\/\*$/ { in_head = 1; next }
+	in_head { if (/\*\/$/) { in_head = 0; head_done = 1 }; next }
+	{ head_done = 1 }
+	/^#include "/ { next }
+	/^#include </ { next }
+	/^#(ifndef|define) RINGDRAIN_[A-Z_]*_H$/ { next }
+	/^#endif \/\* RINGDRAIN_[A-Z_]*_H \*\/$/ { next }
+	/^[ \t]*rd_nest_point\(\);/ { next }
+	/^$/ { if (blank || !printed) next; blank = 1; print; next }
+	{ blank = 0; printed = 1; print }
+	' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+# The system includes a source needs in the kernel.
+kernel_includes() { unifdef -x2 -D__KERNEL__ "$1" | grep '^#include <' || true; }
+# A source and, first, the local files it includes in the kernel, each once.
+closure() {
+	local f=$1 inc
+	for inc in $(unifdef -x2 -D__KERNEL__ "$f" | sed -n 's/^#include "\(.*\)"$/\1/p'); do
+		closure "$(dirname "$f")/$inc"
+	done
+	case " ${seen[*]} " in *" $f "*) ;; *) seen+=("$f") ;; esac
+}
+subst() {
+	sed -e "s/@D@/$RD_DESIGN_ID/g" -e "s/@DESIGN@/$RD_DESIGN/g" \
+	    -e "s/@S@/$RD_STRATEGY/g" -e "s/@SLOTS@/$RD_SLOTS/g" \
+	    -e "s/@RECORD_NAME@/$RD_RECORD_NAME/g" -e "s/@BYTES@/$RD_BYTES/g" "$1"
+}
+# replace FILE START-REGEX END-REGEX TEXT-FILE: lines from the first match
+# of START to the next match of END become TEXT-FILE's lines.
+replace() {
+	awk -v s="$2" -v e="$3" -v t="$4" '
+	!done && !inr && $0 ~ s { inr = 1 }
+	inr { if ($0 ~ e) { while ((getline l < t) > 0) print l; inr = 0; done = 1 }; next }
+	{ print }
+	END { if (!done) exit 3 }' "$1" >"$1.new" || die "mm/damon/core.c: no '$2' ... '$3' to replace"
+	mv "$1.new" "$1"
+}
+
+git -C "$work" init -q
+export GIT_AUTHOR_NAME=$RD_AUTHOR_NAME GIT_AUTHOR_EMAIL=$RD_AUTHOR_EMAIL
+export GIT_COMMITTER_NAME=$RD_AUTHOR_NAME GIT_COMMITTER_EMAIL=$RD_AUTHOR_EMAIL
+export GIT_AUTHOR_DATE=$RD_DATE GIT_COMMITTER_DATE=$RD_DATE
+g() { git -C "$work" -c core.autocrlf=false -c commit.gpgsign=false "$@"; }
+bash "$root/export/postimage.sh" "$RD_SEED" "$work" >/dev/null
+core=$work/mm/damon/core.c
+[ -f "$core" ] || die "$RD_SEED: no mm/damon/core.c hunk"
+g add -A && g commit -q -m "RFC v1 4/6 post-image (the lines of its hunks)"
+tmp=$RD_OUT/git-tmp
+rm -rf "$tmp"; mkdir -p "$tmp"
+
+# 2. the ring
+seen=()
+closure "$root/$RD_DESIGN_SRC"
+ring_files=("${seen[@]}")
+{
+	for f in "${ring_files[@]}"; do cut_kernel "$f"; echo; done
+	subst "$kern/ring.c"
+} >"$tmp/ring"
+# includes: core.c's <asm/local.h> line (4/6's) and what the sources need,
+# sorted, up to core.c's next include
+includes() {
+	{ echo '#include <asm/local.h>'; for f in "$@"; do kernel_includes "$f"; done; } |
+		grep -vx '#include <linux/damon.h>' | sort -u
+	echo '#include <linux/delay.h>'
+}
+includes "${ring_files[@]}" >"$tmp/inc"
+replace "$core" '^#include <asm/local.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
+# The RFC's ring block keeps struct damon_target_lookup (the drain patch's).
+awk '/^\/\* Per-target region lookup snapshot/,/^};$/' "$core" >"$tmp/lookup-rfc"
+{ cat "$tmp/lookup-rfc"; echo; cat "$tmp/ring"; } >"$tmp/block"
+replace "$core" '^#define DAMON_REPORT_RING_SIZE' '^static DEFINE_PER_CPU\(unsigned long, damon_ring_pending\);$' "$tmp/block"
+subst "$kern/report_access.c" | sed 1d >"$tmp/access"
+replace "$core" '^ \* damon_report_access\(\) - ' '^}$' "$tmp/access"
+g add -A && g commit -q -s -F "$RD_MSGS/1"
+
+# 3. the drain
+if [ -n "$RD_STRATEGY_SRC" ]; then
+	seen=()
+	closure "$root/$RD_STRATEGY_SRC"
+	lookup_files=("${seen[@]}")
+	{
+		for f in "${lookup_files[@]}"; do cut_kernel "$f"; echo; done
+		subst "$kern/lookup.c"
+	} >"$tmp/lookup"
+	includes "${ring_files[@]}" "${lookup_files[@]}" >"$tmp/inc"
+	replace "$core" '^#include <asm/local.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
+	cp "$tmp/lookup" "$tmp/block"
+	replace "$core" '^\/\* Per-target region lookup snapshot' '^};$' "$tmp/block"
+	printf '\tdamon_destroy_target_lookup(ctx);\n' >"$tmp/destroy"
+	replace "$core" '^\tkfree\(ctx->drain_snapshot.lookups\);$' '^\tkfree\(ctx->drain_snapshot.region_buf\);$' "$tmp/destroy"
+	subst "$kern/apply.c" >"$tmp/apply"
+	replace "$core" '^static void kdamond_apply_access_report\(' '^}$' "$tmp/apply"
+	subst "$kern/check.c" >"$tmp/check"
+	# from the "/*" above "Build a snapshot" to kdamond_check_reported_accesses()'s end
+	from=$(($(grep -n '^ \* Build a snapshot of the ctx' "$core" | head -n 1 | cut -d: -f1) - 1))
+	fn=$(grep -n '^static unsigned int kdamond_check_reported_accesses(struct damon_ctx \*ctx)$' "$core" | head -n 1 | cut -d: -f1)
+	[ "$from" -gt 0 ] && [ -n "$fn" ] || die "mm/damon/core.c: no RFC drain to replace"
+	to=$(awk -v f="$fn" 'NR > f && /^}$/ { print NR; exit }' "$core")
+	{ head -n $((from - 1)) "$core"; cat "$tmp/check"; tail -n +$((to + 1)) "$core"; } >"$core.new"
+	mv "$core.new" "$core"
+	g add -A && g commit -q -s -F "$RD_MSGS/2"
+fi
+rm -rf "$tmp"
+base=$(g rev-list --max-parents=0 HEAD)
+g diff "$base" HEAD >"$RD_OUT/series.diff"
+
+# 4. the mails
+n=$(g rev-list --count HEAD~1..HEAD)
+g format-patch -q --cover-letter --thread=shallow --zero-commit \
+	--in-reply-to='<20260529165640.820-1-ravis.opensrc@gmail.com>' \
+	--subject-prefix='RFC PATCH v2' -o "$series" "$base"..HEAD >/dev/null
+cover=$(ls "$series"/0000-cover-letter.patch)
+subject=$(head -n 1 "$RD_MSGS/cover")
+awk -v subj="$subject" -v body="$RD_MSGS/cover" '
+/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
+/^\*\*\* BLURB HERE \*\*\*$/ { skip = 1; while ((getline l < body) > 0) if (n++) print l; next }
+skip && /^$/ && !done { done = 1 }
+{ print }' "$cover" >"$cover.new" && mv "$cover.new" "$cover"
+if grep -n '^[ -]/\* ringdrain-postimage: ' "$series"/0[0-9][0-9][1-9]-*.patch "$RD_OUT/series.diff" >&2; then
+	die "a hunk's context falls outside the RFC v1 4/6 hunks (above): the series would not apply to the real post-image"
+fi
+for f in "$series"/*.patch "$RD_OUT/series.diff"; do echo "wrote $f"; done
