@@ -112,6 +112,49 @@ awk '/^\/\* Per-target region lookup snapshot/,/^};$/' "$core" >"$tmp/lookup-rfc
 replace "$core" '^#define DAMON_REPORT_RING_SIZE' '^static DEFINE_PER_CPU\(unsigned long, damon_ring_pending\);$' "$tmp/block"
 subst "$kern/report_access.c" | sed 1d >"$tmp/access"
 replace "$core" '^ \* damon_report_access\(\) - ' '^}$' "$tmp/access"
+# kdamond's side of the ring: 4/6's walk of each CPU's ring.
+subst "$kern/ring_drain.c" >"$tmp/ring-drain"
+replace "$core" '^\tfor_each_online_cpu\(cpu\) \{$' '^\t}$' "$tmp/ring-drain"
+# The ring as it lands in core.c, alone, for the test module (W=1, sparse).
+mkdir -p "$RD_OUT/module"
+{
+	echo '// SPDX-License-Identifier: GPL-2.0'
+	echo '/*'
+	echo ' * damon_core_ring.c - written by ringdrain export: the ring of patch 1'
+	echo ' * as it lands in mm/damon/core.c (the same lines), built alone so that'
+	echo ' * W=1 and sparse see the series text.  Built, not loaded.'
+	echo ' */'
+	grep -v '^#include <linux/delay.h>$' "$tmp/inc"
+	echo '#include <linux/module.h>'
+	echo '#include <linux/percpu.h>'
+	echo '#include "damon_access_report.h"'
+	echo
+	echo '/* RFC v1 4/6 adds this tracepoint to include/trace/events/damon.h. */'
+	echo 'static inline void trace_damon_perf_ring_overflow(int cpu)'
+	echo '{'
+	echo '}'
+	echo
+	echo 'void damon_report_access(struct damon_access_report *report);'
+	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
+	echo '				   unsigned int max);'
+	echo
+	cat "$tmp/ring"
+	echo
+	echo '/**'
+	cat "$tmp/access"
+	echo
+	echo '/* kdamond'"'"'s side, as kdamond_check_reported_accesses() takes a report. */'
+	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
+	echo '				   unsigned int max)'
+	echo '{'
+	echo '	union damon_report_ring *r = per_cpu_ptr(&damon_report_rings, cpu);'
+	echo
+	echo "	return damon_${RD_DESIGN_ID}_consume(&r->ring, out, max);"
+	echo '}'
+	echo
+	echo 'MODULE_LICENSE("GPL");'
+	echo 'MODULE_DESCRIPTION("ringdrain: the exported ring, compiled alone");'
+} >"$RD_OUT/module/damon_core_ring.c"
 g add -A && g commit -q -s -F "$RD_MSGS/1"
 
 # 3. the drain

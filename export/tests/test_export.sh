@@ -256,6 +256,11 @@ applies)
 			good=1
 			for p in "$out"/series/000[1-9]-*.patch; do
 				git -C "$tmp/t" apply "$p" 2>"$tmp/err" || { bad "$d/$st: ${p##*/} does not apply: $(cat "$tmp/err")"; good=0; break; }
+				# Each patch leaves core.c whole: nothing still names what it removed.
+				left=$(grep -oE 'damon_ring_pending|damon_report_ring_busy|DAMON_REPORT_RING_MASK|ring->entries|DAMON_REPORT_RING_SIZE' \
+					"$tmp/t/mm/damon/core.c" | sort -u | tr '\n' ' ')
+				[ -z "$left" ] && ok "$d/$st: after ${p##*/} nothing names the RFC's ring" ||
+					bad "$d/$st: after ${p##*/} core.c still uses the RFC's ring: $left"
 			done
 			[ $good = 1 ] && ok "$d/$st: the series applies to the 4/6 post-image with git apply (no fuzz)"
 			# The functions and definitions 4/6 added are what changed.
