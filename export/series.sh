@@ -33,11 +33,13 @@ command -v unifdef >/dev/null || die "unifdef is not installed (apt-get install 
 rm -rf "$work" "$series"
 mkdir -p "$work" "$series"
 
-# The kernel text of a source: unifdef keeps the __KERNEL__ branches; then
+# The kernel text of a source: unifdef keeps the __KERNEL__ branches and
+# the compact record format's (DAMON_REPORT_RING_COMPACT: one format per
+# build, ring/report.h); then
 # the local includes, the include guard, the SPDX line, the file's heading
 # comment and the nesting-test hooks go; runs of blank lines become one.
 cut_kernel() {
-	unifdef -x2 -D__KERNEL__ "$1" | awk '
+	unifdef -x2 -D__KERNEL__ -DDAMON_REPORT_RING_COMPACT "$1" | awk '
 	NR == 1 && /SPDX-License-Identifier/ { next }
 	!head_done && /^\/\*$/ { in_head = 1; next }
 	in_head { if (/\*\/$/) { in_head = 0; head_done = 1 }; next }
@@ -52,7 +54,7 @@ cut_kernel() {
 	' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 # The system includes a source needs in the kernel.
-kernel_includes() { unifdef -x2 -D__KERNEL__ "$1" | grep '^#include <' || true; }
+kernel_includes() { unifdef -x2 -D__KERNEL__ -DDAMON_REPORT_RING_COMPACT "$1" | grep '^#include <' || true; }
 # A source and, first, the local files it includes in the kernel, each once.
 closure() {
 	local f=$1 inc
@@ -197,7 +199,7 @@ cover=$(ls "$series"/0000-cover-letter.patch)
 subject=$(head -n 1 "$RD_MSGS/cover")
 awk -v subj="$subject" -v body="$RD_MSGS/cover" '
 /\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
-/^\*\*\* BLURB HERE \*\*\*$/ { skip = 1; while ((getline l < body) > 0) if (n++) print l; next }
+/^\*\*\* BLURB HERE \*\*\*$/ { skip = 1; while ((getline l < body) > 0) if (n++ > 1) print l; next }
 skip && /^$/ && !done { done = 1 }
 { print }' "$cover" >"$cover.new" && mv "$cover.new" "$cover"
 if grep -n '^[ -]/\* ringdrain-postimage: ' "$series"/0[0-9][0-9][1-9]-*.patch "$RD_OUT/series.diff" >&2; then

@@ -1,7 +1,8 @@
 /*
  * One report ring per CPU, the @DESIGN@ design above, in static per-CPU
  * memory: DAMON_REPORT_RING_SLOTS slots of DAMON_REPORT_RING_RECORD bytes
- * for each of its producer lanes, and its indices.
+ * for each of its producer lanes, and its indices.  The ring stores the
+ * compact record only (damon_report_put() above has no other format).
  */
 #define DAMON_REPORT_RING_SLOTS		@SLOTS@
 #define DAMON_REPORT_RING_RECORD	@RECORD_NAME@

@@ -130,6 +130,31 @@ winners)
 		ok "no measured number in the mails"
 	grep -qi "ran in a kernel\|checked in a kernel" "$tmp"/o/series/*.patch &&
 		bad "the mails claim a kernel run without a kcheck log" || ok "no kernel-run claim without a kcheck log"
+	# Figures come from the named folder's producer.json: median and range
+	# of the repetitions, like for like (the design with the compact
+	# records v2 ships, the v1 ring with its 48-byte ones); overlapping
+	# ranges are called a tie, disjoint ones are not.
+	producer() { # dir design-values rfc-values
+		local it=() v
+		for v in $2; do it+=("{\"name\": \"producer/nmi/design:perfnest/rec:32/x\", \"run_type\": \"iteration\", \"ns_per_produce\": $v}"); done
+		for v in $3; do it+=("{\"name\": \"producer/nmi/design:rfc/rec:48/x\", \"run_type\": \"iteration\", \"ns_per_produce\": $v}"); done
+		(IFS=,; echo "{\"benchmarks\": [${it[*]}]}") >"$tmp/results/$1/producer.json"
+	}
+	producer 2026-01-02-new "40 41 44 50 52" "43 47 48 60 61"
+	"$bin" export --results "$tmp/results" --strategy none --out "$tmp/f1" >/dev/null 2>&1
+	tr -s ' \n' '  ' <"$tmp/f1/series/0000-cover-letter.patch" >"$tmp/f1.txt"
+	grep -qF "results/2026-01-02-new/producer.json" "$tmp/f1.txt" &&
+		grep -qF "44.0 ns [40.0-52.0] for the perfnest ring with 32-byte records, 48.0 ns [43.0-61.0] for the v1 ring with its 48-byte records" "$tmp/f1.txt" &&
+		grep -qF "a tie" "$tmp/f1.txt" &&
+		ok "overlapping figures: medians and ranges from producer.json, called a tie" ||
+		bad "overlapping figures: $(grep -o 'Producer cost.*' "$tmp/f1.txt" | head -c 400)"
+	producer 2026-01-02-new "10 11 12" "40 41 42 43"
+	"$bin" export --results "$tmp/results" --strategy none --out "$tmp/f2" >/dev/null 2>&1
+	tr -s ' \n' '  ' <"$tmp/f2/series/0000-cover-letter.patch" >"$tmp/f2.txt"
+	grep -qF "11.0 ns [10.0-12.0]" "$tmp/f2.txt" && grep -qF "41.5 ns [40.0-43.0]" "$tmp/f2.txt" &&
+		! grep -qF "a tie" "$tmp/f2.txt" &&
+		ok "disjoint figures are not called a tie" || bad "disjoint figures: $(grep -o 'Producer cost.*' "$tmp/f2.txt" | head -c 400)"
+	rm "$tmp/results/2026-01-02-new/producer.json"
 	# From: and Signed-off-by: are --author, else git's author identity.
 	who="Ada Example <ada@example.org>"
 	GIT_AUTHOR_NAME="Ada Example" GIT_AUTHOR_EMAIL=ada@example.org \
