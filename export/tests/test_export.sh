@@ -155,6 +155,25 @@ winners)
 		! grep -qF "a tie" "$tmp/f2.txt" &&
 		ok "disjoint figures are not called a tie" || bad "disjoint figures: $(grep -o 'Producer cost.*' "$tmp/f2.txt" | head -c 400)"
 	rm "$tmp/results/2026-01-02-new/producer.json"
+	# The drain patch's tick figures: like for like (both rebuilt every
+	# tick), from tick.json; absent, the message says it quotes none.
+	mkdir -p "$tmp/r2/2026-03-03-t"
+	sed 's/"flat"/"radix"/' "$tmp/results/2026-01-02-new/summary.json" >"$tmp/r2/2026-03-03-t/summary.json"
+	"$bin" export --results "$tmp/r2" --out "$tmp/t0" >/dev/null 2>&1
+	tr -s ' \n' '  ' <"$tmp"/t0/series/0002-*.patch | grep -qF "has no whole-tick figure for the radix lookup rebuilt every tick" &&
+		ok "no tick.json: the drain patch says it quotes no cost" || bad "no tick.json: the drain patch does not say so"
+	c=cpus:256/rate:5000/regions:10000/targets:8
+	it=()
+	for v in 100 110 120; do it+=("{\"name\": \"tick/strategy:radix/$c/snapshot:tick/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
+	for v in 100 110 120; do it+=("{\"name\": \"tick/strategy:radix/$c/snapshot:default/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": 1}"); done
+	for v in 500 600 700; do it+=("{\"name\": \"tick/strategy:rfc/$c/snapshot:default/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
+	(IFS=,; echo "{\"benchmarks\": [${it[*]}]}") >"$tmp/r2/2026-03-03-t/tick.json"
+	"$bin" export --results "$tmp/r2" --out "$tmp/t1" >/dev/null 2>&1
+	tr -s ' \n' '  ' <"$tmp"/t1/series/0002-*.patch >"$tmp/t1.txt"
+	grep -qF "110.0 us [100.0-120.0] with the radix index, 600.0 us [500.0-700.0] for v1." "$tmp/t1.txt" &&
+		! grep -qF "a tie" "$tmp/t1.txt" &&
+		ok "tick figures: the per-tick rebuild against v1, not the on-change figure" ||
+		bad "tick figures: $(grep -o 'Cost.*' "$tmp/t1.txt" | head -c 300)"
 	# From: and Signed-off-by: are --author, else git's author identity.
 	who="Ada Example <ada@example.org>"
 	GIT_AUTHOR_NAME="Ada Example" GIT_AUTHOR_EMAIL=ada@example.org \
