@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_export.c - ringdrain export: the chosen ring design (and drain lookup)
- * as a git format-patch style series for mm/damon, plus a test module.
+ * as a v2 of the RFC on top of its patch 4/6, plus a test module.
  *
- * Every exported file is a ringdrain source run through the mechanical
- * transformation of xform.h: the text the userspace builds compile, minus
- * the userspace glue and the nesting-test hooks.  Nothing is a second copy.
+ * This command checks the input, picks the winners, writes the commit
+ * messages (numbers only from the named results folder) and runs
+ * export/series.sh, which cuts the kernel text from the sources with
+ * unifdef and has git make the series.  The test module's headers are the
+ * same sources through xform.h.  Nothing is a second copy.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -1011,7 +1013,7 @@ static int run(int argc, char **argv)
 		  .help = "ringdrain source tree to export from (default: this build's)" },
 		{ .name = "author", .type = RD_OPT_STR, .dst = &author,
 		  .metavar = "'NAME <EMAIL>'",
-		  .help = "From: and Signed-off-by: (default: git's author identity, else a placeholder)" },
+		  .help = "From: and Signed-off-by: (default: git's author identity; without one, export stops)" },
 		{ .name = "seed", .type = RD_OPT_STR, .dst = &seed,
 		  .metavar = "PATCH",
 		  .help = "RFC v1 4/6, the series' base (default: ../shared/seed/rfc-v1-4-of-6.patch beside the source tree)" },
@@ -1100,16 +1102,19 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_export = {
 	.name = "export",
-	.synopsis = "[--design D] [--strategy S] --out DIR",
-	.summary = "write the chosen ring (and lookup) as a patch series for mm/damon, with a test module",
+	.synopsis = "[--design D] [--strategy S] [--tree DIR] --out DIR",
+	.summary = "write the chosen ring (and lookup) as a v2 on top of RFC v1 4/6, with a test module",
 	.description =
-		"Writes DIR/series/: a git format-patch style series (cover letter 0/N and\n"
-		"one patch per new file group under mm/damon/), and DIR/module/: a test\n"
-		"module (Kbuild + source) that runs the exported ring with NMI-context\n"
-		"producers.  The exported files are ringdrain's own sources, transformed\n"
-		"mechanically (export/README.md).  Without --design/--strategy the winners\n"
-		"come from the newest results/*/summary.json.  'ringdrain kcheck' builds,\n"
-		"style-checks and boots what export writes.",
+		"Writes DIR/series/: [RFC PATCH v2 0/N], a reply to the RFC v1 cover, made\n"
+		"with git format-patch on top of the post-image of RFC v1 4/6 (--seed):\n"
+		"one patch for the ring, one for the drain lookup, each changing what 4/6\n"
+		"added to mm/damon/core.c; DIR/series.diff, the whole series; and\n"
+		"DIR/module/: a test module for 'ringdrain kcheck'.  The kernel text is\n"
+		"ringdrain's own sources cut with unifdef (export/README.md).  Without\n"
+		"--design/--strategy the winners come from the newest results/*/summary.json.\n"
+		"--tree DIR runs git apply --check of the series in a kernel tree.\n"
+		"From: and Signed-off-by: are --author, else git's identity; without\n"
+		"one, export stops.",
 	.run = run,
 };
 static const struct rd_command *self = &rd_cmd_export;
