@@ -307,6 +307,14 @@ applies)
 					bad "$d/$st: after ${p##*/} core.c still uses the RFC's ring: $left"
 			done
 			[ $good = 1 ] && ok "$d/$st: the series applies to the 4/6 post-image with git apply (no fuzz)"
+			# As mails: git am on a clone of the post-image, one commit each.
+			rm -rf "$tmp/am" && git clone -q "$base" "$tmp/am"
+			if git -C "$tmp/am" -c user.name=t -c user.email=t@localhost am -q \
+				"$out"/series/000[1-9]-*.patch >"$tmp/err" 2>&1; then
+				ok "$d/$st: git am takes the mails: $(git -C "$tmp/am" log --format=%s HEAD~"$n"..HEAD | tr '\n' ';')"
+			else
+				bad "$d/$st: git am: $(head -n 3 "$tmp/err")"
+			fi
 			# The functions and definitions 4/6 added are what changed.
 			c=$tmp/t/mm/damon/core.c
 			grep -q '^static DEFINE_PER_CPU(local_t, damon_report_ring_busy);' "$c" &&
