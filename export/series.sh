@@ -130,15 +130,12 @@ mkdir -p "$RD_OUT/module"
 	echo '#include <linux/module.h>'
 	echo '#include <linux/percpu.h>'
 	echo '#include "damon_access_report.h"'
+	echo '#include "damon_core_ring.h"'
 	echo
 	echo '/* RFC v1 4/6 adds this tracepoint to include/trace/events/damon.h. */'
 	echo 'static inline void trace_damon_perf_ring_overflow(int cpu)'
 	echo '{'
 	echo '}'
-	echo
-	echo 'void damon_report_access(struct damon_access_report *report);'
-	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
-	echo '				   unsigned int max);'
 	echo
 	cat "$tmp/ring"
 	echo
@@ -157,6 +154,20 @@ mkdir -p "$RD_OUT/module"
 	echo 'MODULE_LICENSE("GPL");'
 	echo 'MODULE_DESCRIPTION("ringdrain: the exported ring, compiled alone");'
 } >"$RD_OUT/module/damon_core_ring.c"
+{
+	echo '/* SPDX-License-Identifier: GPL-2.0 */'
+	echo '/* damon_core_ring.h - written by ringdrain export: damon_core_ring.c'"'"'s functions. */'
+	echo '#ifndef _DAMON_CORE_RING_H'
+	echo '#define _DAMON_CORE_RING_H'
+	echo
+	echo '#include "damon_access_report.h"'
+	echo
+	echo 'void damon_report_access(struct damon_access_report *report);'
+	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
+	echo '				   unsigned int max);'
+	echo
+	echo '#endif /* _DAMON_CORE_RING_H */'
+} >"$RD_OUT/module/damon_core_ring.h"
 g add -A && g commit -q -s -F "$RD_MSGS/1"
 
 # 3. the drain
