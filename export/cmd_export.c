@@ -605,9 +605,11 @@ static void write_messages(struct export *e, const char *dir,
 		"narrowed, lossless below 4 GiB), with no run-time branch on the "
 		"record size on the NMI path.\n\n"
 		"Memory: %u slot%s of %u bytes per "
-		"producer lane, %u lane%s, %zu bytes per CPU with the indices, "
-		"in DEFINE_PER_CPU_ALIGNED storage set up for every possible "
-		"CPU by an early initcall; the ring of v1 is %zu bytes per CPU.  "
+		"producer lane, %u lane%s, %zu bytes per CPU with the indices "
+		"on x86-64, in DEFINE_PER_CPU_ALIGNED storage set up for every "
+		"possible CPU by an early initcall; ringdrain's model of the v1 "
+		"ring (ring/rfc.c) takes %zu bytes per CPU at its 256 slots of "
+		"48 bytes.  %s"
 		"The busy counter and the pending flag go: "
 		"kdamond_check_reported_accesses() takes the reports with the "
 		"design's consume() from the ring of every possible CPU, so the "
@@ -618,7 +620,12 @@ static void write_messages(struct export *e, const char *dir,
 		"cut with unifdef -D__KERNEL__: the code ringdrain's unit tests, "
 		"nesting proofs and stress runs build.\n",
 		slots, slots == 1 ? "" : "s", (unsigned int)DAMON_REPORT_COMPACT,
-		lanes, lanes == 1 ? "" : "s", bytes, rfc_bytes, e->design_src);
+		lanes, lanes == 1 ? "" : "s", bytes, rfc_bytes,
+		slots < 256 ? "A lane holds fewer reports than v1's ring "
+		"(255): it overflows sooner if the drain slows; the lanes all "
+		"have the same size here, and sizing the NMI lane apart is left "
+		"open.  " : "",
+		e->design_src);
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports with the %s ring\n\n",
 		      e->d->name);
 	rd_wrap(&m, t.s, 72);
