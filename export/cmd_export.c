@@ -1062,6 +1062,9 @@ static int run(int argc, char **argv)
 	}
 	choose_design(&e, design ? design : e.w.design);
 	choose_strategy(&e, strategy ? strategy : e.w.strategy);
+	e.author = author ? author : git_author();
+	if (!e.author)
+		rd_usage_error(self->name, "no author for From: and Signed-off-by: set git's identity (git config --global user.name 'Name'; git config --global user.email name@example.org) or give --author 'Name <email>'");
 	prepare_out(out);
 	seed_path = seed ? seed : path_join(root, "../shared/seed/rfc-v1-4-of-6.patch");
 	if (access(seed_path, R_OK))
@@ -1094,9 +1097,7 @@ static int run(int argc, char **argv)
 
 	printf("design=%s strategy=%s from=%s\n", e.d->name, e.strategy,
 	       e.w.path ? e.w.path : "flags");
-	e.author = author ? author : git_author();
-	if (!e.author)
-		rd_usage_error(self->name, "no author for From: and Signed-off-by: set git's identity (git config --global user.name 'Name'; git config --global user.email name@example.org) or give --author 'Name <email>'");
+
 	if (lookup_missing(&e))
 		fprintf(stderr,
 			"ringdrain export: strategy '%s' has no kernel-dialect source yet (export/strategies.def): the series has the ring patches only\n",
