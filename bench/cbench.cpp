@@ -2,8 +2,13 @@
 // cbench.cpp - the C shim over Google Benchmark (see cbench.h).
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,6 +39,78 @@ static const State *S(const struct cbench_state *s)
 
 static size_t registered;
 static void (*on_run)(const char *name);
+/* Set by cbench_stop() from a signal handler; lock-free, so safe there. */
+static std::atomic<bool> stopping;
+static_assert(std::atomic<bool>::is_always_lock_free,
+	      "cbench_stop() must be async-signal-safe");
+
+/*
+ * The iteration count each benchmark reported for a planned count
+ * (max_iterations): a function that loops in batches reports it rounded up
+ * to its batch.  A run the stop skips reports the same, as Google
+ * Benchmark's statistics check that every repetition of a benchmark agrees.
+ * Keyed by the registered name, which in ringdrain names one benchmark.
+ */
+static std::mutex iters_lock;
+static std::map<std::pair<std::string, int64_t>, int64_t> iters_seen;
+
+/*
+ * The console display, without a line for each run the stop skipped: after
+ * Ctrl-C those are most of a suite, and the summary says what was cut.
+ */
+class QuietStopped : public benchmark::BenchmarkReporter {
+	BenchmarkReporter *inner;
+
+public:
+	explicit QuietStopped(BenchmarkReporter *r) : inner(r) {}
+
+	bool ReportContext(const Context &context) override
+	{
+		return inner->ReportContext(context);
+	}
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		std::vector<Run> shown;
+
+		for (const Run &r : runs)
+			if (!r.error_occurred || r.error_message != CBENCH_STOPPED)
+				shown.push_back(r);
+		if (!shown.empty())
+			inner->ReportRuns(shown);
+	}
+	void Finalize() override
+	{
+		inner->Finalize();
+	}
+};
+
+/*
+ * Google Benchmark's JSON reporter, writing into memory instead of the file
+ * --benchmark_out names: the caller writes the text whole or not at all.
+ * RunSpecifiedBenchmarks() points every file reporter at its own ofstream,
+ * so each call puts the memory stream back first.
+ */
+class MemJSONReporter : public benchmark::JSONReporter {
+public:
+	std::ostringstream text;
+
+	bool ReportContext(const Context &context) override
+	{
+		SetOutputStream(&text);
+		SetErrorStream(&text);
+		return JSONReporter::ReportContext(context);
+	}
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		SetOutputStream(&text);
+		JSONReporter::ReportRuns(runs);
+	}
+	void Finalize() override
+	{
+		SetOutputStream(&text);
+		JSONReporter::Finalize();
+	}
+};
 
 extern "C" {
 
@@ -43,9 +120,35 @@ struct cbench *cbench_register(const char *name, cbench_fn fn, void *arg)
 
 	registered++;
 	return C(benchmark::RegisterBenchmark(name, [fn, arg, label](State &st) {
+		/* Relaxed: see cbench_stop(). */
+		if (stopping.load(std::memory_order_relaxed)) {
+			int64_t n = st.max_iterations;
+
+			/*
+			 * Report the iteration count the measured repetitions
+			 * report (see iters_seen): run the loop, empty, as
+			 * one batch of that count, then say it was skipped.
+			 */
+			{
+				std::lock_guard<std::mutex> l(iters_lock);
+				auto it = iters_seen.find({ label, n });
+
+				if (it != iters_seen.end())
+					n = it->second;
+			}
+			while (st.KeepRunningBatch(n))
+				;
+			st.SkipWithError(CBENCH_STOPPED);
+			return;
+		}
 		if (on_run)
 			on_run(label.c_str());
 		fn(reinterpret_cast<struct cbench_state *>(&st), arg);
+		if (!st.error_occurred()) {
+			std::lock_guard<std::mutex> l(iters_lock);
+
+			iters_seen[{ label, st.max_iterations }] = st.iterations();
+		}
 	}));
 }
 
@@ -214,6 +317,66 @@ int cbench_main(int argc, char **argv)
 	size_t ran = benchmark::RunSpecifiedBenchmarks();
 	benchmark::Shutdown();
 	return ran ? 0 : 2;
+}
+
+void cbench_stop(void)
+{
+	/* Relaxed: a flag polled between runs; nothing is published with it. */
+	stopping.store(true, std::memory_order_relaxed);
+}
+
+bool cbench_stopped(void)
+{
+	/* Relaxed: as in cbench_stop(). */
+	return stopping.load(std::memory_order_relaxed);
+}
+
+void cbench_clear(void)
+{
+	benchmark::ClearRegisteredBenchmarks();
+	registered = 0;
+	iters_seen.clear();
+}
+
+int cbench_init(int argc, char **argv)
+{
+	static std::vector<std::string> args;
+	static std::vector<char *> ptrs;
+	int n;
+
+	/* The JSON goes to memory; the file Google Benchmark opens stays empty. */
+	args.assign(argv, argv + argc);
+	args.push_back("--benchmark_out=/dev/null");
+	for (auto &a : args)
+		ptrs.push_back(&a[0]);
+	ptrs.push_back(nullptr);
+	n = (int)args.size();
+	benchmark::Initialize(&n, ptrs.data());
+	if (n > 1) {
+		std::fprintf(stderr, "ringdrain bench: unknown benchmark flag '%s'\n",
+			     ptrs[1]);
+		return 2;
+	}
+	return 0;
+}
+
+size_t cbench_run_json(char **json)
+{
+	/*
+	 * Google Benchmark 1.7 deletes its static default display reporter
+	 * after a run it created it for; passed in, it lives on for the next.
+	 */
+	static QuietStopped display(benchmark::CreateDefaultDisplayReporter());
+	MemJSONReporter file;
+	size_t ran = benchmark::RunSpecifiedBenchmarks(&display, &file);
+
+	*json = ran ? strdup(file.text.str().c_str()) : nullptr;
+	return ran;
+}
+
+void cbench_shutdown(void)
+{
+	benchmark::Shutdown();
 }
 
 } // extern "C"

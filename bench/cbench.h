@@ -104,6 +104,31 @@ size_t cbench_registered(void);
  */
 void cbench_on_run(void (*fn)(const char *name));
 
+/*
+ * Stopping between benchmarks (Ctrl-C).  After cbench_stop(), every run of
+ * a benchmark function that starts is skipped at once, as an error with the
+ * message CBENCH_STOPPED; the run in progress finishes.  cbench_stop() is
+ * async-signal-safe (a lock-free atomic store) and may be called from any
+ * thread or signal handler.
+ */
+#define CBENCH_STOPPED "interrupted"
+void cbench_stop(void);
+bool cbench_stopped(void);
+
+/*
+ * Several runs in one process, their JSON in memory: cbench_init() parses
+ * the --benchmark_* flags once (2 on an unknown flag, having said so);
+ * cbench_run_json() runs the registered benchmarks the flags select and
+ * returns how many matched, with Google Benchmark's JSON output (every
+ * repetition, as --benchmark_out would write it) in *@json (malloc'd; NULL
+ * when none matched); cbench_clear() forgets the registered benchmarks so
+ * that the next group can be registered; cbench_shutdown() at the end.
+ */
+int cbench_init(int argc, char **argv);
+size_t cbench_run_json(char **json);
+void cbench_clear(void);
+void cbench_shutdown(void);
+
 /* Keep @p's value alive and ordered, as benchmark::DoNotOptimize. */
 static inline void cbench_do_not_optimize(const void *p)
 {

@@ -3,7 +3,7 @@
  * cmd_bench.c - ringdrain bench: run the suites, write the results folder,
  * print the review table.
  *
- * A run writes results/<date>-<host>/ with one Google Benchmark JSON file per
+ * A run writes results/<date>-<cpu-short>-<hash6>/ with one Google Benchmark JSON file per
  * suite, machine.json (CPU, kernel, compiler and flags, hwloc summary and
  * topology XML), report.txt (the table printed at the end) and summary.json
  * (the winners and the commands that made them, which `ringdrain export`
@@ -11,8 +11,20 @@
  * (--benchmark_enable_random_interleaving), so the designs under comparison
  * see the same machine; each repetition records the cache-line transfer
  * latency of its CPU pair.
+ *
+ * The suites run one after the other, each interleaved in itself, and each
+ * suite's file is written (whole or not at all, through results_io) as soon
+ * as the suite ends; machine.json says after every suite what is done.  The
+ * first SIGINT or SIGTERM lets the benchmark run in progress finish, skips
+ * the rest, keeps every repetition that ran, marks machine.json
+ * "interrupted" with what was cut short or not run, prints the report and
+ * the command that resumes; a second one ends the process at once.  A run holds the
+ * folder's lock (results_io.h) from start to end.
  */
 #include <errno.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +38,7 @@
 #include "cli.h"
 #include "harness.h"
 #include "report.h"
+#include "results_io.h"
 
 extern const struct rd_command rd_cmd_bench;
 
@@ -45,13 +58,18 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+static char *read_cpu_model(void);
+
+/* results/<date>-<cpu-short>-<hash6>: see rd_host_label() (topo.h). */
 static void default_out(char *buf, size_t len)
 {
-	char host[64] = "host", date[16];
+	char host[64] = "host", date[16], summary[256];
 	time_t now = time(NULL);
 	struct stat st;
 
-	gethostname(host, sizeof(host) - 1);
+	rd_topo_summary(&rd_bench.topo, summary, sizeof(summary));
+	rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary, host,
+		      sizeof(host));
 	strftime(date, sizeof(date), "%Y-%m-%d", localtime(&now));
 	snprintf(buf, len, "%s/results/%s-%s", RD_SOURCE_DIR, date, host);
 	for (int i = 2; stat(buf, &st) == 0; i++)
@@ -80,13 +98,14 @@ static char *read_cpu_model(void)
 	return model;
 }
 
-static int write_machine(const char *dir, const char *const *argv, int argc)
+/* What machine.json says of the machine; its run state is added later. */
+static json_t *machine_info(const char *const *argv, int argc)
 {
-	char path[1100], summary[256];
+	char summary[256];
 	struct utsname u;
 	json_t *m, *pairs = json_array(), *cmd = json_array();
 	char *xml = NULL;
-	int xmllen = 0, ret;
+	int xmllen = 0;
 
 	uname(&u);
 	rd_topo_summary(&rd_bench.topo, summary, sizeof(summary));
@@ -111,74 +130,210 @@ static int write_machine(const char *dir, const char *const *argv, int argc)
 		      "topology_xml", xml,
 		      "command", cmd,
 		      "hwloc_summary", summary);
-	snprintf(path, sizeof(path), "%s/machine.json", dir);
-	ret = json_dump_file(m, path, JSON_INDENT(2));
-	json_decref(m);
+	{
+		char label[128];
+
+		rd_host_label(read_cpu_model(), rd_bench.topo.nr_pus, summary,
+			      label, sizeof(label));
+		json_object_set_new(m, "host_label", json_string(label));
+	}
 	hwloc_free_xmlbuffer(rd_bench.topo.topo, xml);
-	return ret;
+	return m;
 }
 
-/* Split Google Benchmark's one output file into one file per suite. */
-static int split_by_suite(const char *dir, const char *all_path)
-{
-	json_error_t jerr;
-	json_t *all = rd_json_load_gbench(all_path, &jerr), *benchmarks;
-	size_t i;
-	json_t *b;
+/*
+ * The state of the run in machine.json: "status" (running, complete,
+ * interrupted, failed), the suites selected, done (every repetition ran)
+ * and missing (not run, or cut short: its file has what was measured), and
+ * the benchmarks cut short.
+ */
+struct run_state {
+	json_t *machine;
+	json_t *suites, *done, *missing, *cut;
+	bool write_failed;	/* the last machine_write() failed */
+};
 
-	if (!all) {
-		fprintf(stderr, "ringdrain bench: %s: %s\n", all_path, jerr.text);
+static void run_state_free(struct run_state *st)
+{
+	json_decref(st->machine);
+	json_decref(st->suites);
+	json_decref(st->done);
+	json_decref(st->missing);
+	json_decref(st->cut);
+}
+
+static int machine_write(const char *dir, struct run_state *st,
+			 const char *status)
+{
+	char path[1100], err[RD_IO_ERR_LEN];
+
+	json_object_set_new(st->machine, "status", json_string(status));
+	json_object_set(st->machine, "suites", st->suites);
+	json_object_set(st->machine, "suites_done", st->done);
+	json_object_set(st->machine, "suites_missing", st->missing);
+	json_object_set(st->machine, "benchmarks_cut_short", st->cut);
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	st->write_failed = rd_write_json(path, st->machine, JSON_INDENT(2), err);
+	if (st->write_failed)
+		fprintf(stderr, "ringdrain bench: %s\n", err);
+	return st->write_failed ? -1 : 0;
+}
+
+static const char *run_name(json_t *b)
+{
+	const char *name = json_string_value(json_object_get(b, "run_name"));
+
+	return name ? name : json_string_value(json_object_get(b, "name"));
+}
+
+/*
+ * Keep what Google Benchmark output @root measured.  A benchmark the stop cut
+ * short (a run with CBENCH_STOPPED) keeps the repetitions that ran, loses its
+ * skipped runs and its aggregates (over fewer repetitions than it says), and
+ * goes into @cut as {name, repetitions_done, repetitions}.  Returns how many
+ * entries are kept.
+ */
+static size_t keep_measured(json_t *root, json_t *cut_list)
+{
+	json_t *list = json_object_get(root, "benchmarks"), *kept = json_array();
+	json_t *cut = json_object(), *b;
+	bool ran;
+	size_t i;
+
+	json_array_foreach(list, i, b) {
+		const char *msg = json_string_value(json_object_get(b, "error_message"));
+
+		if (run_name(b) && msg && !strcmp(msg, CBENCH_STOPPED))
+			json_object_set_new(cut, run_name(b), json_array());
+	}
+	json_array_foreach(list, i, b) {
+		const char *name = run_name(b), *type;
+		json_t *n = name ? json_object_get(cut, name) : NULL;
+
+		if (!n) {
+			json_array_append(kept, b);
+			continue;
+		}
+		type = json_string_value(json_object_get(b, "run_type"));
+		if (type && strcmp(type, "iteration"))
+			continue;	/* an aggregate */
+		ran = !json_object_get(b, "error_message");
+		json_array_append_new(n, json_boolean(ran));
+		if (ran)
+			json_array_append(kept, b);
+	}
+	{
+		const char *name;
+		json_t *n, *ran;
+		size_t done = 0;
+
+		json_object_foreach(cut, name, n) {
+			done = 0;
+			json_array_foreach(n, i, ran)
+				done += json_is_true(ran);
+			json_array_append_new(cut_list, json_pack("{s:s, s:i, s:i}",
+				"name", name, "repetitions_done", (int)done,
+				"repetitions", (int)json_array_size(n)));
+		}
+	}
+	json_decref(cut);
+	i = json_array_size(kept);
+	json_object_set_new(root, "benchmarks", kept);
+	return i;
+}
+
+/* What the suite measured to @dir/<suite>.json; cut short ones to @cut. */
+static int write_suite(const char *dir, const char *suite, const char *text,
+		       json_t *cut, bool *wrote)
+{
+	char path[1100], err[RD_IO_ERR_LEN];
+	json_error_t jerr;
+	json_t *root;
+	int ret = 0;
+
+	*wrote = false;
+	if (!text[0])
+		return 0;	/* --benchmark_list_tests: nothing was run */
+	/* Google Benchmark's bare nan/inf tokens: see rd_json_load_gbench(). */
+	root = rd_json_loads_gbench(text, &jerr);
+	if (!root) {
+		fprintf(stderr, "ringdrain bench: suite %s: Google Benchmark's output is not JSON: %s\n",
+			suite, jerr.text);
 		return -1;
 	}
-	benchmarks = json_object_get(all, "benchmarks");
-	for (unsigned int s = 0; s < rd_nr_suites; s++) {
-		const char *suite = rd_suites[s]->name;
-		size_t len = strlen(suite);
-		json_t *out = json_deep_copy(all), *list = json_array();
-		char path[1100];
-
-		json_array_foreach(benchmarks, i, b) {
-			const char *name = json_string_value(
-				json_object_get(b, "name"));
-
-			if (name && strncmp(name, suite, len) == 0 &&
-			    name[len] == '/')
-				json_array_append(list, b);
-		}
-		if (json_array_size(list)) {
-			json_object_set_new(out, "benchmarks", list);
-			snprintf(path, sizeof(path), "%s/%s.json", dir, suite);
-			if (json_dump_file(out, path, JSON_INDENT(1))) {
-				fprintf(stderr, "ringdrain bench: cannot write %s\n",
-					path);
-				json_decref(out);
-				json_decref(all);
-				return -1;
-			}
-		} else {
-			json_decref(list);
-		}
-		json_decref(out);
+	if (keep_measured(root, cut)) {
+		snprintf(path, sizeof(path), "%s/%s.json", dir, suite);
+		ret = rd_write_json(path, root, JSON_INDENT(1), err);
+		if (ret)
+			fprintf(stderr, "ringdrain bench: %s\n", err);
+		*wrote = !ret;
 	}
-	json_decref(all);
-	return 0;
+	json_decref(root);
+	return ret;
 }
 
 static uint64_t progress_t0, progress_last;
 static unsigned long progress_runs, progress_expected;
+
+/*
+ * Test hook: RINGDRAIN_BENCH_HOLD=SUITE makes the first benchmark of SUITE
+ * wait for the stop signal before it runs, so that a test delivers its
+ * SIGINT while a suite is in progress, whatever the machine's speed.
+ */
+static const char *hold_suite, *cur_suite;
+
+static void hold(void)
+{
+	const struct timespec tick = { 0, 10000000 };
+
+	if (!hold_suite || !cur_suite || strcmp(hold_suite, cur_suite))
+		return;
+	hold_suite = NULL;
+	fprintf(stderr, "ringdrain bench: RINGDRAIN_BENCH_HOLD: suite %s holds until a signal\n",
+		cur_suite);
+	while (!cbench_stopped())
+		nanosleep(&tick, NULL);
+}
+
+/*
+ * A suite's after-step (producer/nmi) is not a Google Benchmark benchmark,
+ * but --benchmark_filter still says what the user wants measured: the step
+ * runs when there is no filter or the filter (read as a POSIX extended
+ * regex, which Google Benchmark's filters of ringdrain's names also are)
+ * matches "<suite>/nmi".
+ */
+static bool after_selected(const struct rd_suite *suite, const char *filter)
+{
+	char name[64];
+	regex_t re;
+	bool hit;
+
+	if (!filter || !*filter)
+		return true;
+	snprintf(name, sizeof(name), "%s/nmi", suite->name);
+	if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB))
+		return true;	/* Google Benchmark has accepted it: run */
+	hit = regexec(&re, name, 0, NULL, 0) == 0;
+	regfree(&re);
+	if (!hit)
+		fprintf(stderr, "ringdrain bench: %s: skipped, --benchmark_filter does not match it\n",
+			name);
+	return hit;
+}
 
 /* A line every 10 s: a quick run is minutes long and its output bunched. */
 static void progress(const char *name)
 {
 	uint64_t now = rd_now_ns();
 
+	hold();
 	progress_runs++;
 	if (now - progress_last < 10000000000ULL)
 		return;
 	progress_last = now;
-	fprintf(stderr, "ringdrain bench: %3lu s, %lu runs (~%lu%%), now %s\n",
+	fprintf(stderr, "ringdrain bench: %3lu s, %lu runs of suite %s (~%lu%%), now %s\n",
 		(unsigned long)((now - progress_t0) / 1000000000ULL),
-		progress_runs, progress_expected ?
+		progress_runs, cur_suite, progress_expected ?
 		(progress_runs * 100 / progress_expected < 99 ?
 		 progress_runs * 100 / progress_expected : 99) : 0, name);
 }
@@ -198,6 +353,88 @@ static bool suite_selected(const char *list, const char *name)
 	return false;
 }
 
+/* Signals seen; atomic, as two threads may take one each at once. */
+static atomic_int signals_seen;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal handler needs a lock-free count");
+static volatile sig_atomic_t stop_signal;
+
+/*
+ * SIGINT, SIGTERM: the first stops the run after the benchmark in progress;
+ * the second ends the process at once, removing the temporary file being
+ * written and the lock.  Both signals are blocked while it runs.
+ */
+static void on_signal(int sig)
+{
+	static const char msg[] =
+		"\nringdrain bench: stopping after the benchmark in progress; again to stop at once\n";
+
+	/* Relaxed: only the count matters; cbench_stop() is the flag read. */
+	if (atomic_fetch_add_explicit(&signals_seen, 1, memory_order_relaxed)) {
+		rd_io_abandon();
+		rd_results_lock_abandon();
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_signal = sig;
+	cbench_stop();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		return;	/* nothing to do about it in a handler */
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* @arg as one shell word, into @buf; the length it needs, as snprintf. */
+static size_t shell_quote(char *buf, size_t len, const char *arg)
+{
+	size_t o = 0;
+
+	if (arg[0] && !arg[strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,+-")])
+		return snprintf(buf, len, "%s", arg);
+	o += snprintf(buf, len, "'");
+	for (const char *c = arg; *c; c++)
+		o += snprintf(buf + o, o < len ? len - o : 0, *c == '\'' ?
+			      "'\\''" : "%c", *c);
+	return o + snprintf(buf + o, o < len ? len - o : 0, "'");
+}
+
+/* The command that runs the @missing suites into @dir with argv's options. */
+static void resume_command(char *buf, size_t len, int argc, char **argv,
+			   json_t *missing, const char *dir)
+{
+	size_t o = snprintf(buf, len, "./ringdrain bench --suite ");
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(missing, i, m)
+		o += snprintf(buf + o, o < len ? len - o : 0, "%s%s", i ? "," : "",
+			      json_string_value(m));
+	o += snprintf(buf + o, o < len ? len - o : 0, " --out ");
+	o += shell_quote(buf + o, o < len ? len - o : 0, dir);
+	for (int a = 1; a < argc; a++) {
+		bool sep = !strcmp(argv[a], "--suite") || !strcmp(argv[a], "--out");
+
+		if (sep) {
+			a++;
+			continue;
+		}
+		if (!strncmp(argv[a], "--suite=", 8) || !strncmp(argv[a], "--out=", 6))
+			continue;
+		o += snprintf(buf + o, o < len ? len - o : 0, " ");
+		o += shell_quote(buf + o, o < len ? len - o : 0, argv[a]);
+	}
+}
+
 static int run(int argc, char **argv)
 {
 	const char *suites = NULL, *out = NULL, *ring_mem = "producer";
@@ -211,22 +448,28 @@ static int run(int argc, char **argv)
 		  .help = "every point of every suite, not the quick set" },
 		{ .name = "out", .type = RD_OPT_STR, .dst = &out,
 		  .metavar = "DIR",
-		  .help = "results folder (default: results/<date>-<host>)" },
+		  .help = "results folder (default: results/<date>-<cpu>-<hash6>)" },
 		{ .name = "repetitions", .type = RD_OPT_U64, .dst = &reps,
 		  .metavar = "N", .min = 2, .max = 1000,
 		  .help = "repetitions of every benchmark (default 5, --full 9)" },
 		{ .name = "ring-mem", .type = RD_OPT_STR, .dst = &ring_mem,
 		  .metavar = "SIDE",
 		  .help = "NUMA node of ring memory: producer (default) or consumer" },
+		{ .name = "nmi-budget", .type = RD_OPT_DOUBLE,
+		  .dst = &rd_bench.nmi_budget_s, .metavar = "SECONDS",
+		  .dmin = 1, .dmax = 86400,
+		  .help = "time for producer/nmi's added repetitions (default 60, --full 240)" },
 		{ .name = "no-report", .type = RD_OPT_FLAG, .dst = &no_report,
 		  .help = "do not print the report at the end" },
 		{ 0 },
 	};
-	char *gb_argv[64], *mine[64], dir[1024], all_path[1100];
-	char rep_flag[64], out_flag[1200];
-	int gb_argc = 0, nmine = 0, npos, ret;
+	char *gb_argv[64], *mine[64], dir[1024], path[1100];
+	char rep_flag[64];
+	int gb_argc = 0, nmine = 0, ret;
+	const char *filter = NULL;	/* --benchmark_filter's REGEX, if given */
+	struct run_state st = { 0 };
+	size_t nran = 0, nwritten = 0;
 	bool user_reps = false, user_interleave = false;
-	unsigned int nselected = 0;
 	char err[256];
 
 	/* Google Benchmark's own flags pass through untouched. */
@@ -239,18 +482,20 @@ static int run(int argc, char **argv)
 			    strncmp(argv[i], "--benchmark_out_format", 22) == 0)
 				rd_usage_error("bench", "%s: use --out DIR; results are always JSON",
 					       argv[i]);
+			if (strncmp(argv[i], "--benchmark_filter=", 19) == 0)
+				filter = argv[i] + 19;
 			user_reps |= strncmp(argv[i], "--benchmark_repetitions", 23) == 0;
 			user_interleave |= strncmp(argv[i],
 				"--benchmark_enable_random_interleaving", 38) == 0;
 			gb_argv[gb_argc++] = argv[i];
-		} else if (nmine < 63) {
+		} else {
+			if (nmine >= 63)
+				rd_usage_error("bench", "too many arguments: at most 62 besides the --benchmark_ flags");
 			mine[nmine++] = argv[i];
 		}
 	}
 	mine[nmine] = NULL;
-	rd_parse_args(&rd_cmd_bench, opts, nmine, mine, &npos);
-	if (npos)
-		rd_usage_error("bench", "unexpected argument '%s'", mine[0]);
+	rd_parse_cmdline(&rd_cmd_bench, opts, nmine, mine, 0, 0, NULL);
 	if (strcmp(ring_mem, "producer") == 0)
 		rd_bench.ring_mem = RD_MEM_PRODUCER;
 	else if (strcmp(ring_mem, "consumer") == 0)
@@ -274,6 +519,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	rd_bench.quick = !full;
+	rd_bench.reps = reps;
 
 	if (rd_topo_load(&rd_bench.topo, err)) {
 		fprintf(stderr, "ringdrain bench: %s\n", err);
@@ -281,6 +527,19 @@ static int run(int argc, char **argv)
 	}
 	if (!rd_bench.topo.thissystem)
 		rd_usage_error("bench", "HWLOC_XMLFILE or HWLOC_SYNTHETIC is set: benchmarks run on this machine's topology only");
+
+	snprintf(rep_flag, sizeof(rep_flag), "--benchmark_repetitions=%llu",
+		 (unsigned long long)(reps ? reps : full ? 9 : 5));
+	if (!user_reps)
+		gb_argv[gb_argc++] = rep_flag;
+	else if (reps)
+		rd_usage_error("bench", "--repetitions and --benchmark_repetitions both given");
+	if (!user_interleave)
+		gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
+	gb_argv[gb_argc++] = "--benchmark_display_aggregates_only=true";
+	gb_argv[gb_argc] = NULL;
+	if (cbench_init(gb_argc, gb_argv))
+		return 2;
 
 	if (out)
 		snprintf(dir, sizeof(dir), "%s", out);
@@ -290,55 +549,131 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "ringdrain bench: cannot create %s: %m\n", dir);
 		return 1;
 	}
+	{
+		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
 
+		if (rd_results_lock(dir, argc, argv, lock_err, note))
+			rd_usage_error("bench", "%s", lock_err);
+		if (note[0])
+			fprintf(stderr, "ringdrain bench: note: %s\n", note);
+	}
+	/* From here a signal stops the run cleanly, and the lock goes with it. */
+	catch_signals();
+
+	st.machine = machine_info((const char *const *)argv, argc);
+	st.suites = json_array();
+	st.done = json_array();
+	st.missing = json_array();
+	st.cut = json_array();
 	for (unsigned int s = 0; s < rd_nr_suites; s++)
-		if (!suites || suite_selected(suites, rd_suites[s]->name)) {
-			size_t before = cbench_registered();
-
-			rd_suites[s]->add(&rd_bench);
-			fprintf(stderr, "ringdrain bench: suite %-8s %3zu benchmarks: %s\n",
-				rd_suites[s]->name, cbench_registered() - before,
-				rd_suites[s]->summary);
-			nselected++;
-		}
-
-	snprintf(all_path, sizeof(all_path), "%s/.all.json", dir);
-	snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s", all_path);
-	snprintf(rep_flag, sizeof(rep_flag), "--benchmark_repetitions=%llu",
-		 (unsigned long long)(reps ? reps : full ? 9 : 5));
-	gb_argv[gb_argc++] = out_flag;
-	gb_argv[gb_argc++] = "--benchmark_out_format=json";
-	if (!user_reps)
-		gb_argv[gb_argc++] = rep_flag;
-	else if (reps)
-		rd_usage_error("bench", "--repetitions and --benchmark_repetitions both given");
-	if (!user_interleave)
-		gb_argv[gb_argc++] = "--benchmark_enable_random_interleaving=true";
-	gb_argv[gb_argc++] = "--benchmark_display_aggregates_only=true";
-	gb_argv[gb_argc] = NULL;
+		if (!suites || suite_selected(suites, rd_suites[s]->name))
+			json_array_append_new(st.suites,
+					      json_string(rd_suites[s]->name));
+	hold_suite = getenv("RINGDRAIN_BENCH_HOLD");
+	cbench_on_run(progress);
+	if (machine_write(dir, &st, "running"))
+		goto failed;
 	fprintf(stderr, "ringdrain bench: %s run, results in %s; each line below is one benchmark's aggregate, in random order\n",
 		full ? "full" : "quick", dir);
 
-	progress_t0 = progress_last = rd_now_ns();
-	/* Google Benchmark adds trial runs to size iterations: about 2x. */
-	progress_expected = cbench_registered() * (reps ? reps : full ? 9 : 5) * 2;
-	cbench_on_run(progress);
-	ret = cbench_main(gb_argc, gb_argv);
-	if (ret)
-		return ret;
-	if (split_by_suite(dir, all_path) ||
-	    write_machine(dir, (const char *const *)argv, argc))
-		return 1;
-	unlink(all_path);
-	return rd_report_write(dir, !no_report);
+	progress_t0 = rd_now_ns();
+	for (unsigned int s = 0; s < rd_nr_suites; s++) {
+		const char *name = rd_suites[s]->name;
+		size_t before = json_array_size(st.cut);
+		char *text;
+		size_t ran;
+		bool wrote;
+
+		if (suites && !suite_selected(suites, name))
+			continue;
+		if (cbench_stopped()) {
+			json_array_append_new(st.missing, json_string(name));
+			continue;
+		}
+		cur_suite = name;
+		rd_suites[s]->add(&rd_bench);
+		fprintf(stderr, "ringdrain bench: suite %-8s %3zu benchmarks: %s\n",
+			name, cbench_registered(), rd_suites[s]->summary);
+		progress_last = rd_now_ns();
+		progress_runs = 0;
+		/* Google Benchmark adds trial runs to size iterations: about 2x. */
+		progress_expected = cbench_registered() *
+			(reps ? reps : full ? 9 : 5) * 2;
+		ran = cbench_run_json(&text);
+		cbench_clear();
+		if (!ran)
+			continue;	/* Google Benchmark has said why */
+		nran += ran;
+		ret = write_suite(dir, name, text, st.cut, &wrote);
+		free(text);
+		if (ret) {
+			json_array_append_new(st.missing, json_string(name));
+			goto failed;
+		}
+		if (json_array_size(st.cut) > before)
+			json_array_append_new(st.missing, json_string(name));
+		else
+			json_array_append_new(st.done, json_string(name));
+		nwritten += wrote;
+		if (machine_write(dir, &st, "running"))
+			goto failed;
+		/* A suite's after-step (producer/nmi, its simulation) runs
+		 * once its own results are on disk, unless a stop came. */
+		if (rd_suites[s]->after && !cbench_stopped() &&
+		    after_selected(rd_suites[s], filter) &&
+		    rd_suites[s]->after(&rd_bench, dir))
+			goto failed;
+	}
+	cur_suite = NULL;
+	cbench_shutdown();
+	if (!nran && !cbench_stopped()) {
+		/* No benchmark matched the filter: nothing was measured. */
+		snprintf(path, sizeof(path), "%s/machine.json", dir);
+		unlink(path);
+		run_state_free(&st);
+		rd_results_unlock();
+		return 2;
+	}
+	if (cbench_stopped()) {
+		const char *sig = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+		char resume[2048];
+
+		resume_command(resume, sizeof(resume), argc, argv, st.missing, dir);
+		json_object_set_new(st.machine, "interrupted_by", json_string(sig));
+		json_object_set_new(st.machine, "resume", json_string(resume));
+		if (machine_write(dir, &st, "interrupted"))
+			goto failed;
+		if (nwritten)
+			rd_report_write(dir, !no_report);
+		fprintf(stderr, "ringdrain bench: interrupted by %s: %zu suite(s) complete, %zu missing or cut short, %zu benchmark(s) cut short; what was measured is in %s\n"
+			"ringdrain bench: resume with: %s\n",
+			sig, json_array_size(st.done), json_array_size(st.missing),
+			json_array_size(st.cut), dir, resume);
+		ret = 128 + stop_signal;
+	} else {
+		ret = machine_write(dir, &st, "complete") ? 1 :
+			rd_report_write(dir, !no_report);
+	}
+	run_state_free(&st);
+	rd_results_unlock();
+	return ret;
+
+failed:
+	/* Say in machine.json that the run failed, if the disk lets us. */
+	if (!st.write_failed)
+		machine_write(dir, &st, "failed");
+	run_state_free(&st);
+	rd_results_unlock();
+	return 1;
 }
 
 const struct rd_command rd_cmd_bench = {
 	.name = "bench",
 	.synopsis = "[--suite LIST] [--full] [--out DIR] [--benchmark_* ...]",
-	.summary = "run the bench suites, write results/<date>-<host>/, print the review table",
+	.summary = "run the bench suites, write results/<date>-<cpu>-<hash6>/, print the review table",
 	.description =
-		"Suites: producer (cost of one produce, hot and in the NMI regime), stream\n"
+		"Suites: producer (cost of one produce, hot and in the NMI regime, with\n"
+		"calibration probes, intervals and valgrind's simulated counts), stream\n"
 		"(cross-core throughput), peers (rte_ring, ck_ring, io_uring CQ), drain\n"
 		"(ns per report per lookup strategy), tick (a whole kdamond tick).\n"
 		"Google Benchmark's own --benchmark_* flags pass through, e.g.\n"

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "results_io.h"
 
 extern const struct rd_command rd_cmd_report;
 
@@ -26,16 +27,25 @@ static int run(int argc, char **argv)
 	struct rd_results *cur, *base = NULL;
 	int npos, ret = 0;
 
-	rd_parse_args(&rd_cmd_report, opts, argc, argv, &npos);
-	if (npos < 1)
-		rd_usage_error("report", "missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
-	if (npos > 2)
-		rd_usage_error("report", "unexpected argument '%s'", argv[2]);
+	npos = rd_parse_cmdline(&rd_cmd_report, opts, argc, argv, 1, 2,
+				"missing the results folder (usage: ringdrain report DIR [BASE_DIR])");
 	if (update && npos != 1)
 		rd_usage_error("report", "--update takes one folder, no base");
+	if (update) {
+		/* Not while a bench run writes the folder: take its lock. */
+		char *lock_argv[] = { "report", "--update", argv[0] };
+		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
+
+		if (rd_results_lock(argv[0], 3, lock_argv, lock_err, note))
+			rd_usage_error("report", "%s", lock_err);
+		if (note[0])
+			fprintf(stderr, "ringdrain report: note: %s\n", note);
+	}
 	cur = rd_results_load(argv[0], err);
-	if (!cur)
+	if (!cur) {
+		rd_results_unlock();	/* held with --update only */
 		rd_usage_error("report", "%s", err);
+	}
 	if (npos == 2) {
 		base = rd_results_load(argv[1], err);
 		if (!base)
@@ -43,7 +53,9 @@ static int run(int argc, char **argv)
 	}
 	if (update) {
 		rd_results_free(cur);
-		return rd_report_write(argv[0], true);
+		ret = rd_report_write(argv[0], true);
+		rd_results_unlock();
+		return ret;
 	}
 	rd_report_print(stdout, cur, base);
 	if (svg && rd_report_plot(cur, svg, false, err)) {
@@ -64,8 +76,10 @@ const struct rd_command rd_cmd_report = {
 	.synopsis = "DIR [BASE_DIR] [--svg FILE] [--png FILE] [--update]",
 	.summary = "print the review table of a results folder, optionally against a base run",
 	.description =
-		"DIR is a folder written by 'ringdrain bench' (results/<date>-<host>).\n"
+		"DIR is a folder written by 'ringdrain bench' (results/<date>-<cpu>-<hash6>, or <date>-<host> from older runs).\n"
 		"With BASE_DIR every median is compared with the base run's and tested\n"
-		"with a two-sided Mann-Whitney U test over the repetitions.",
+		"with a two-sided Mann-Whitney U test over the repetitions.\n"
+		"A run that did not complete (Ctrl-C, a write error) is reported as far\n"
+		"as it got, with the suites it lacks and the command that resumes it.",
 	.run = run,
 };

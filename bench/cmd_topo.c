@@ -19,11 +19,8 @@ static int run(int argc, char **argv)
 	};
 	struct rd_topo t;
 	char err[256], summary[256];
-	int npos;
 
-	rd_parse_args(&rd_cmd_topo, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error("topo", "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(&rd_cmd_topo, opts, argc, argv, 0, 0, NULL);
 	if (rd_topo_load(&t, err)) {
 		fprintf(stderr, "ringdrain topo: %s\n", err);
 		return 1;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* harness.c - shared bench machinery (see harness.h). */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +34,29 @@ static void *thread_main(void *p)
 int rd_thread_start(struct rd_thread *t, struct rd_bench *b, unsigned int cpu,
 		    void *(*fn)(void *), void *arg)
 {
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int ret;
+
 	t->fn = fn;
 	t->arg = arg;
 	t->cpu = cpu;
 	t->b = b;
 	t->err[0] = 0;
-	return pthread_create(&t->tid, NULL, thread_main, t);
+	if (pthread_attr_init(&attr))
+		return -1;
+	/*
+	 * Created already on its CPU: a thread inheriting its creator's
+	 * one-CPU binding would wait for a spinning creator to be preempted.
+	 */
+	CPU_ZERO(&set);
+	if (b->topo.thissystem && cpu < CPU_SETSIZE) {
+		CPU_SET(cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	ret = pthread_create(&t->tid, &attr, thread_main, t);
+	pthread_attr_destroy(&attr);
+	return ret;
 }
 
 void rd_thread_join(struct rd_thread *t)

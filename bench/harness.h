@@ -23,6 +23,8 @@ struct rd_bench {
 	struct rd_topo topo;
 	bool quick;		/* the default suite; --full runs every point */
 	enum rd_ring_mem ring_mem;	/* NUMA node of ring memory */
+	double nmi_budget_s;	/* producer/nmi time budget; 0: the default */
+	unsigned int reps;	/* --repetitions; 0: the default (5, full 9) */
 };
 
 extern struct rd_bench rd_bench;
@@ -32,7 +34,16 @@ struct rd_suite {
 	const char *name;
 	const char *summary;
 	void (*add)(struct rd_bench *b);
+	/*
+	 * Optional: a step run after Google Benchmark when the suite is
+	 * selected, writing its own files into the results folder @dir.
+	 * Returns 0, or 1 when the run failed (said on stderr).
+	 */
+	int (*after)(struct rd_bench *b, const char *dir);
 };
+
+/* The cachesim child's entry (bench/cachesim_main.c). */
+int rd_producer_sim_main(int argc, char **argv);
 
 extern const struct rd_suite *const rd_suites[];
 extern const unsigned int rd_nr_suites;
@@ -55,7 +66,7 @@ int rd_cross_classes(const struct rd_bench *b, enum rd_pair_class *out);
  */
 double rd_xfer_ns(struct rd_bench *b, unsigned int a, unsigned int b_cpu);
 
-/* A thread pinned to one CPU. */
+/* A thread created already bound to one CPU (pthread attr affinity). */
 struct rd_thread {
 	pthread_t tid;
 	void *(*fn)(void *);
@@ -84,24 +95,61 @@ void rd_bench_reports(struct damon_access_report *r, unsigned int n,
 /* Spin until @ns have passed; returns the time it actually took. */
 uint64_t rd_spin_ns(uint64_t ns);
 
-/* Any single-producer single-consumer queue of reports. */
-struct rd_spsc_ops {
-	bool (*produce)(void *q, const struct damon_access_report *r);
-	unsigned int (*consume)(void *q, struct damon_access_report *out,
-				unsigned int max);
+/*
+ * Streaming: the timed loops of one queue (stream_loop.h instantiates them
+ * per queue, so the queue's calls are direct).  The producer cycles through
+ * RD_STREAM_NREPORTS prepared reports; the consumer takes batches of at most
+ * RD_STREAM_MAX_BATCH.
+ */
+#define RD_STREAM_NREPORTS	1024	/* a power of two */
+#define RD_STREAM_MAX_BATCH	256
+
+struct rd_stream_loops {
+	const char *name;
+	/* Produce @n reports; returns how often the queue was full (retries). */
+	uint64_t (*produce)(void *q, struct damon_access_report *reports,
+			    uint64_t n);
+	/* Consume @n reports in batches of up to @batch; returns sum of vaddr. */
+	uint64_t (*consume)(void *q, unsigned int batch, uint64_t n);
 };
 
-extern const struct rd_spsc_ops rd_ring_spsc_ops;	/* q is a struct rd_ring */
+/* The stream loops of ring design @d (its own unit's direct calls). */
+const struct rd_stream_loops *rd_stream_loops_of(const struct rd_ring_design *d);
 
 /*
- * Stream @n reports from the calling thread (bound to @prod_cpu) to a
- * consumer thread on @cons_cpu taking batches of up to @batch.  Returns the
- * wall time in ns from the first produce to the last report consumed, and
- * in *full_spins how often the producer found the queue full and retried.
+ * Stream @n reports from the calling thread to a consumer thread on
+ * @cons_cpu taking batches of up to @batch.  Outside the timed window: the
+ * calling thread is bound to @prod_cpu, the consumer thread is created
+ * already bound to @cons_cpu, both signal ready and start together at t0;
+ * the reports are prepared before and the consumer's checksum verified
+ * after.  Returns the wall time in ns from t0 to the last report consumed
+ * (0 on failure, with @err filled), and in *full_spins how often the
+ * producer found the queue full and retried.
  */
-uint64_t rd_stream_run(struct rd_bench *b, const struct rd_spsc_ops *ops,
+uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 		       void *q, unsigned int prod_cpu, unsigned int cons_cpu,
-		       unsigned int batch, uint64_t n, uint64_t *full_spins);
+		       unsigned int batch, uint64_t n, uint64_t *full_spins,
+		       char *err);
+
+/*
+ * A native peer queue for streaming (peers.c): "ck_ring" (its typed SPSC
+ * calls) or "rte_ring" (SP/SC _elem bursts), 48-byte reports, memory near
+ * @node_cpu.  -1 with @err filled on failure.
+ */
+struct rd_peer_queue {
+	const struct rd_stream_loops *loops;
+	void *q;
+	size_t bytes;
+};
+
+/* The stream loops of native peer @peer; NULL if there is none. */
+const struct rd_stream_loops *rd_peer_loops(const char *peer);
+int rd_peer_create(struct rd_peer_queue *pq, const char *peer,
+		   unsigned int capacity, unsigned int node_cpu, char *err);
+void rd_peer_free(struct rd_peer_queue *pq);
+
+/* Records per timed window of the streaming benchmarks: ~50-200 ms here. */
+#define RD_STREAM_RECORDS	(2U << 20)
 
 /*
  * Set the counters every streaming benchmark reports: items processed, ns

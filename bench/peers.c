@@ -5,12 +5,14 @@
  *
  * peers/stream: cross-core streaming of 48-byte reports, batch 32, capacity
  * 4096, for DPDK's rte_ring in single-producer/single-consumer mode through
- * the _elem calls (rte_ring_init on our own memory, no EAL), ck_ring, the RFC
- * ring and the NMI-safe designs.
+ * the _elem burst calls (rte_ring_init on our own memory, no EAL), ck_ring
+ * through its native typed SPSC calls, the RFC ring and the NMI-safe
+ * designs, each through the same stream loops (stream_loop.h) with its
+ * calls direct.
  *
  * peers/io_uring: the io_uring completion ring, the kernel as producer: a
- * batch of NOPs submitted, their completions drained with liburing and the
- * CQ head released once per batch.  Per record, and the drain alone.
+ * batch of NOPs submitted, their completions read in place with
+ * io_uring_for_each_cqe() and the CQ head released once per batch.  Per record, and the drain alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,32 +22,124 @@
 #include <liburing.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
+#include <ck_ring.h>
 
 #include "harness.h"
 
-#define PEER_RECORDS	200000
 #define PEER_CAPACITY	4096
 #define PEER_BATCH	32
 
-static bool rte_produce(void *q, const struct damon_access_report *r)
-{
-	return rte_ring_sp_enqueue_elem(q, (void *)r, sizeof(*r)) == 0;
-}
+/*
+ * ck_ring as its users call it: a ring typed with CK_RING_PROTOTYPE whose
+ * value is the report itself, ck_ring_enqueue_spsc_<type>() copying it in
+ * (one struct copy) and ck_ring_dequeue_spsc_<type>() copying it out.  The
+ * producer stamps report_jiffies first: the one store every design pays.
+ */
+CK_RING_PROTOTYPE(rd_peer, damon_access_report)
 
-static unsigned int rte_consume(void *q, struct damon_access_report *out,
-				unsigned int max)
-{
-	return rte_ring_sc_dequeue_burst_elem(q, out, sizeof(*out), max, NULL);
-}
-
-static const struct rd_spsc_ops rte_ops = {
-	.produce = rte_produce,
-	.consume = rte_consume,
+struct peer_ck {
+	struct ck_ring ring;
+	struct damon_access_report buf[] ____cacheline_aligned;
 };
+
+static inline bool ck_put(struct peer_ck *c, struct damon_access_report *r)
+{
+	r->report_jiffies = READ_ONCE(jiffies);	/* as damon_report_put() */
+	return ck_ring_enqueue_spsc_rd_peer(&c->ring, c->buf, r);
+}
+
+static inline unsigned int ck_take(struct peer_ck *c,
+				   struct damon_access_report *out,
+				   unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max && ck_ring_dequeue_spsc_rd_peer(&c->ring, c->buf,
+						       &out[n]))
+		n++;
+	return n;
+}
+
+#define RD_LOOP_NAME(x)		 ck_native_##x
+#define RD_LOOP_PRODUCE(q, r)	 ck_put((q), (r))
+#define RD_LOOP_CONSUME(q, o, m) ck_take((q), (o), (m))
+#define RD_LOOP_LABEL		 "ck_ring"
+#include "stream_loop.h"
+
+/*
+ * DPDK's rte_ring in SP/SC mode with its _elem calls, the report as a
+ * 48-byte element: a burst of one per report (a sampling producer has one
+ * report at a time), bursts of up to the batch on the consumer side.
+ */
+static inline bool rte_put(struct rte_ring *q, struct damon_access_report *r)
+{
+	r->report_jiffies = READ_ONCE(jiffies);	/* as damon_report_put() */
+	return rte_ring_sp_enqueue_burst_elem(q, r, sizeof(*r), 1, NULL) == 1;
+}
+
+#define RD_LOOP_NAME(x)		 rte_native_##x
+#define RD_LOOP_PRODUCE(q, r)	 rte_put((q), (r))
+#define RD_LOOP_CONSUME(q, o, m) rte_ring_sc_dequeue_burst_elem((q), (o), \
+					sizeof(struct damon_access_report), (m), NULL)
+#define RD_LOOP_LABEL		 "rte_ring"
+#include "stream_loop.h"
+
+const struct rd_stream_loops *rd_peer_loops(const char *peer)
+{
+	return !strcmp(peer, "ck_ring") ? &ck_native_loops :
+	       !strcmp(peer, "rte_ring") ? &rte_native_loops : NULL;
+}
+
+int rd_peer_create(struct rd_peer_queue *pq, const char *peer,
+		   unsigned int capacity, unsigned int node_cpu, char *err)
+{
+	memset(pq, 0, sizeof(*pq));
+	if (!strcmp(peer, "ck_ring")) {
+		pq->bytes = sizeof(struct peer_ck) +
+			(size_t)capacity * sizeof(struct damon_access_report);
+		pq->loops = &ck_native_loops;
+	} else if (!strcmp(peer, "rte_ring")) {
+		ssize_t bytes = rte_ring_get_memsize_elem(
+			sizeof(struct damon_access_report), capacity);
+
+		if (bytes <= 0) {
+			snprintf(err, RD_ERR_LEN, "rte_ring: capacity %u refused",
+				 capacity);
+			return -1;
+		}
+		pq->bytes = bytes;
+		pq->loops = &rte_native_loops;
+	} else {
+		snprintf(err, RD_ERR_LEN, "peer '%s' is not ck_ring or rte_ring",
+			 peer);
+		return -1;
+	}
+	pq->q = rd_topo_alloc_near(&rd_bench.topo, node_cpu, pq->bytes);
+	if (!pq->q) {
+		snprintf(err, RD_ERR_LEN, "cannot allocate %zu bytes near CPU %u",
+			 pq->bytes, node_cpu);
+		return -1;
+	}
+	if (pq->loops == &ck_native_loops) {
+		ck_ring_init(&((struct peer_ck *)pq->q)->ring, capacity);
+	} else if (rte_ring_init(pq->q, "ringdrain", capacity,
+				 RING_F_SP_ENQ | RING_F_SC_DEQ)) {
+		snprintf(err, RD_ERR_LEN, "rte_ring_init failed");
+		rd_peer_free(pq);
+		return -1;
+	}
+	return 0;
+}
+
+void rd_peer_free(struct rd_peer_queue *pq)
+{
+	rd_topo_free(&rd_bench.topo, pq->q, pq->bytes);
+	memset(pq, 0, sizeof(*pq));
+}
 
 struct peer_cfg {
 	const char *peer;
-	const struct rd_ring_design *d;	/* NULL for rte_ring */
+	const struct rd_ring_design *d;	/* NULL for a native peer */
 	enum rd_pair_class cls;
 };
 
@@ -53,17 +147,18 @@ static void peer_stream(struct cbench_state *s, void *arg)
 {
 	const struct peer_cfg *c = arg;
 	const struct rd_pair *pair = &rd_bench.topo.pairs[c->cls];
+	unsigned int node_cpu = rd_bench.ring_mem == RD_MEM_PRODUCER ?
+				pair->cpu[0] : pair->cpu[1];
 	uint64_t records = 0, total_ns = 0, spins = 0;
 	char err[RD_ERR_LEN];
 	double xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
 
 	while (cbench_keep_running(s)) {
-		const struct rd_spsc_ops *ops;
+		const struct rd_stream_loops *l;
+		struct rd_peer_queue pq;
 		struct rd_ring *ring = NULL;
-		struct rte_ring *r = NULL;
-		ssize_t bytes = 0;
-		void *q;
 		uint64_t ns, sp;
+		void *q;
 
 		if (c->d) {
 			ring = rd_bench_ring(&rd_bench, c->d, PEER_CAPACITY,
@@ -73,34 +168,30 @@ static void peer_stream(struct cbench_state *s, void *arg)
 				cbench_skip_with_error(s, err);
 				return;
 			}
-			ops = &rd_ring_spsc_ops;
-			q = ring;
+			l = rd_stream_loops_of(c->d);
+			q = ring->impl;
 		} else {
-			bytes = rte_ring_get_memsize_elem(
-				sizeof(struct damon_access_report), PEER_CAPACITY);
-			r = bytes > 0 ? rd_topo_alloc_near(&rd_bench.topo,
-				rd_bench.ring_mem == RD_MEM_PRODUCER ?
-				pair->cpu[0] : pair->cpu[1], bytes) : NULL;
-			if (!r || rte_ring_init(r, "ringdrain", PEER_CAPACITY,
-						RING_F_SP_ENQ | RING_F_SC_DEQ)) {
-				cbench_skip_with_error(s, "rte_ring_init failed");
+			if (rd_peer_create(&pq, c->peer, PEER_CAPACITY,
+					   node_cpu, err)) {
+				cbench_skip_with_error(s, err);
 				return;
 			}
-			ops = &rte_ops;
-			q = r;
+			l = pq.loops;
+			q = pq.q;
 		}
-		ns = rd_stream_run(&rd_bench, ops, q, pair->cpu[0],
-				   pair->cpu[1], PEER_BATCH, PEER_RECORDS, &sp);
+		ns = rd_stream_run(&rd_bench, l, q, pair->cpu[0],
+				   pair->cpu[1], PEER_BATCH, RD_STREAM_RECORDS,
+				   &sp, err);
 		if (ring)
 			rd_bench_ring_free(&rd_bench, ring);
 		else
-			rd_topo_free(&rd_bench.topo, r, bytes);
+			rd_peer_free(&pq);
 		if (!ns) {
-			cbench_skip_with_error(s, "cannot start the consumer thread");
+			cbench_skip_with_error(s, err);
 			return;
 		}
 		cbench_set_iteration_time(s, ns * 1e-9);
-		records += PEER_RECORDS;
+		records += RD_STREAM_RECORDS;
 		total_ns += ns;
 		spins += sp;
 	}
@@ -110,7 +201,6 @@ static void peer_stream(struct cbench_state *s, void *arg)
 static void peer_io_uring(struct cbench_state *s, void *arg)
 {
 	unsigned int batch = (unsigned int)(uintptr_t)arg;
-	struct io_uring_cqe *cqes[256];
 	struct io_uring ring;
 	uint64_t records = 0, total_ns = 0, drain_ns = 0, sum = 0;
 	int ret;
@@ -138,11 +228,14 @@ static void peer_io_uring(struct cbench_state *s, void *arg)
 		io_uring_submit(&ring);
 		t1 = rd_now_ns();
 		while (got < batch) {
-			unsigned int n = io_uring_peek_batch_cqe(&ring, cqes,
-								 batch - got);
+			struct io_uring_cqe *cqe;
+			unsigned int head, n = 0;
 
-			for (unsigned int i = 0; i < n; i++)
-				sum += cqes[i]->user_data;
+			/* The CQEs read in place, as liburing's users do. */
+			io_uring_for_each_cqe(&ring, head, cqe) {
+				sum += cqe->user_data;
+				n++;
+			}
 			io_uring_cq_advance(&ring, n);	/* one head release */
 			got += n;
 		}
@@ -163,7 +256,7 @@ static void peer_io_uring(struct cbench_state *s, void *arg)
 static void add(struct rd_bench *b)
 {
 	static const char *const designs[] = {
-		"rfc", "ck", "ctxsplit", "perfnest", "seqslot", "cached",
+		"rfc", "ctxsplit", "perfnest", "seqslot", "cached", "ck_ring",
 	};
 	enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
 	char name[160];
@@ -177,6 +270,10 @@ static void add(struct rd_bench *b)
 			if (i < sizeof(designs) / sizeof(designs[0])) {
 				c->d = rd_design_find(designs[i]);
 				c->peer = designs[i];
+				if (!c->d && strcmp(c->peer, "ck_ring")) {
+					free(c);
+					continue;
+				}
 			} else {
 				c->peer = "rte_ring";
 			}

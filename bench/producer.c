@@ -20,12 +20,31 @@
  * the middle half of the paired differences (robust to an interrupt landing
  * in one window, and finer than the clock's step).  The rest of the period
  * is an untimed wait for the next period, which keeps the rate.
+ *
+ * producer/nmi runs after Google Benchmark (nmi_after()), in rounds of one
+ * repetition of every design and of four calibration probes (0, 1, 2, 4
+ * cold lines), until every interval is narrow enough or the budget is
+ * spent (bench/nmi_stats.h); then the same workload runs under valgrind
+ * for the simulated counts (bench/cachesim.h).  bench/README.md states the
+ * method.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <jansson.h>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define RD_HAVE_CALLGRIND 1
+#endif
+
+#include "cachesim.h"
 #include "harness.h"
+#include "nmi_stats.h"
+#include "results_io.h"
 
 #define HOT_CAPACITY	256
 #define NMI_CAPACITY	256		/* the RFC's ring */
@@ -40,11 +59,10 @@ struct producer_cfg {
 	enum rd_pair_class cls;
 	unsigned int capacity;	/* cadence */
 	unsigned int drain_ms;	/* cadence */
-	bool floor;		/* nmi: an empty call instead of produce() */
 };
 
-/* The method's floor: a call that does nothing, through the same pointer. */
-static __attribute__((noinline)) bool produce_nothing(struct rd_ring *ring,
+/* Probe 0, the method's zero: a call that does nothing, through a pointer. */
+static __attribute__((noinline)) bool produce_nothing(void *ring,
 		const struct damon_access_report *r)
 {
 	__asm__ __volatile__("" : : "r"(ring), "r"(r) : "memory");
@@ -100,21 +118,41 @@ static void pollute(size_t bytes)
 	}
 }
 
+static size_t producer_l2_bytes;	/* the producer core's L2, 0 unknown */
+
 /*
- * What the task dirties between two samples: a quarter of the sampling
- * period's worth of writes at this core's write bandwidth, from 64 KiB
- * (the L1 is gone) to 2 MiB (the L2 is gone too).  The buffer it walks
- * fits the L3, so the ring is evicted to L3, as a busy task would do.
+ * What the task dirties in each of a period's two windows: a quarter of
+ * the sampling period's worth of writes at this core's write bandwidth,
+ * from 64 KiB (the L1 is gone) to 2 MiB (the L2 is gone too), and at least
+ * half this core's L2 where that fits in 40% of the period, so that the
+ * two windows between two reports push the ring out of the L2 on a core
+ * whose L2 is large for its bandwidth.  The buffer it walks fits the L3,
+ * so the ring is evicted to L3, as a busy task would do.
  */
 static size_t pollute_bytes_for(uint64_t period_ns)
 {
 	double bytes = period_ns / 4.0 * pollute_bytes_per_ns;
+	double half_l2 = producer_l2_bytes / 2.0;
 
 	if (bytes < 64 << 10)
 		bytes = 64 << 10;
 	if (bytes > 2 << 20)
 		bytes = 2 << 20;
+	if (bytes < half_l2 && half_l2 <= 2 << 20 &&
+	    half_l2 / pollute_bytes_per_ns <= period_ns * 0.4)
+		bytes = half_l2;
 	return (size_t)bytes & ~(size_t)63;
+}
+
+/* The size of the L2 above PU @cpu (OS index), or 0. */
+static size_t l2_bytes_of(unsigned int cpu)
+{
+	hwloc_obj_t o = hwloc_get_pu_obj_by_os_index(rd_bench.topo.topo, cpu);
+
+	for (; o; o = o->parent)
+		if (o->type == HWLOC_OBJ_L2CACHE && o->attr)
+			return o->attr->cache.size;
+	return 0;
 }
 
 struct drainer {
@@ -147,77 +185,156 @@ static void *drain_periodically(void *p)
 	return NULL;
 }
 
-static int cmp_s64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+static void nmi_buffers(void);
 
-	return x < y ? -1 : x > y;
+/* The reports are built in registers in both windows: an NMI handler builds
+ * its report on its own (hot) stack, so reading a cold array is no part of
+ * what produce() costs. */
+static inline void make_report(struct damon_access_report *r, unsigned int k,
+			       unsigned int cpu)
+{
+	uint64_t x = (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+
+	r->paddr = (x >> 24) << 12;
+	r->vaddr = 0x7f0000000000UL + ((x >> 36) << 12);
+	r->size = 4096;
+	r->cpu = cpu;
+	r->tid = 1000 + (int)(k & 7);
+	r->tgid = 1000;
+	r->is_write = k & 1;
+	r->report_jiffies = 0;
+	__asm__ __volatile__("" : : "r"(r) : "memory");
 }
 
 /*
- * Mean of the middle half of sorted @v: as robust as the median to an
- * interrupt landing in one window, but not stuck to the clock's ~10 ns
- * steps the way a median of quantised differences is.
+ * The calibration probes: a call through the same pointer that touches
+ * exactly K cold lines, one dependent load each (a chase through K lines on
+ * K pages, which the task's work evicts as it evicts the ring).  Probe 0 is
+ * the method's zero: an empty call.  The last line's value is returned:
+ * valgrind drops a load whose value nothing uses.
  */
-static double interquartile_mean(const int64_t *v, size_t n)
-{
-	size_t lo = n / 4, hi = n - n / 4;
-	double sum = 0;
-
-	if (hi <= lo)
-		return n ? v[n / 2] : 0;
-	for (size_t i = lo; i < hi; i++)
-		sum += v[i];
-	return sum / (hi - lo);
+#define PROBE_FN(k)							\
+static __attribute__((noinline)) bool probe##k(void *ring,		\
+		const struct damon_access_report *r)			\
+{									\
+	void *const *q = (void *const *)ring;				\
+									\
+	for (int i = 0; i < (k); i++)					\
+		q = *q;							\
+	__asm__ __volatile__("" : : "r"(r) : "memory");		\
+	return q != NULL;	/* a use, which valgrind keeps too */	\
 }
+PROBE_FN(1)
+PROBE_FN(2)
+PROBE_FN(4)
 
-static void nmi(struct cbench_state *s, void *arg)
+static bool (*const probe_fns[RD_NMI_PROBES])(void *,
+		const struct damon_access_report *) = {
+	produce_nothing, probe1, probe2, probe4,
+};
+
+#define PROBE_LINES_MAX	4
+#define CHASE_LINES	256
+static void **probe_line[PROBE_LINES_MAX];	/* a chain, each on its own page */
+static void **chase_line[CHASE_LINES];		/* the latency chase */
+
+/* One subject of producer/nmi: a design at one record size, or a probe. */
+struct nmi_subject {
+	char name[192];
+	const struct rd_ring_design *d;	/* the ring (rfc's for a probe) */
+	unsigned int rec_size;
+	int probe;			/* index of rd_nmi_probe_lines, or -1 */
+	double *v;			/* ns per produce, one per repetition */
+	int n, cap;
+	double med, lo, hi;
+	char error[RD_ERR_LEN];		/* a design that cannot run here */
+};
+
+/* What one repetition measured besides its cost. */
+struct nmi_rep_out {
+	double ns;		/* the cost: mean of the middle half of diffs */
+	double rate_per_s;
+	uint64_t dropped;
+};
+
+/*
+ * One repetition of @sj: @periods sampling periods of the regime at
+ * @rate/s on @pair, the producer dirtying @pollute_bytes in each window.
+ * Ring setup, page faults, thread start and the drain's stop are outside
+ * every window.  With @sim (under valgrind) nothing waits for the period and
+ * the cache events of each produce() call alone are collected.  0 or -1
+ * with @err.
+ */
+static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
+		   const struct rd_pair *pair, unsigned int periods,
+		   size_t pollute_bytes, bool sim, struct nmi_rep_out *o,
+		   char *err)
 {
-	const struct producer_cfg *c = arg;
-	const struct rd_pair *pair = &rd_bench.topo.pairs[c->cls];
-	uint64_t period = 1000000000ULL / c->rate;
-	uint64_t sum_with = 0, sum_without = 0, pairs = 0, t_start, next;
-	size_t pollute_bytes = pollute_bytes_for(period);
-	int64_t *diff = NULL;
-	size_t cap = 0;
+	uint64_t period = 1000000000ULL / rate, t_start, next;
+	struct damon_access_report out[64], rep;
+	double *diff = malloc(periods * sizeof(*diff));
 	struct drainer dr = { 0 };
 	struct rd_ring_counters rc;
 	struct rd_thread consumer;
-	char err[RD_ERR_LEN];
-	unsigned int k = 0;
-	double xfer;
-	bool (*produce)(struct rd_ring *, const struct damon_access_report *);
+	void *target;
+	bool (*produce)(void *, const struct damon_access_report *);
 
-	xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
 	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
-		cbench_skip_with_error(s, err);
-		return;
+		free(diff);
+		return -1;
 	}
-	dr.ring = rd_bench_ring(&rd_bench, c->d, NMI_CAPACITY, c->rec_size,
+	dr.ring = rd_bench_ring(&rd_bench, sj->d, NMI_CAPACITY, sj->rec_size,
 				pair->cpu[0], pair->cpu[1], err);
 	if (!dr.ring) {
-		cbench_skip_with_error(s, err);
-		return;
+		free(diff);
+		return -1;
 	}
-	produce = c->floor ? produce_nothing : rd_ring_produce;
+	/* Fault every page of the ring in, untimed. */
+	make_report(&rep, 0, pair->cpu[0]);
+	while (rd_ring_produce(dr.ring, &rep))
+		;
+	while (rd_ring_consume(dr.ring, out, 64))
+		;
+	rd_ring_counters(dr.ring, &rc);
+	o->dropped = rc.dropped_full + rc.dropped_nested;
+	if (sj->probe >= 0) {
+		produce = probe_fns[sj->probe];
+		target = probe_line[0];
+	} else {
+		/* the design's own produce(), not the harness's dispatch */
+		produce = sj->d->produce;
+		target = dr.ring->impl;
+	}
 	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
 			&dr);
-
-	/*
-	 * Two timed windows per sampling period; the rest of the period is
-	 * an untimed wait for the next one, so reports arrive at the rate.
-	 */
 	t_start = next = rd_now_ns();
-	while (cbench_keep_running(s)) {
+	for (unsigned int p = 0; p < periods; p++) {
 		int64_t took[2];
 
 		for (int w = 0; w < 2; w++) {
-			bool with = w == (int)(pairs % 2);
+			bool with = w == (int)(p % 2);
 			uint64_t t0 = rd_now_ns();
 
 			pollute(pollute_bytes);
-			if (with)
-				produce(dr.ring, &reports[k++ % NREPORTS]);
+			make_report(&rep, p, pair->cpu[0]);
+			/*
+			 * NMI entry takes hundreds of cycles before the
+			 * handler calls produce(): the task's pending stores
+			 * have drained by then.  Without this the first miss
+			 * of produce() hides behind that drain: MFENCE orders
+			 * the loads after it but lets them execute early;
+			 * LFENCE holds them until it has completed.
+			 */
+			__asm__ __volatile__("mfence; lfence" : : : "memory");
+			if (with && sim) {
+#ifdef RD_HAVE_CALLGRIND
+				CALLGRIND_TOGGLE_COLLECT;
+				produce(target, &rep);
+				CALLGRIND_TOGGLE_COLLECT;
+#endif
+			} else if (with) {
+				produce(target, &rep);
+			}
 			/*
 			 * Wait for the window's stores to reach the cache: a
 			 * produce() whose store misses retire into the store
@@ -226,39 +343,461 @@ static void nmi(struct cbench_state *s, void *arg)
 			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			took[with] = rd_now_ns() - t0;
 		}
-		sum_with += took[1];
-		sum_without += took[0];
-		if (pairs == cap) {
-			cap = cap ? 2 * cap : 1024;
-			diff = realloc(diff, cap * sizeof(*diff));
-		}
-		diff[pairs++] = took[1] - took[0];
-		cbench_set_iteration_time(s, took[1] * 1e-9);
+		diff[p] = took[1] - took[0];
 		next += period;
-		while (rd_now_ns() < next)
+		while (!sim && rd_now_ns() < next)
 			__builtin_ia32_pause();
 	}
-	{
-		uint64_t elapsed = rd_now_ns() - t_start;
-
-		__atomic_store_n(&dr.stop, 1, __ATOMIC_RELAXED);
-		rd_thread_join(&consumer);
-		qsort(diff, pairs, sizeof(*diff), cmp_s64);
-		rd_ring_counters(dr.ring, &rc);
-		cbench_counter(s, "ns_per_produce", interquartile_mean(diff, pairs),
-			       0);
-		cbench_counter(s, "ns_per_produce_mean", pairs ?
-			       ((double)sum_with - sum_without) / pairs : 0, 0);
-		cbench_counter(s, "rate_per_s", elapsed ?
-			       pairs * 1e9 / elapsed : 0, 0);
-		cbench_counter(s, "pollute_kib", pollute_bytes / 1024.0, 0);
-		cbench_counter(s, "dropped",
-			       rc.dropped_full + rc.dropped_nested, 0);
-		cbench_counter(s, "xfer_ns", xfer, 0);
-		cbench_set_items_processed(s, pairs);
-	}
+	o->rate_per_s = periods * 1e9 / (rd_now_ns() - t_start);
+	__atomic_store_n(&dr.stop, 1, __ATOMIC_RELAXED);
+	rd_thread_join(&consumer);
+	rd_ring_counters(dr.ring, &rc);
+	o->dropped = rc.dropped_full + rc.dropped_nested - o->dropped;
+	o->ns = rd_iq_mean(diff, periods);
 	free(diff);
 	rd_bench_ring_free(&rd_bench, dr.ring);
+	return 0;
+}
+
+/*
+ * This machine's miss latency for a line the task's work evicted, as the
+ * ring's lines are: the producer dirties two windows' worth, then chases
+ * CHASE_LINES lines (one per page, in a random order, so no prefetcher
+ * helps); the same chase again, hot, is subtracted.  Median of 15 trials, ns
+ * per line.
+ */
+static double miss_latency(size_t pollute_bytes)
+{
+	double per[15];
+
+	for (int t = 0; t < 15; t++) {
+		void **q = chase_line[0];
+		uint64_t t0, cold, hot;
+
+		pollute(pollute_bytes);
+		pollute(pollute_bytes);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		t0 = rd_now_ns();
+		for (int i = 0; i < CHASE_LINES; i++)
+			q = *q;
+		cbench_do_not_optimize(q);
+		cold = rd_now_ns() - t0;
+		t0 = rd_now_ns();
+		for (int i = 0; i < CHASE_LINES; i++)
+			q = *q;
+		cbench_do_not_optimize(q);
+		hot = rd_now_ns() - t0;
+		per[t] = ((double)cold - (double)hot) / CHASE_LINES;
+	}
+	return rd_iq_mean(per, 15);
+}
+
+/* The probe chain and the chase: lines on their own pages, varied sets. */
+static void setup_lines(void)
+{
+	static const unsigned int pages = PROBE_LINES_MAX + CHASE_LINES;
+	unsigned char *buf = aligned_alloc(4096, (size_t)pages * 4096);
+	unsigned int order[CHASE_LINES];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	memset(buf, 0, (size_t)pages * 4096);
+	for (unsigned int i = 0; i < pages; i++) {
+		void **line = (void **)(buf + (size_t)i * 4096 +
+					(i * 7 % 64) * 64);
+
+		if (i < PROBE_LINES_MAX)
+			probe_line[i] = line;
+		else
+			chase_line[i - PROBE_LINES_MAX] = line;
+	}
+	for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
+		*probe_line[i] = probe_line[(i + 1) % PROBE_LINES_MAX];
+	for (unsigned int i = 0; i < CHASE_LINES; i++)
+		order[i] = i;
+	for (unsigned int i = CHASE_LINES - 1; i > 0; i--) {
+		unsigned int j, t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = x % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (unsigned int i = 0; i < CHASE_LINES; i++)
+		*chase_line[order[i]] = chase_line[order[(i + 1) % CHASE_LINES]];
+}
+
+/* Every design at both record sizes, then the probes. */
+static int nmi_subjects(struct nmi_subject **out, unsigned int rate,
+			enum rd_pair_class cls)
+{
+	int n = 0, max = rd_nr_designs * 2 + RD_NMI_PROBES;
+	struct nmi_subject *s = calloc(max, sizeof(*s));
+
+	for (unsigned int i = 0; i < rd_nr_designs; i++)
+		for (unsigned int rs = DAMON_REPORT_COMPACT;
+		     rs <= DAMON_REPORT_FULL; rs += 16, n++) {
+			s[n].d = rd_designs[i];
+			s[n].rec_size = rs;
+			s[n].probe = -1;
+			snprintf(s[n].name, sizeof(s[n].name),
+				 "producer/nmi/design:%s/rec:%u/rate:%u/class:%s",
+				 rd_designs[i]->name, rs, rate,
+				 rd_pair_class_name(cls));
+		}
+	for (int p = 0; p < RD_NMI_PROBES; p++, n++) {
+		s[n].d = rd_design_find("rfc");
+		s[n].rec_size = DAMON_REPORT_FULL;
+		s[n].probe = p;
+		snprintf(s[n].name, sizeof(s[n].name),
+			 "producer/nmi/probe:%d/rate:%u/class:%s",
+			 rd_nmi_probe_lines[p], rate, rd_pair_class_name(cls));
+	}
+	*out = s;
+	return n;
+}
+
+/* One Google Benchmark-shaped repetition entry, so the report reads it. */
+static json_t *gb_entry(const char *name, int reps, int idx, unsigned int
+			periods, const char *metric, double value)
+{
+	return json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f, s:s, s:f}",
+			 "name", name, "run_name", name, "run_type", "iteration",
+			 "repetitions", reps, "repetition_index", idx,
+			 "threads", 1, "iterations", (int)periods,
+			 "real_time", value, "cpu_time", value, "time_unit", "ns",
+			 metric, value);
+}
+
+/* The subjects whose interval is still wider than @width. */
+static int nmi_unresolved(struct nmi_subject *s, int n, double width)
+{
+	int wide = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i].error[0])
+			continue;
+		rd_boot_median_ci(s[i].v, s[i].n, &s[i].med, &s[i].lo,
+				  &s[i].hi);
+		wide += !(s[i].hi - s[i].lo < width);
+	}
+	return wide;
+}
+
+/*
+ * producer/nmi at one rate: rounds of one repetition of every subject, in a
+ * random order, each round opened by a miss-latency measurement and the
+ * pair's transfer latency, until every subject's interval is narrower than
+ * rd_nmi_target_width() of the run's miss latency (after @min_reps rounds)
+ * or @budget_s is spent.  Repetitions go to @benchmarks.
+ */
+static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
+		    unsigned int periods, int min_reps, double budget_s,
+		    json_t *benchmarks, json_t *runs)
+{
+	const struct rd_pair *pair = &rd_bench.topo.pairs[cls];
+	size_t pollute_bytes = pollute_bytes_for(1000000000ULL / rate);
+	struct nmi_subject *s;
+	int n = nmi_subjects(&s, rate, cls), rounds = 0, wide = n;
+	double *miss = NULL, width = 0;
+	uint64_t t0 = rd_now_ns(), last = t0, spent = 0;
+	int *order = malloc(n * sizeof(*order)), nm = 0, mcap = 0;
+	char lat_name[160], err[RD_ERR_LEN];
+	json_t *reps = json_array();
+
+	snprintf(lat_name, sizeof(lat_name), "producer/misslat/rate:%u/class:%s",
+		 rate, rd_pair_class_name(cls));
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	while (rounds < min_reps ||
+	       (wide && spent < (uint64_t)(budget_s * 1e9))) {
+		double xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
+
+		if (nm == mcap) {
+			mcap = mcap ? 2 * mcap : 16;
+			miss = realloc(miss, mcap * sizeof(*miss));
+		}
+		if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err))
+			goto fail;
+		miss[nm++] = miss_latency(pollute_bytes);
+		json_array_append_new(reps, json_pack("{s:s, s:f}", "name",
+						      lat_name, "miss_ns",
+						      miss[nm - 1]));
+		for (int i = n - 1; i > 0; i--) {
+			int j = rand() % (i + 1), t = order[i];
+
+			order[i] = order[j];
+			order[j] = t;
+		}
+		for (int k = 0; k < n; k++) {
+			struct nmi_subject *sj = &s[order[k]];
+			struct nmi_rep_out o;
+			json_t *e;
+
+			if (sj->error[0])
+				continue;
+			if (nmi_rep(sj, rate, pair, periods, pollute_bytes,
+				    false, &o, sj->error)) {
+				/* the probes must run; a design may not */
+				snprintf(err, sizeof(err), "%s", sj->error);
+				if (sj->probe >= 0)
+					goto fail;
+				fprintf(stderr, "ringdrain bench: %s skipped: %s\n",
+					sj->name, sj->error);
+				continue;
+			}
+			if (sj->n == sj->cap) {
+				sj->cap = sj->cap ? 2 * sj->cap : 16;
+				sj->v = realloc(sj->v, sj->cap * sizeof(*sj->v));
+			}
+			sj->v[sj->n++] = o.ns;
+			if (rd_now_ns() - last >= 10000000000ULL) {
+				last = rd_now_ns();
+				fprintf(stderr, "ringdrain bench: producer/nmi %u/s: round %d, %d of %d subjects, %.0f of %.0f s budget\n",
+					rate, rounds + 1, k + 1, n,
+					(last - t0) / 1e9, budget_s);
+			}
+			e = json_pack("{s:s, s:f, s:f, s:f, s:I, s:f}",
+				      "name", sj->name, "ns_per_produce", o.ns,
+				      "rate_per_s", o.rate_per_s,
+				      "pollute_kib", pollute_bytes / 1024.0,
+				      "dropped", (json_int_t)o.dropped,
+				      "xfer_ns", xfer);
+			json_array_append_new(reps, e);
+		}
+		rounds++;
+		spent = rd_now_ns() - t0;
+		{
+			double tmp[256];
+			int m = nm < 256 ? nm : 256;
+
+			memcpy(tmp, miss, m * sizeof(*tmp));
+			width = rd_nmi_target_width(rd_iq_mean(tmp, m));
+		}
+		wide = nmi_unresolved(s, n, width);
+		if (rd_now_ns() - last >= 10000000000ULL || !wide ||
+		    rounds == min_reps) {
+			last = rd_now_ns();
+			fprintf(stderr, "ringdrain bench: producer/nmi %u/s: %d rounds, %.0f of %.0f s budget, %d of %d intervals wider than %.1f ns\n",
+				rate, rounds, spent / 1e9, budget_s, wide, n,
+				width);
+		}
+	}
+	/* As Google Benchmark entries: repetition i of r, in run order. */
+	{
+		size_t i;
+		json_t *e;
+		int *idx = calloc(n + 1, sizeof(*idx)), li = 0;
+
+		json_array_foreach(reps, i, e) {
+			const char *name = json_string_value(json_object_get(e, "name"));
+			json_t *g;
+
+			if (!strcmp(name, lat_name)) {
+				g = gb_entry(name, rounds, li++, CHASE_LINES,
+					     "miss_ns", json_real_value(
+						json_object_get(e, "miss_ns")));
+			} else {
+				int si = 0;
+
+				while (strcmp(s[si].name, name))
+					si++;
+				g = gb_entry(name, rounds, idx[si]++, periods,
+					     "ns_per_produce", json_real_value(
+						json_object_get(e, "ns_per_produce")));
+				json_object_update(g, e);
+			}
+			json_array_append_new(benchmarks, g);
+		}
+		free(idx);
+		for (int k = 0; k < n; k++)
+			if (s[k].error[0])
+				json_array_append_new(benchmarks, json_pack(
+					"{s:s, s:s, s:s, s:b, s:s}",
+					"name", s[k].name, "run_name", s[k].name,
+					"run_type", "iteration",
+					"error_occurred", 1,
+					"error_message", s[k].error));
+	}
+	json_array_append_new(runs, json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:s, s:I}",
+		"rate", (int)rate, "rounds", rounds, "periods", (int)periods,
+		"budget_s", budget_s, "spent_s", spent / 1e9,
+		"target_width_ns", width,
+		"stopped", wide ? "budget" : "every interval narrow enough",
+		"pollute_bytes", (json_int_t)pollute_bytes));
+	fprintf(stderr, "ringdrain bench: producer/nmi %u/s: stopped after %d rounds (%.0f s): %s\n",
+		rate, rounds, spent / 1e9, wide ? "budget spent, some intervals still wide" :
+		"every interval narrow enough");
+	json_decref(reps);
+	for (int i = 0; i < n; i++)
+		free(s[i].v);
+	free(s);
+	free(order);
+	free(miss);
+	return 0;
+fail:
+	fprintf(stderr, "ringdrain bench: producer/nmi: %s\n", err);
+	json_decref(reps);
+	for (int i = 0; i < n; i++)
+		free(s[i].v);
+	free(s);
+	free(order);
+	free(miss);
+	return -1;
+}
+
+static const unsigned int quick_rates[] = { 20000 };
+static const unsigned int full_rates[] = { 5000, 20000, 100000 };
+#define SIM_PERIODS	200
+
+/*
+ * The simulated counts: this suite's workload re-run under callgrind, for
+ * SIM_PERIODS periods of every subject at each rate, with the timed run's
+ * pollution (its bandwidth calibration would read valgrind's).
+ */
+static void nmi_sim(struct rd_bench *b, const char *dir)
+{
+	const unsigned int *rates = b->quick ? quick_rates : full_rates;
+	unsigned int nrates = b->quick ? 1 : 3;
+	char *argv[8 + 4 * 3], bytes[3][32], periods[16], rate_s[3][16];
+	char note[600];
+	int n = 0, ret;
+	uint64_t t0 = rd_now_ns();
+
+	snprintf(periods, sizeof(periods), "%u", SIM_PERIODS);
+	argv[n++] = RD_CACHESIM_EXE;
+	argv[n++] = "--periods";
+	argv[n++] = periods;
+	for (unsigned int r = 0; r < nrates; r++) {
+		snprintf(rate_s[r], sizeof(rate_s[r]), "%u", rates[r]);
+		snprintf(bytes[r], sizeof(bytes[r]), "%zu",
+			 pollute_bytes_for(1000000000ULL / rates[r]));
+		argv[n++] = "--rate";
+		argv[n++] = rate_s[r];
+		argv[n++] = "--pollute-bytes";
+		argv[n++] = bytes[r];
+	}
+	argv[n] = NULL;
+	fprintf(stderr, "ringdrain bench: producer/nmi: simulated cache counts under valgrind (%u periods per subject)\n",
+		SIM_PERIODS);
+	ret = rd_sim_run(argv, dir, note, sizeof(note));
+	fprintf(stderr, "ringdrain bench: producer/nmi: %s%s (%.0f s)\n",
+		ret < 0 ? "warning: " : "", note, (rd_now_ns() - t0) / 1e9);
+}
+
+/* After Google Benchmark: the timed NMI regime, then its simulation. */
+static int nmi_after(struct rd_bench *b, const char *dir)
+{
+	const unsigned int *rates = b->quick ? quick_rates : full_rates;
+	unsigned int nrates = b->quick ? 1 : 3;
+	enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
+	double budget = b->nmi_budget_s > 0 ? b->nmi_budget_s :
+		b->quick ? 60 : 240;
+	json_t *root, *benchmarks = json_array(), *runs = json_array();
+	char path[1100], host[64] = "host", err[RD_IO_ERR_LEN];
+	int ret = 0;
+
+	if (!rd_cross_classes(b, cross))
+		return 0;	/* said when the suite was added */
+	srand((unsigned int)rd_now_ns());	/* each run its own order */
+	for (unsigned int r = 0; r < nrates && !ret; r++)
+		ret = nmi_rate(rates[r], cross[0], b->quick ? 2000 : 8000,
+			       b->reps ? (int)b->reps : b->quick ? 5 : 9,
+			       budget / nrates, benchmarks,
+			       runs);
+	if (ret) {
+		json_decref(benchmarks);
+		json_decref(runs);
+		return 1;
+	}
+	gethostname(host, sizeof(host) - 1);
+	root = json_pack("{s:{s:s, s:s, s:o}, s:o}",
+			 "context", "host_name", host, "ringdrain_method",
+			 "producer/nmi: adaptive repetitions, see bench/README.md",
+			 "nmi_runs", runs, "benchmarks", benchmarks);
+	snprintf(path, sizeof(path), "%s/producer-nmi.json", dir);
+	if (rd_write_json(path, root, JSON_INDENT(1), err)) {
+		fprintf(stderr, "ringdrain bench: %s\n", err);
+		ret = 1;
+	}
+	json_decref(root);
+	nmi_sim(b, dir);
+	return ret;
+}
+
+/*
+ * The child run under valgrind: every subject for --periods periods at each
+ * --rate, each dumped as one callgrind part named after its benchmark.
+ */
+int rd_producer_sim_main(int argc, char **argv)
+{
+	unsigned int rates[3], nrates = 0, periods = 0, nbytes = 0;
+	enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
+	size_t bytes[3];
+	char err[RD_ERR_LEN];
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		unsigned long v = strtoul(argv[i + 1], NULL, 10);
+
+		if (!strcmp(argv[i], "--rate") && nrates < 3 && v)
+			rates[nrates++] = v;
+		else if (!strcmp(argv[i], "--periods") && v)
+			periods = v;
+		else if (!strcmp(argv[i], "--pollute-bytes") && v >= 64 &&
+			 nbytes < 3)
+			bytes[nbytes++] = v & ~63UL;
+		else {
+			fprintf(stderr, "%s: bad argument '%s %s'\n", argv[0],
+				argv[i], argv[i + 1]);
+			return 2;
+		}
+	}
+	if (!nrates || !periods || nbytes != nrates) {
+		fprintf(stderr, "%s: needs --periods and, per rate, --rate and --pollute-bytes\n",
+			argv[0]);
+		return 2;
+	}
+#ifndef RD_HAVE_CALLGRIND
+	fprintf(stderr, "%s: built without valgrind/callgrind.h\n", argv[0]);
+	return 1;
+#endif
+	if (rd_topo_load(&rd_bench.topo, err)) {
+		fprintf(stderr, "%s: %s\n", argv[0], err);
+		return 1;
+	}
+	if (!rd_cross_classes(&rd_bench, cross)) {
+		fprintf(stderr, "%s: one CPU, no cross-core pair\n", argv[0]);
+		return 1;
+	}
+	nmi_buffers();
+	for (unsigned int r = 0; r < nrates; r++) {
+		struct nmi_subject *s;
+		int n = nmi_subjects(&s, rates[r], cross[0]);
+
+		for (int i = 0; i < n; i++) {
+			struct nmi_rep_out o;
+			char dump[256];
+
+			if (nmi_rep(&s[i], rates[r], &rd_bench.topo.pairs[cross[0]],
+				    periods, bytes[r], true, &o, err)) {
+				/* no part for it: the report shows no counts */
+				fprintf(stderr, "%s: %s skipped: %s\n", argv[0],
+					s[i].name, err);
+				if (s[i].probe >= 0)
+					return 1;
+				continue;
+			}
+			snprintf(dump, sizeof(dump), "%s calls:%u", s[i].name,
+				 periods);
+#ifdef RD_HAVE_CALLGRIND
+			CALLGRIND_DUMP_STATS_AT(dump);
+#endif
+		}
+		free(s);
+	}
+	return 0;
 }
 
 /*
@@ -312,13 +851,29 @@ static void cadence(struct cbench_state *s, void *arg)
 	rd_bench_ring_free(&rd_bench, dr.ring);
 }
 
+/* The task's buffer, the probes' lines and the chase, once. */
+static void nmi_buffers(void)
+{
+	if (pollute_buf)
+		return;
+	pollute_buf = aligned_alloc(4096, POLLUTE_BUF);
+	memset(pollute_buf, 1, POLLUTE_BUF);
+	setup_lines();
+}
+
 static void calibrate(void)
 {
 	uint64_t t0, best = ~0ULL;
 
-	pollute_buf = aligned_alloc(4096, POLLUTE_BUF);
-	memset(pollute_buf, 1, POLLUTE_BUF);
+	nmi_buffers();
 	rd_bench_reports(reports, NREPORTS, 0);
+	{
+		enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
+
+		if (rd_cross_classes(&rd_bench, cross))
+			producer_l2_bytes = l2_bytes_of(
+				rd_bench.topo.pairs[cross[0]].cpu[0]);
+	}
 	for (int i = 0; i < 5; i++) {
 		t0 = rd_now_ns();
 		pollute(1 << 20);
@@ -343,10 +898,6 @@ static struct producer_cfg *cfg(const struct rd_ring_design *d,
 
 static void add(struct rd_bench *b)
 {
-	static const unsigned int quick_rates[] = { 20000 };
-	static const unsigned int full_rates[] = { 5000, 20000, 100000 };
-	const unsigned int *rates = b->quick ? quick_rates : full_rates;
-	unsigned int nrates = b->quick ? 1 : 3;
 	enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
 	int ncross = rd_cross_classes(b, cross);
 	char name[160];
@@ -382,40 +933,12 @@ static void add(struct rd_bench *b)
 			cbench_iterations(bm, 1);
 			cbench_unit(bm, CBENCH_MS);
 		}
-	/* The closest cross-core pair: kdamond on a neighbour core. */
-	for (unsigned int r = 0; r < nrates; r++)
-		for (unsigned int i = 0; i < rd_nr_designs; i++)
-			for (unsigned int rs = DAMON_REPORT_COMPACT;
-			     rs <= DAMON_REPORT_FULL; rs += 16) {
-				struct cbench *bm;
-
-				snprintf(name, sizeof(name),
-					 "producer/nmi/design:%s/rec:%u/rate:%u/class:%s",
-					 rd_designs[i]->name, rs, rates[r],
-					 rd_pair_class_name(cross[0]));
-				bm = cbench_register(name, nmi,
-					cfg(rd_designs[i], rs, rates[r], cross[0]));
-				cbench_use_manual_time(bm);
-				cbench_iterations(bm, b->quick ? 2000 : 8000);
-			}
-	/* What the method reads for a call that does nothing. */
-	for (unsigned int r = 0; r < nrates; r++) {
-		struct producer_cfg *c = cfg(rd_design_find("lamport"),
-					     DAMON_REPORT_FULL, rates[r], cross[0]);
-		struct cbench *bm;
-
-		c->floor = true;
-		snprintf(name, sizeof(name),
-			 "producer/nmi/design:none/rec:48/rate:%u/class:%s",
-			 rates[r], rd_pair_class_name(cross[0]));
-		bm = cbench_register(name, nmi, c);
-		cbench_use_manual_time(bm);
-		cbench_iterations(bm, b->quick ? 2000 : 8000);
-	}
+	/* producer/nmi runs after Google Benchmark: see nmi_after(). */
 }
 
 const struct rd_suite rd_suite_producer = {
 	.name = "producer",
 	.summary = "cost of one produce(): hot, and in the NMI regime with a 5 ms drain",
 	.add = add,
+	.after = nmi_after,
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report.c - results folder to review table (see report.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +13,10 @@
 
 #include <jansson.h>
 
+#include "cachesim.h"
+#include "nmi_stats.h"
 #include "report.h"
+#include "results_io.h"
 #include "ring.h"
 
 #define MAX_KV	12
@@ -50,6 +55,9 @@ struct rd_results {
 	int n, cap;
 	char machine[256];
 	int reps;
+	char incomplete[1024];	/* what an unfinished run lacks, or "" */
+	struct rd_sim *sim;	/* producer-sim.json, when the run has it */
+	char sim_note[RD_SIM_ERR_LEN];	/* why it has none */
 };
 
 /* How each suite is measured.  The longest matching prefix wins. */
@@ -64,6 +72,7 @@ struct metric {
 static const struct metric metrics[] = {
 	{ "producer/hot", "real_time", "ns", 1, false },
 	{ "producer/nmi", "ns_per_produce", "ns", 1, false },
+	{ "producer/misslat", "miss_ns", "ns", 1, false },
 	{ "producer/cadence", "drop_pct", "%", 1, false },
 	{ "stream", "items_per_second", "Mrec/s", 1e-6, true },
 	{ "peers/stream", "items_per_second", "Mrec/s", 1e-6, true },
@@ -207,12 +216,9 @@ static double time_to_ns(double t, const char *unit)
 
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 {
-	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
-					   "inf", "-Infinity", "Infinity" };
 	FILE *f = fopen(path, "r");
-	char *text = NULL, *clean;
-	size_t len = 0, cap = 0, n, o = 0;
-	bool in_string = false;
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
 	json_t *root;
 
 	if (!f) {
@@ -230,6 +236,20 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	} while (n > 0);
 	fclose(f);
 	text[len] = 0;
+	root = rd_json_loads_gbench(text, jerr);
+	free(text);
+	return root;
+}
+
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr)
+{
+	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
+					   "inf", "-Infinity", "Infinity" };
+	size_t len = strlen(text), o = 0;
+	bool in_string = false;
+	char *clean;
+	json_t *root;
+
 	/*
 	 * Google Benchmark writes non-finite numbers (the cv of an all-zero
 	 * counter is -nan) as bare nan/inf tokens, which JSON does not have:
@@ -259,7 +279,6 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 	}
 	clean[o] = 0;
 	root = json_loads(clean, 0, jerr);
-	free(text);
 	free(clean);
 	return root;
 }
@@ -346,6 +365,109 @@ out:
 	return ret;
 }
 
+/*
+ * What @dir/machine.json says an unfinished run lacks, into @buf: 0, or -1
+ * (and @buf empty) for a complete run, or one from before runs recorded
+ * their status.  Lines of at most 80 columns.
+ */
+static int incomplete_note(const char *dir, char *buf, size_t len)
+{
+	const char *status, *by, *resume;
+	json_t *m, *missing, *cut, *e;
+	char path[1024];
+	size_t o, i, partial = 0;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	m = json_load_file(path, 0, NULL);
+	status = json_string_value(json_object_get(m, "status"));
+	if (!status || !strcmp(status, "complete")) {
+		json_decref(m);
+		return -1;
+	}
+	by = json_string_value(json_object_get(m, "interrupted_by"));
+	o = snprintf(buf, len, "INCOMPLETE run: %s%s",
+		     !strcmp(status, "interrupted") ? "interrupted by " :
+		     !strcmp(status, "running") ?
+		     "did not finish (killed, or still running)" :
+		     "stopped by a write error", by ? by : "");
+	missing = json_object_get(m, "suites_missing");
+	o += snprintf(buf + o, o < len ? len - o : 0,
+		      "\nsuites not run or cut short:");
+	json_array_foreach(missing, i, e)
+		o += snprintf(buf + o, o < len ? len - o : 0, " %s",
+			      json_string_value(e) ?: "?");
+	if (!json_array_size(missing))
+		o += snprintf(buf + o, o < len ? len - o : 0, " none recorded");
+	cut = json_object_get(m, "benchmarks_cut_short");
+	json_array_foreach(cut, i, e)
+		partial += json_integer_value(json_object_get(e,
+						"repetitions_done")) > 0;
+	if (json_array_size(cut))
+		o += snprintf(buf + o, o < len ? len - o : 0,
+			      "\nbenchmarks cut short: %zu, %zu of them reported over fewer\n"
+			      "repetitions (machine.json names them)",
+			      json_array_size(cut), partial);
+	resume = json_string_value(json_object_get(m, "resume"));
+	if (resume) {
+		/* The command, wrapped for the shell within 80 columns. */
+		size_t col = 8;
+
+		o += snprintf(buf + o, o < len ? len - o : 0, "\nresume:");
+		for (const char *w = resume; *w;) {
+			size_t n = strcspn(w, " ");
+
+			if (col + 1 + n > 78) {
+				o += snprintf(buf + o, o < len ? len - o : 0,
+					      " \\\n   ");
+				col = 3;
+			}
+			o += snprintf(buf + o, o < len ? len - o : 0, " %.*s",
+				      (int)n, w);
+			col += 1 + n;
+			w += n + strspn(w + n, " ");
+		}
+	}
+	json_decref(m);
+	return 0;
+}
+
+static struct rd_bm *find(struct rd_results *r, const char *prefix, ...);
+
+/* producer-sim.json: counts, a skip note, or a note on why it is bad. */
+static void rd_results_load_sim(struct rd_results *r)
+{
+	char path[1100], err[RD_SIM_ERR_LEN];
+	struct rd_sim s;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, RD_SIM_FILE);
+	if (access(path, F_OK)) {
+		if (!find(r, "producer/nmi", NULL))
+			return;
+		snprintf(r->sim_note, sizeof(r->sim_note),
+			 "no simulated counts in this run (no %s)", RD_SIM_FILE);
+		return;
+	}
+	if (rd_sim_load(path, &s, err)) {
+		const char *rel = project_path(path);
+
+		/* the message names the file as a reader would type it */
+		if (!strncmp(err, path, strlen(path)))
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s%s", rel,
+				 err + strlen(path));
+		else
+			snprintf(r->sim_note, sizeof(r->sim_note), "%s", err);
+		return;
+	}
+	if (s.skipped[0]) {
+		snprintf(r->sim_note, sizeof(r->sim_note), "%s", s.skipped);
+		rd_sim_free(&s);
+		return;
+	}
+	r->sim = malloc(sizeof(*r->sim));
+	*r->sim = s;
+}
+
 struct rd_results *rd_results_load(const char *dir, char *err)
 {
 	struct rd_results *r = calloc(1, sizeof(*r));
@@ -366,7 +488,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		size_t len = strlen(f);
 		bool skip = len < 6 || strcmp(f + len - 5, ".json") ||
 			f[0] == '.' || !strcmp(f, "machine.json") ||
-			!strcmp(f, "summary.json");
+			!strcmp(f, "summary.json") || !strcmp(f, RD_SIM_FILE);
 
 		if (!skip && !err[0]) {
 			snprintf(path, sizeof(path), "%s/%s", dir, f);
@@ -381,8 +503,25 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		return NULL;
 	}
 	if (!nresults) {
-		snprintf(err, RD_REPORT_ERR_LEN,
-			 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		char why[sizeof(r->incomplete)] = "";
+
+		if (!incomplete_note(dir, why, sizeof(why))) {
+			char line[sizeof(why) * 2], *resume = strstr(why, "\nresume:");
+			size_t o = 0;
+
+			/* One line: machine.json has the resume command. */
+			if (resume)
+				*resume = 0;
+			for (const char *c = why; *c; c++)
+				o += snprintf(line + o, sizeof(line) - o, "%s",
+					      *c == '\n' ? "; " : (char[2]){ *c, 0 });
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results: the run was not completed and no suite finished (%s%s)",
+				 dir, line, resume ? "; machine.json says how to resume" : "");
+		} else {
+			snprintf(err, RD_REPORT_ERR_LEN,
+				 "%s: no results (no <suite>.json from ringdrain bench)", dir);
+		}
 		rd_results_free(r);
 		return NULL;
 	}
@@ -399,6 +538,7 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 			r->reps = b->n;
 		free(tmp);
 	}
+	rd_results_load_sim(r);
 	/* machine.json is optional for the report; it labels the header. */
 	{
 		json_t *m;
@@ -408,12 +548,16 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		m = json_load_file(path, 0, &jerr);
 		if (m)
 			snprintf(r->machine, sizeof(r->machine),
-				 "%s, %d CPUs, Linux %s",
+				 "%s, %d CPUs, Linux %s%s%s",
 				 json_string_value(json_object_get(m, "cpu_model")) ?: "?",
 				 (int)json_integer_value(json_object_get(m, "nr_cpus")),
-				 json_string_value(json_object_get(m, "kernel")) ?: "?");
+				 json_string_value(json_object_get(m, "kernel")) ?: "?",
+				 /* older runs have no host label */
+				 json_object_get(m, "host_label") ? ", " : "",
+				 json_string_value(json_object_get(m, "host_label")) ?: "");
 		json_decref(m);
 	}
+	incomplete_note(dir, r->incomplete, sizeof(r->incomplete));
 	return r;
 }
 
@@ -435,6 +579,9 @@ void rd_results_free(struct rd_results *r)
 		free(r->bm[i].drops);
 	}
 	free(r->bm);
+	if (r->sim)
+		rd_sim_free(r->sim);
+	free(r->sim);
 	free(r);
 }
 
@@ -514,7 +661,16 @@ static double spread_pct(const struct rd_bm *b)
 
 static double xfer_med(struct rd_bm *b)
 {
-	return b && b->nx ? median_of(b->xfer, b->nx) : NAN;
+	double *tmp, m;
+
+	if (!b || !b->nx)
+		return NAN;
+	/* a copy: b->xfer stays paired with b->v, repetition by repetition */
+	tmp = malloc(b->nx * sizeof(*tmp));
+	memcpy(tmp, b->xfer, b->nx * sizeof(*tmp));
+	m = median_of(tmp, b->nx);
+	free(tmp);
+	return m;
 }
 
 static void fmt_num(char *buf, size_t len, double v)
@@ -563,7 +719,7 @@ static bool nmi_safe(const char *design)
 	return d && d->nesting == RD_NEST_SAFE;
 }
 
-static bool nesting_unsafe(const char *design)
+static __attribute__((unused)) bool nesting_unsafe(const char *design)
 {
 	const struct rd_ring_design *d = rd_design_find(design);
 
@@ -618,27 +774,135 @@ static void report_producer_hot(FILE *f, struct rd_results *r)
 	}
 }
 
-/* Best (lowest) median among designs passing @pick at the given keys. */
-static struct rd_bm *best_design(struct rd_results *r, const char *prefix,
-				 bool (*pick)(const char *), bool higher,
-				 const char *k1, const char *v1,
-				 const char *k2, const char *v2,
-				 const char *k3, const char *v3)
+/* "note: TEXT", folded at spaces to stay within 80 columns. */
+static void note_wrapped(FILE *f, const char *text)
 {
-	struct rd_bm *best = NULL;
+	int col = fprintf(f, "note:");
 
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (col + 1 + (int)n > 80 && col > 2)
+			col = fprintf(f, "\n ");
+		col += fprintf(f, " %.*s", (int)n, p);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/*
+ * The simulated counts of @b per call, net of the empty call (probe 0) of
+ * its rate and pair: instructions, lines touched cold (D1 misses: the
+ * task's work empties the simulated D1 between reports) and LL misses.
+ * False when the run has no counts for it.
+ */
+static bool sim_net(struct rd_results *r, const struct rd_bm *b,
+		    const char *rate, const char *cls, double out[3])
+{
+	const struct rd_sim_entry *e, *z;
+	char zero[192];
+
+	if (!b || !r->sim)
+		return false;
+	snprintf(zero, sizeof(zero), "producer/nmi/probe:0/rate:%s/class:%s",
+		 rate, cls);
+	e = rd_sim_find(r->sim, b->name);
+	z = rd_sim_find(r->sim, zero);
+	if (!e || !z)
+		return false;
+	out[0] = e->ir / e->calls - z->ir / z->calls;
+	out[1] = (e->d1mr + e->d1mw) / e->calls - (z->d1mr + z->d1mw) / z->calls;
+	out[2] = (e->dlmr + e->dlmw) / e->calls - (z->dlmr + z->dlmw) / z->calls;
+	return true;
+}
+
+/* One row of the NMI table: cost, interval, repetitions, drops, sim. */
+static void nmi_row(FILE *f, struct rd_results *r, const char *label,
+		    const char *rec, const struct rd_bm *b, const char *rate,
+		    const char *cls, char *unresolved, size_t len)
+{
+	double med, lo, hi, sim[3];
+	char iv[48];
+
+	fprintf(f, "%-10s %4s", label, rec);
+	if (!b) {
+		fprintf(f, " %8s %17s\n", "-", "");
+		return;
+	}
+	rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+	if (rd_cost_resolved(lo, hi)) {
+		cell(f, 8, med);
+		snprintf(iv, sizeof(iv), "[%.1f, %.1f]", lo, hi);
+		fprintf(f, " %17s", iv);
+	} else {
+		fprintf(f, " %26s", "not resolved here");
+		if (strlen(unresolved) + 80 < len)
+			snprintf(unresolved + strlen(unresolved),
+				 len - strlen(unresolved),
+				 "\n  %s %s: median %.1f, interval [%.1f, %.1f]",
+				 label, rec, med, lo, hi);
+	}
+	fprintf(f, " %4d", b->n);
+	fprintf(f, " %5.0f", b->nd ? median_of(b->drops, b->nd) : 0);
+	if (sim_net(r, b, rate, cls, sim))
+		fprintf(f, " %6.1f %5.2f %5.2f\n", sim[0], sim[1], sim[2]);
+	else
+		fprintf(f, " %6s %5s %5s\n", "-", "-", "-");
+}
+
+/*
+ * The best NMI-safe design at 48 bytes whose cost is resolved, against
+ * rfc: faster / tie / slower by the U test over repetitions; no verdict
+ * from an unresolved cost or an unreliable calibration.
+ */
+static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
+			const char *cls, bool reliable, const char *why)
+{
+	struct rd_bm *rfc = find(r, "producer/nmi", "design", "rfc", "rec",
+				 "48", "rate", rate, "class", cls, NULL);
+	struct rd_bm *best = NULL;
+	double med, lo, hi, bmed = NAN, p, s_best[3], s_rfc[3];
+	enum rd_nmi_verdict v;
+
+	if (!reliable) {
+		fprintf(f, "verdict: withheld: the calibration is unreliable (above)\n");
+		return;
+	}
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
 		const char *d = rd_designs[i]->name;
 		struct rd_bm *b;
 
-		if (pick && !pick(d))
+		if (!nmi_safe(d))
 			continue;
-		b = find(r, prefix, "design", d, k1, v1, k2, v2, k3, v3, NULL);
-		if (b && (!best || (higher ? b->med > best->med :
-					     b->med < best->med)))
+		b = find(r, "producer/nmi", "design", d, "rec", "48", "rate",
+			 rate, "class", cls, NULL);
+		if (!b)
+			continue;
+		rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+		if (rd_cost_resolved(lo, hi) && (!best || med < bmed)) {
 			best = b;
+			bmed = med;
+		}
 	}
-	return best;
+	if (!best || !rfc) {
+		fprintf(f, "verdict: best NMI-safe vs rfc (48B): not resolved here\n  (%s)\n",
+			!rfc ? "no rfc" : "no NMI-safe design has a resolved cost");
+		return;
+	}
+	v = rd_nmi_verdict(best->v, best->n, rfc->v, rfc->n, &p);
+	fprintf(f, "verdict: best NMI-safe %s vs rfc (48B): %s", kv(best, "design"),
+		rd_nmi_verdict_names[v]);
+	if (v == RD_NMI_UNRESOLVED)
+		fprintf(f, "\n  (rfc's cost is not resolved, or too few repetitions for\n"
+			"  the U test to reach p < 0.05)\n");
+	else
+		fprintf(f, "\n  U test p = %.2g over %d vs %d repetitions; medians %.1f vs %.1f ns\n",
+			p, best->n, rfc->n, best->med, rfc->med);
+	if (sim_net(r, best, rate, cls, s_best) && sim_net(r, rfc, rate, cls, s_rfc))
+		fprintf(f, "  simulated per call: %.0f vs %.0f instructions, %.2f vs %.2f cold lines\n",
+			s_best[0], s_rfc[0], s_best[1], s_rfc[1]);
 }
 
 static void report_producer_nmi(FILE *f, struct rd_results *r)
@@ -650,68 +914,78 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 	for (int ci = 0; ci < nc; ci++)
 	for (int ri = 0; ri < nr; ri++) {
 		const char *rate = rates[ri], *cls = classes[ci];
-		struct rd_bm *rfc48 = find(r, "producer/nmi", "design", "rfc",
-					   "rec", "48", "rate", rate, "class", cls, NULL);
-		struct rd_bm *rfc32 = find(r, "producer/nmi", "design", "rfc",
-					   "rec", "32", "rate", rate, "class", cls, NULL);
-		struct rd_bm *safe, *unsafe;
-		char title[160];
+		struct rd_bm *lat = find(r, "producer/misslat", "rate", rate,
+					 "class", cls, NULL);
+		double probe[RD_NMI_PROBES], xfer = NAN, miss = NAN;
+		char title[400], unresolved[2048] = "", why[160] = "";
+		bool reliable;
 
 		snprintf(title, sizeof(title),
 			 "producer/nmi: ns per produce(), %s/s, task evicts the ring,\n"
-			 "  kdamond drains every 5 ms on the other CPU (pair %s)",
+			 "  kdamond drains every 5 ms on the other CPU (pair %s);\n"
+			 "  median of repetitions [95%% bootstrap interval]; simulated per call,\n"
+			 "  net of the empty call: instructions, D1 = lines touched cold, LL misses",
 			 rate, cls);
 		section(f, title);
-		fprintf(f, "%-10s %8s %7s %6s  %8s %7s %6s %6s\n", "design",
-			"48B", "x rfc", "spread", "32B", "x rfc", "drops", "xfer");
+		fprintf(f, "%-10s %4s %8s %17s %4s %5s %6s %5s %5s\n", "design",
+			"rec", "ns", "[interval]", "reps", "drops", "Ir", "D1",
+			"LL");
 		for (unsigned int i = 0; i < rd_nr_designs; i++) {
 			const char *d = rd_designs[i]->name;
-			struct rd_bm *a = find(r, "producer/nmi", "design", d,
-					       "rec", "48", "rate", rate, "class", cls, NULL);
-			struct rd_bm *b = find(r, "producer/nmi", "design", d,
-					       "rec", "32", "rate", rate, "class", cls, NULL);
-			double drops = 0;
 
-			if (!a && !b)
-				continue;
-			if (a && a->nd)
-				drops += median_of(a->drops, a->nd);
-			if (b && b->nd)
-				drops += median_of(b->drops, b->nd);
-			fprintf(f, "%-10s", d);
-			cell(f, 8, a ? a->med : NAN);
-			ratio_cell(f, 7, a, rfc48);
-			pct_cell(f, 6, spread_pct(a));
-			fprintf(f, " ");
-			cell(f, 8, b ? b->med : NAN);
-			ratio_cell(f, 7, b, rfc32);
-			fprintf(f, " %6.0f", drops);
-			cell(f, 6, xfer_med(a ? a : b));
-			fputc('\n', f);
-		}
-		{
-			struct rd_bm *none = find(r, "producer/nmi", "design",
-						  "none", "rate", rate, "class",
-						  cls, NULL);
+			for (int rs = 48; rs >= 32; rs -= 16) {
+				char rec[8];
+				struct rd_bm *b;
 
-			if (none) {
-				fprintf(f, "%-10s", "(floor)");
-				cell(f, 8, none->med);
-				fprintf(f, "  <- an empty call: the method's zero\n");
+				snprintf(rec, sizeof(rec), "%d", rs);
+				b = find(r, "producer/nmi", "design", d, "rec",
+					 rec, "rate", rate, "class", cls, NULL);
+				if (b)
+					nmi_row(f, r, d, rec, b, rate, cls,
+						unresolved, sizeof(unresolved));
+				if (b && isnan(xfer))
+					xfer = xfer_med(b);
 			}
 		}
-		safe = best_design(r, "producer/nmi", nmi_safe, false, "rec", "48",
-				   "rate", rate, "class", cls);
-		unsafe = best_design(r, "producer/nmi", nesting_unsafe, false,
-				     "rec", "48", "rate", rate, "class", cls);
-		if (safe && rfc48 && unsafe)
-			verdict(f, safe->med <= 0.5 * rfc48->med &&
-				safe->med <= 1.25 * unsafe->med,
-				"best NMI-safe %s %.1f ns = %.2fx rfc (target <= 0.5),\n"
-				"  %.2fx the fastest unsafe, %s (target <= 1.25)",
-				kv(safe, "design"), safe->med, safe->med / rfc48->med,
-				safe->med / unsafe->med, kv(unsafe, "design"));
+		for (int p = 0; p < RD_NMI_PROBES; p++) {
+			char lines[8], label[16];
+			struct rd_bm *b;
+			double lo, hi;
+
+			snprintf(lines, sizeof(lines), "%d", rd_nmi_probe_lines[p]);
+			snprintf(label, sizeof(label), "probe %s", lines);
+			b = find(r, "producer/nmi", "probe", lines, "rate", rate,
+				 "class", cls, NULL);
+			probe[p] = NAN;
+			if (b) {
+				rd_boot_median_ci(b->v, b->n, &probe[p], &lo, &hi);
+				nmi_row(f, r, label, "-", b, rate, cls,
+					unresolved, sizeof(unresolved));
+			}
+		}
+		if (unresolved[0])
+			fprintf(f, "not resolved here (interval reaches zero or below):%s\n",
+				unresolved);
+		if (lat) {
+			miss = lat->med;
+			fprintf(f, "miss latency: %.1f ns a line (evicted lines, chased; %d rounds)\n",
+				miss, lat->n);
+		} else {
+			fprintf(f, "miss latency: not measured in this run\n");
+		}
+		fprintf(f, "xfer: %.1f ns one way between the pair\n", xfer);
+		reliable = rd_nmi_calibration_ok(probe, miss, why, sizeof(why));
+		if (reliable)
+			fprintf(f, "calibration: reliable (probes in order; steps %.1f %.1f %.1f ns a line)\n",
+				probe[1] - probe[0], probe[2] - probe[1],
+				(probe[3] - probe[2]) / 2);
+		else
+			fprintf(f, "calibration: UNRELIABLE, no verdict from this table:\n  %s\n",
+				why);
+		nmi_verdict(f, r, rate, cls, reliable, why);
 	}
+	if (r->sim_note[0])
+		note_wrapped(f, r->sim_note);
 }
 
 static void report_cadence(FILE *f, struct rd_results *r)
@@ -758,13 +1032,17 @@ static void report_stream(FILE *f, struct rd_results *r)
 {
 	static const char *const batches[] = { "1", "16", "256" };
 	static const char *const recs[] = { "48", "32" };
-	char classes[8][48], caps[8][48];
+	char classes[8][48], caps[8][48], designs[24][48];
 	int nc = values_of(r, "stream", "class", classes, 8);
 	int ncap = values_of(r, "stream", "cap", caps, 8);
+	int nd = values_of(r, "stream", "design", designs, 24);
+	/* ck_ring called natively; older runs had only the `ck` design */
+	const char *peer = find(r, "stream", "design", "ck_ring", NULL) ?
+			   "ck_ring" : "ck";
 
 	for (int ci = 0; ci < nc; ci++) {
 		const char *cls = classes[ci];
-		struct rd_bm *best = NULL, *ck = NULL;
+		struct rd_bm *best = NULL, *ck = NULL, *safe = NULL;
 
 		for (int k = 0; k < ncap; k++) {
 			char title[160];
@@ -783,8 +1061,8 @@ static void report_stream(FILE *f, struct rd_results *r)
 					fprintf(f, " %7s", h);
 				}
 			fprintf(f, " %6s\n", "xfer");
-			for (unsigned int i = 0; i < rd_nr_designs; i++) {
-				const char *d = rd_designs[i]->name;
+			for (int i = 0; i < nd; i++) {
+				const char *d = designs[i];
 				struct rd_bm *any = NULL;
 
 				fprintf(f, "%-10s", d);
@@ -798,12 +1076,16 @@ static void report_stream(FILE *f, struct rd_results *r)
 						cell(f, 7, b ? b->med : NAN);
 						any = any ? any : b;
 						if (b && !strcmp(recs[ri], "48")) {
-							if (!strcmp(d, "ck") &&
+							if (!strcmp(d, peer) &&
 							    (!ck || b->med > ck->med))
 								ck = b;
-							if (strcmp(d, "ck") &&
+							if (rd_design_find(d) &&
+							    strcmp(d, "ck") &&
 							    (!best || b->med > best->med))
 								best = b;
+							if (nmi_safe(d) &&
+							    (!safe || b->med > safe->med))
+								safe = b;
 						}
 					}
 				cell(f, 6, xfer_med(any));
@@ -813,10 +1095,16 @@ static void report_stream(FILE *f, struct rd_results *r)
 		if (best && ck)
 			verdict(f, best->med >= 1.5 * ck->med,
 				"best design %s %.1f Mrec/s (48B cap %s batch %s)\n"
-				"  = %.2fx ck's best, %.1f Mrec/s (cap %s batch %s); target >= 1.5",
+				"  = %.2fx %s's best, %.1f Mrec/s (cap %s batch %s); target >= 1.5",
 				kv(best, "design"), best->med, kv(best, "cap"),
-				kv(best, "batch"), best->med / ck->med, ck->med,
-				kv(ck, "cap"), kv(ck, "batch"));
+				kv(best, "batch"), best->med / ck->med, peer,
+				ck->med, kv(ck, "cap"), kv(ck, "batch"));
+		if (safe && ck)
+			verdict(f, safe->med >= 1.2 * ck->med,
+				"best NMI-safe %s %.1f Mrec/s (48B cap %s batch %s)\n"
+				"  = %.2fx %s's best; target >= 1.2",
+				kv(safe, "design"), safe->med, kv(safe, "cap"),
+				kv(safe, "batch"), safe->med / ck->med, peer);
 	}
 }
 
@@ -825,7 +1113,7 @@ static void report_peers(FILE *f, struct rd_results *r)
 	char designs[16][48], batches[8][48];
 	int nd = values_of(r, "peers/stream", "design", designs, 16);
 	int nb = values_of(r, "peers/io_uring", "batch", batches, 8);
-	struct rd_bm *rfc = NULL, *rte = NULL, *best = NULL;
+	struct rd_bm *rfc = NULL, *rte = NULL, *ckr = NULL, *best = NULL;
 
 	if (nd) {
 		section(f, "peers/stream: 48B reports cross-core, capacity 4096, batch 32");
@@ -848,6 +1136,8 @@ static void report_peers(FILE *f, struct rd_results *r)
 			fputc('\n', f);
 			if (!strcmp(designs[i], "rte_ring"))
 				rte = b;
+			else if (!strcmp(designs[i], "ck_ring"))
+				ckr = b;
 			else if (nmi_safe(designs[i]) &&
 				 (!best || b->med > best->med))
 				best = b;
@@ -855,6 +1145,9 @@ static void report_peers(FILE *f, struct rd_results *r)
 		if (rte && best)
 			fprintf(f, "note: best NMI-safe %s streams at %.2fx DPDK rte_ring\n",
 				kv(best, "design"), best->med / rte->med);
+		if (ckr && best)
+			fprintf(f, "note: best NMI-safe %s streams at %.2fx native ck_ring\n",
+				kv(best, "design"), best->med / ckr->med);
 	}
 	if (nb) {
 		section(f, "peers/io_uring: NOP completions, kernel-produced, ns per record");
@@ -870,6 +1163,203 @@ static void report_peers(FILE *f, struct rd_results *r)
 			pct_cell(f, 8, spread_pct(b));
 			fputc('\n', f);
 		}
+	}
+}
+
+/*
+ * Transfer regimes.  The vCPUs of a VM move between host cores, and each
+ * cross-core repetition's one-way line transfer (xfer_ns) falls in one of
+ * (here) two regimes, ~25-60 ns or ~175-240 ns: in effect two machines.
+ * The rule, per pair class: sort the xfer_ns of every stream and
+ * peers/stream repetition of the run; where two neighbours differ by at
+ * least RD_REGIME_GAP times, the largest such ratio splits the class in two
+ * regimes at the geometric mean of its ends; otherwise the class has one.
+ * The stream and peers tables then give medians per regime, never pooled.
+ */
+#define RD_REGIME_GAP	2.0
+
+double rd_regime_split(const double *xfer, int n)
+{
+	double *v, best = RD_REGIME_GAP, split = INFINITY;
+	int k = 0;
+
+	if (n < 2)
+		return INFINITY;
+	v = malloc(n * sizeof(*v));
+	for (int i = 0; i < n; i++)
+		if (xfer[i] > 0 && isfinite(xfer[i]))
+			v[k++] = xfer[i];
+	qsort(v, k, sizeof(*v), cmp_double);
+	for (int i = 0; i + 1 < k; i++)
+		if (v[i + 1] / v[i] >= best) {
+			best = v[i + 1] / v[i];
+			split = sqrt(v[i] * v[i + 1]);
+		}
+	free(v);
+	return split;
+}
+
+static bool streaming(const struct rd_bm *b)
+{
+	return !strcmp(b->suite, "stream") ||
+	       (!strcmp(b->suite, "peers") && !strcmp(b->variant, "stream"));
+}
+
+/* Repetitions paired with a transfer latency each (every one, or none). */
+static bool has_xfer(const struct rd_bm *b)
+{
+	return b->nx && b->nx == b->n;
+}
+
+struct regimes {
+	int nc;
+	char cls[8][48];
+	double split[8];	/* INFINITY: one regime */
+	int n[8][2];		/* repetitions below / at or above the split */
+	double lo[8][2], hi[8][2];	/* their xfer range */
+};
+
+static void regimes_of(struct rd_results *r, struct regimes *g)
+{
+	memset(g, 0, sizeof(*g));
+	for (int i = 0; i < r->n; i++) {
+		struct rd_bm *b = &r->bm[i];
+		const char *c = kv(b, "class");
+		int k;
+
+		if (!streaming(b) || !has_xfer(b) || !c)
+			continue;
+		for (k = 0; k < g->nc && strcmp(g->cls[k], c); k++)
+			;
+		if (k == g->nc && g->nc < 8)
+			snprintf(g->cls[g->nc++], 48, "%s", c);
+	}
+	for (int k = 0; k < g->nc; k++) {
+		double *x = NULL;
+		int nx = 0, cap = 0;
+
+		for (int i = 0; i < r->n; i++) {
+			struct rd_bm *b = &r->bm[i];
+
+			if (streaming(b) && has_xfer(b) && kv(b, "class") &&
+			    !strcmp(kv(b, "class"), g->cls[k]))
+				for (int j = 0; j < b->nx; j++)
+					push(&x, &nx, &cap, b->xfer[j]);
+		}
+		g->split[k] = rd_regime_split(x, nx);
+		for (int s = 0; s < 2; s++) {
+			g->lo[k][s] = INFINITY;
+			g->hi[k][s] = -INFINITY;
+		}
+		for (int j = 0; j < nx; j++) {
+			int s = x[j] >= g->split[k];
+
+			g->n[k][s]++;
+			g->lo[k][s] = fmin(g->lo[k][s], x[j]);
+			g->hi[k][s] = fmax(g->hi[k][s], x[j]);
+		}
+		free(x);
+	}
+}
+
+static double split_of(const struct regimes *g, const struct rd_bm *b)
+{
+	const char *c = kv(b, "class");
+
+	for (int k = 0; c && k < g->nc; k++)
+		if (!strcmp(g->cls[k], c))
+			return g->split[k];
+	return INFINITY;
+}
+
+/*
+ * The streaming benchmarks of @r with only their repetitions of regime @s
+ * (0: xfer below the split, 1: at or above); those without xfer (io_uring)
+ * count as regime 0.  Medians and quartiles recomputed.
+ */
+static struct rd_results *regime_subset(struct rd_results *r,
+					const struct regimes *g, int s)
+{
+	struct rd_results *o = calloc(1, sizeof(*o));
+
+	memcpy(o->dir, r->dir, sizeof(o->dir));
+	memcpy(o->machine, r->machine, sizeof(o->machine));
+	for (int i = 0; i < r->n; i++) {
+		const struct rd_bm *b = &r->bm[i];
+		double split = split_of(g, b);
+		struct rd_bm *c;
+		double *tmp;
+		int vcap = 0, xcap = 0;
+
+		if (strcmp(b->suite, "stream") && strcmp(b->suite, "peers"))
+			continue;
+		if (!has_xfer(b) && s)
+			continue;
+		if (o->n == o->cap) {
+			o->cap = o->cap ? 2 * o->cap : 64;
+			o->bm = realloc(o->bm, o->cap * sizeof(*o->bm));
+		}
+		c = &o->bm[o->n++];
+		*c = *b;
+		c->v = c->xfer = c->drops = NULL;
+		c->n = c->nx = c->nd = 0;
+		for (int j = 0; j < b->n; j++) {
+			if (has_xfer(b) && (b->xfer[j] >= split) != s)
+				continue;
+			push(&c->v, &c->n, &vcap, b->v[j]);
+			if (has_xfer(b))
+				push(&c->xfer, &c->nx, &xcap, b->xfer[j]);
+		}
+		if (c->n > o->reps)
+			o->reps = c->n;
+		tmp = malloc((c->n + 1) * sizeof(*tmp));
+		if (c->n)
+			memcpy(tmp, c->v, c->n * sizeof(*tmp));
+		qsort(tmp, c->n, sizeof(*tmp), cmp_double);
+		c->med = quantile(tmp, c->n, 0.5);
+		c->p25 = quantile(tmp, c->n, 0.25);
+		c->p75 = quantile(tmp, c->n, 0.75);
+		free(tmp);
+	}
+	return o;
+}
+
+static void report_winner(FILE *f, struct rd_results *r);
+
+/* The stream and peers tables, once per transfer regime. */
+static void report_streaming(FILE *f, struct rd_results *r)
+{
+	struct regimes g;
+	bool two = false;
+
+	regimes_of(r, &g);
+	for (int k = 0; k < g.nc; k++)
+		two |= g.n[k][1] > 0;
+	if (g.nc) {
+		section(f, "stream, peers/stream: transfer regimes, per pair class (a gap of >= 2x\n"
+			   "  between neighbouring sorted xfer values splits; medians never pooled)");
+		for (int k = 0; k < g.nc; k++) {
+			if (!g.n[k][1]) {
+				fprintf(f, "  %s: one regime, %d repetitions, xfer %.0f-%.0f ns\n",
+					g.cls[k], g.n[k][0], g.lo[k][0],
+					g.hi[k][0]);
+				continue;
+			}
+			fprintf(f, "  %s: split at %.0f ns: low %d reps (xfer %.0f-%.0f),\n"
+				   "    high %d reps (xfer %.0f-%.0f)\n",
+				g.cls[k], g.split[k], g.n[k][0], g.lo[k][0],
+				g.hi[k][0], g.n[k][1], g.lo[k][1], g.hi[k][1]);
+		}
+	}
+	for (int s = 0; s < (two ? 2 : 1); s++) {
+		struct rd_results *sub = regime_subset(r, &g, s);
+
+		if (two)
+			section(f, s ? "== high-xfer regime (xfer at or above the split) =="
+				     : "== low-xfer regime (xfer below the split) ==");
+		report_stream(f, sub);
+		report_peers(f, sub);
+		rd_results_free(sub);
 	}
 }
 
@@ -1176,21 +1666,97 @@ void rd_report_print(FILE *f, struct rd_results *cur, struct rd_results *base)
 	fprintf(f, "ringdrain report: %s\n", project_path(cur->dir));
 	if (cur->machine[0])
 		fprintf(f, "machine: %s\n", cur->machine);
+	if (cur->incomplete[0])
+		fprintf(f, "%s\n", cur->incomplete);
 	fprintf(f, "medians of %d repetitions; spread = interquartile range / median;\n"
 		"xfer = one-way cache-line transfer between the pair, ns\n",
 		cur->reps);
 	report_producer_hot(f, cur);
 	report_producer_nmi(f, cur);
 	report_cadence(f, cur);
-	report_stream(f, cur);
-	report_peers(f, cur);
+	report_streaming(f, cur);
 	report_drain_tick(f, cur);
+	report_winner(f, cur);
 	for (int i = 0; i < cur->n; i++)
 		if (cur->bm[i].error[0])
 			fprintf(f, "skipped: %s: %s\n", cur->bm[i].name,
 				cur->bm[i].error);
 	if (base)
 		report_compare(f, cur, base);
+}
+
+/* Per-record atomics of @d: the count ringdrain list's line starts with. */
+static int design_atomics(const struct rd_ring_design *d)
+{
+	char *end;
+	long n;
+
+	if (!d->atomics || !strncmp(d->atomics, "none", 4))
+		return 0;
+	n = strtol(d->atomics, &end, 10);
+	return end == d->atomics ? INT_MAX : (int)n;
+}
+
+/* Lines of ring/<design>.c ('-' read as '_'); LONG_MAX if unreadable. */
+static long design_lines(const char *name)
+{
+	char path[1024];
+	long lines = 0;
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/ring/%s.c", RD_SOURCE_DIR, name);
+	for (char *p = path + strlen(RD_SOURCE_DIR) + 6; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	f = fopen(path, "r");
+	if (!f)
+		return LONG_MAX;
+	while ((c = getc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	return lines;
+}
+
+/* The tie-break order of RD_TIE_RULE: negative when @a goes first. */
+static int tie_order(const char *a, const char *b)
+{
+	const struct rd_ring_design *da = rd_design_find(a);
+	const struct rd_ring_design *db = rd_design_find(b);
+	size_t fa = da->size(256, DAMON_REPORT_FULL);
+	size_t fb = db->size(256, DAMON_REPORT_FULL);
+	int xa = design_atomics(da), xb = design_atomics(db);
+	long la = design_lines(a), lb = design_lines(b);
+
+	if (fa != fb)
+		return fa < fb ? -1 : 1;
+	if (xa != xb)
+		return xa < xb ? -1 : 1;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+/* A contender for the design winner: its repetitions of one regime. */
+struct contender {
+	const char *design;
+	double v[64];
+	int n;
+	double med;
+};
+
+static void contender_of(struct contender *c, const struct rd_bm *b,
+			 double split, int regime)
+{
+	double tmp[64];
+
+	c->design = kv(b, "design");
+	c->n = 0;
+	for (int j = 0; j < b->n && c->n < 64; j++)
+		if (!has_xfer(b) || (b->xfer[j] >= split) == regime)
+			c->v[c->n++] = b->v[j];
+	memcpy(tmp, c->v, c->n * sizeof(*tmp));
+	c->med = c->n ? median_of(tmp, c->n) : NAN;
 }
 
 void rd_report_winners(struct rd_results *r, struct rd_winners *w)
@@ -1203,31 +1769,99 @@ void rd_report_winners(struct rd_results *r, struct rd_winners *w)
 	if (nr && nc) {
 		/* The middle rate, the closest cross-core pair, 48-byte records. */
 		const char *rate = rates[nr / 2], *cls = classes[0];
-		struct rd_bm *best = best_design(r, "producer/nmi", nmi_safe,
-						 false, "rec", "48", "rate", rate,
-						 "class", cls);
-		struct rd_bm *rfc = find(r, "producer/nmi", "design", "rfc",
-					 "rec", "48", "rate", rate, "class", cls,
-					 NULL);
+		struct rd_bm *bms[16], *rfc_bm;
+		struct contender c[16], rfc = { .med = NAN };
+		double *x = NULL, split;
+		int n = 0, nx = 0, xcap = 0, cnt[2] = { 0, 0 }, regime, best = -1;
+		int win = -1;
+		char ties[256] = "", where[160] = "";
 
-		if (best) {
-			snprintf(w->design, sizeof(w->design), "%s",
-				 kv(best, "design"));
+		for (unsigned int i = 0; i < rd_nr_designs && n < 16; i++) {
+			struct rd_bm *b = find(r, "producer/nmi", "design",
+					       rd_designs[i]->name, "rec", "48",
+					       "rate", rate, "class", cls, NULL);
+
+			if (!b || !nmi_safe(rd_designs[i]->name))
+				continue;
+			bms[n++] = b;
+			for (int j = 0; has_xfer(b) && j < b->nx; j++)
+				push(&x, &nx, &xcap, b->xfer[j]);
+		}
+		/* The transfer regime with more repetitions (rule as streaming). */
+		split = rd_regime_split(x, nx);
+		for (int j = 0; j < nx; j++)
+			cnt[x[j] >= split]++;
+		free(x);
+		regime = cnt[1] > cnt[0];
+		if (cnt[!regime])
+			snprintf(where, sizeof(where),
+				 "; the %s-xfer regime (split at %.0f ns), %d repetitions of %d in the other left out",
+				 regime ? "high" : "low", split, cnt[!regime],
+				 cnt[0] + cnt[1]);
+		for (int k = 0; k < n; k++) {
+			contender_of(&c[k], bms[k], split, regime);
+			if (c[k].n && (best < 0 || c[k].med < c[best].med))
+				best = k;
+		}
+		rfc_bm = find(r, "producer/nmi", "design", "rfc", "rec", "48",
+			      "rate", rate, "class", cls, NULL);
+		if (rfc_bm)
+			contender_of(&rfc, rfc_bm, split, regime);
+		for (int k = 0; best >= 0 && k < n && w->nties < 8; k++) {
+			if (!c[k].n || (k != best &&
+				       rd_mann_whitney_p(c[k].v, c[k].n, c[best].v,
+							 c[best].n) < RD_TIE_P))
+				continue;
+			snprintf(w->design_ties[w->nties++], 32, "%s", c[k].design);
+			snprintf(ties + strlen(ties), sizeof(ties) - strlen(ties),
+				 "%s%s %.1f", strlen(ties) ? ", " : "",
+				 c[k].design, c[k].med);
+			if (win < 0 || tie_order(c[k].design, c[win].design) < 0)
+				win = k;
+		}
+		if (win >= 0) {
+			snprintf(w->design, sizeof(w->design), "%s", c[win].design);
+			w->design_rule = RD_TIE_RULE;
 			snprintf(w->design_why, sizeof(w->design_why),
-				 "lowest cost per produce() among the nesting-safe designs in the NMI regime (%s/s, 48-byte reports, pair %s): %.1f ns median vs %.1f ns for rfc",
-				 rate, cls, best->med, rfc ? rfc->med : NAN);
+				 "the nesting-safe designs tied in the NMI regime (%s/s, 48-byte reports, pair %s%s; ns median: %s; lowest %s, rfc %.1f) and %s goes first by the rule: the smallest per-CPU ring, then fewest per-record atomics, then fewest lines",
+				 rate, cls, where, ties, c[best].design, rfc.med,
+				 w->design);
+			if (w->nties == 1)
+				snprintf(w->design_why, sizeof(w->design_why),
+					 "lowest cost per produce() among the nesting-safe designs in the NMI regime (%s/s, 48-byte reports, pair %s%s), significantly (U test p < %.2f against each): %.1f ns median vs %.1f ns for rfc",
+					 rate, cls, where, RD_TIE_P, c[win].med,
+					 rfc.med);
 		}
 	}
 	rd_report_drain_winner(r, w);
 }
 
+/* The design winner, its tie set and the rule, under the tables. */
+static void report_winner(FILE *f, struct rd_results *r)
+{
+	struct rd_winners w;
+
+	rd_report_winners(r, &w);
+	if (!w.design[0])
+		return;
+	section(f, "winner (what ringdrain export uses)");
+	fprintf(f, "design: %s; tie set:", w.design);
+	for (int i = 0; i < w.nties; i++)
+		fprintf(f, " %s", w.design_ties[i]);
+	fprintf(f, "\nrule: ties are designs whose NMI-regime cost differs from the\n"
+		   "  lowest median with U test p >= %.2f; among them the smallest\n"
+		   "  per-CPU ring, then fewest per-record atomics, then fewest lines\n",
+		RD_TIE_P);
+}
+
 int rd_report_write(const char *dir, bool print)
 {
 	char err[RD_REPORT_ERR_LEN] = "", path[1024], *text = NULL;
+	char ioerr[RD_IO_ERR_LEN];
 	struct rd_results *r = rd_results_load(dir, err);
 	struct rd_winners w;
 	size_t len = 0;
-	FILE *mem, *f;
+	FILE *mem;
 	json_t *summary, *cmds, *machine;
 	json_error_t jerr;
 	int ret = 0;
@@ -1240,10 +1874,15 @@ int rd_report_write(const char *dir, bool print)
 	rd_report_print(mem, r, NULL);
 	fclose(mem);
 	snprintf(path, sizeof(path), "%s/report.txt", dir);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "ringdrain report: cannot write %s: %m\n", path);
+	if (rd_write_file(path, text, len, ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
+	}
+	if (r->incomplete[0]) {
+		/* `ringdrain export` takes its winners from summary.json. */
+		fprintf(stderr, "ringdrain report: %s/summary.json is not written for an incomplete run: winners need every suite\n",
+			project_path(dir));
+		goto out;
 	}
 	rd_report_winners(r, &w);
 	cmds = json_array();
@@ -1267,12 +1906,27 @@ int rd_report_write(const char *dir, bool print)
 			    "winners", "design", w.design, "design_why", w.design_why,
 			    "strategy", w.strategy, "strategy_why", w.strategy_why,
 			    "report", text, "commands", cmds, "machine", r->machine);
+	if (summary) {	/* the tie set and the rule the design was picked by */
+		json_t *win = json_object_get(summary, "winners");
+		json_t *ties = json_array();
+
+		for (int i = 0; i < w.nties; i++)
+			json_array_append_new(ties, json_string(w.design_ties[i]));
+		json_object_set_new(win, "design_ties", ties);
+		json_object_set_new(win, "design_rule",
+				    json_string(w.design_rule ? w.design_rule : ""));
+	}
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
-	if (!summary || json_dump_file(summary, path, JSON_INDENT(2))) {
-		fprintf(stderr, "ringdrain report: cannot write %s\n", path);
+	if (!summary) {
+		fprintf(stderr, "ringdrain report: cannot write %s: %s\n", path,
+			strerror(ENOMEM));
+		ret = 1;
+	} else if (rd_write_json(path, summary, JSON_INDENT(2), ioerr)) {
+		fprintf(stderr, "ringdrain report: %s\n", ioerr);
 		ret = 1;
 	}
 	json_decref(summary);
+out:
 	if (print)
 		fputs(text, stdout);
 	free(text);
@@ -1283,6 +1937,7 @@ int rd_report_write(const char *dir, bool print)
 int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 {
 	char data[] = "/tmp/ringdrain-plot-XXXXXX", cmd[2048];
+	char out[1100], ioerr[RD_IO_ERR_LEN];
 	char rates[8][48], classes[8][48];
 	int nr = values_of(r, "producer/nmi", "rate", rates, 8);
 	int nc = values_of(r, "producer/nmi", "class", classes, 8);
@@ -1333,6 +1988,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 			snprintf(plots, sizeof(plots), "%s", tmp);
 		}
 	}
+	/* gnuplot draws into a temporary name; it becomes @path whole. */
+	rd_tmp_name(path, out, sizeof(out));
 	snprintf(cmd, sizeof(cmd), "gnuplot 2>&1");
 	gp = popen(cmd, "w");
 	if (!gp) {
@@ -1352,11 +2009,16 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 		"set xtics rotate by -30\n"
 		"set key top left\n"
 		"plot %s\n",
-		png ? "pngcairo" : "svg", path, rates[nr / 2], classes[0], plots);
+		png ? "pngcairo" : "svg", out, rates[nr / 2], classes[0], plots);
 	ret = pclose(gp);
 	unlink(data);
 	if (ret) {
+		unlink(out);
 		snprintf(err, RD_REPORT_ERR_LEN, "gnuplot failed drawing %s", path);
+		return -1;
+	}
+	if (rd_commit_file(out, path, ioerr)) {
+		snprintf(err, RD_REPORT_ERR_LEN, "%s", ioerr);
 		return -1;
 	}
 	return rows ? 0 : -1;

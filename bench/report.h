@@ -38,10 +38,23 @@ void rd_report_print(FILE *out, struct rd_results *cur,
 /* Winners for `ringdrain export`, with one sentence each on why. */
 struct rd_winners {
 	char design[32];
-	char design_why[256];
+	char design_why[512];
+	char design_ties[8][32];	/* the tie set the rule chose from */
+	int nties;
+	const char *design_rule;	/* RD_TIE_RULE when a design won */
 	char strategy[32];
 	char strategy_why[256];
 };
+
+/*
+ * The design winner: among the nesting-safe designs in the NMI regime, the
+ * lowest median and every design whose difference from it is not
+ * significant (two-sided Mann-Whitney U, p >= RD_TIE_P) are a tie; the
+ * rule RD_TIE_RULE picks one of the tie set, so the same code wins on every
+ * run whose tie set is the same.
+ */
+#define RD_TIE_P	0.05
+#define RD_TIE_RULE	"designs whose NMI-regime cost differs from the lowest median with U test p >= 0.05 tie; among them the smallest per-CPU ring (bytes, 256 slots of 48 B), then the fewest per-record atomics (ringdrain list), then the fewest lines of ring/<design>.c, then the name"
 
 void rd_report_winners(struct rd_results *r, struct rd_winners *w);
 
@@ -61,6 +74,14 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png,
  */
 #include <jansson.h>
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr);
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr);
+
+/*
+ * The transfer-regime split of @n xfer_ns values: the geometric mean of the
+ * two neighbours (sorted) with the largest ratio, when that ratio is at
+ * least 2; INFINITY (one regime) otherwise.
+ */
+double rd_regime_split(const double *xfer, int n);
 
 /* Two-sided Mann-Whitney U p-value of samples @a and @b. */
 double rd_mann_whitney_p(const double *a, int na, const double *b, int nb);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* topo.c - CPU pair classes from hwloc (see topo.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 #include "topo.h"
 
 static const char *const class_names[RD_NR_PAIR_CLASSES] = {
-	"same-cpu", "smt", "l2", "l3", "package", "remote",
+	"same-cpu", "smt", "l2", "l3", "node", "numa", "remote",
 };
 
 static const char *const class_descs[RD_NR_PAIR_CLASSES] = {
@@ -15,8 +16,9 @@ static const char *const class_descs[RD_NR_PAIR_CLASSES] = {
 	"SMT siblings (two hardware threads of one core)",
 	"shared L2 (two cores under one L2)",
 	"shared L3 (two cores under one L3, different L2)",
-	"different L3 in one package",
-	"different package or NUMA node",
+	"different L3 in one NUMA node",
+	"different NUMA node in one package",
+	"different package (socket)",
 };
 
 const char *rd_pair_class_name(enum rd_pair_class c)
@@ -69,10 +71,13 @@ enum rd_pair_class rd_topo_classify(struct rd_topo *t, unsigned int a,
 		return RD_PAIR_L2;
 	if (shared(t, pa, pb, HWLOC_OBJ_L3CACHE))
 		return RD_PAIR_L3;
-	if (!shared(t, pa, pb, HWLOC_OBJ_PACKAGE) ||
-	    !hwloc_bitmap_isequal(pa->nodeset, pb->nodeset))
+	/* No package object at all (some synthetic topologies): one package. */
+	if (ancestor(t, pa, HWLOC_OBJ_PACKAGE) !=
+	    ancestor(t, pb, HWLOC_OBJ_PACKAGE))
 		return RD_PAIR_REMOTE;
-	return RD_PAIR_PACKAGE;
+	if (!hwloc_bitmap_isequal(pa->nodeset, pb->nodeset))
+		return RD_PAIR_NUMA;
+	return RD_PAIR_NODE;
 }
 
 int rd_topo_load(struct rd_topo *t, char *err)
@@ -195,4 +200,63 @@ void rd_topo_summary(struct rd_topo *t, char *buf, size_t len)
 				"%s%d %s%s%s", off ? ", " : "", n,
 				levels[i].name, n > 1 ? "s" : "", extra);
 	}
+}
+
+/* Words of a CPU model name that do not tell models apart. */
+static bool noise_word(const char *w)
+{
+	static const char *const noise[] = {
+		"amd", "intel", "cpu", "processor", "with", "radeon", "graphics",
+		"genuine", "core", "(r)", "(tm)",
+	};
+	size_t n = strlen(w);
+
+	for (size_t i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
+		if (!strcmp(w, noise[i]))
+			return true;
+	/* "16-core", "96-core", "@", "2.60ghz" */
+	return (n > 5 && !strcmp(w + n - 5, "-core")) || !strcmp(w, "@") ||
+	       (n > 3 && !strcmp(w + n - 3, "ghz"));
+}
+
+void rd_host_label(const char *cpu_model, unsigned int nr_pus,
+		   const char *summary, char *out, size_t len)
+{
+	char buf[256], cpu[25] = "", *save, *w;
+	unsigned long long h = 0xcbf29ce484222325ULL;	/* FNV-1a 64 */
+	char pus[16];
+	size_t o = 0;
+
+	snprintf(pus, sizeof(pus), "\n%u\n", nr_pus);
+	for (const char *parts[] = { cpu_model, pus, summary }, **p = parts;
+	     p < parts + 3; p++)
+		for (const unsigned char *c = (const unsigned char *)*p; *c; c++) {
+			h ^= *c;
+			h *= 0x100000001b3ULL;
+		}
+	snprintf(buf, sizeof(buf), "%s", cpu_model);
+	for (char *c = buf; *c; c++) {
+		*c = tolower((unsigned char)*c);
+		/* "Intel(R)" -> "intel (r)": the mark is its own word */
+		if (*c == '(' && c > buf && c[-1] != ' ' && strchr(c, ')'))
+			memmove(c + 1, c, strlen(c) + 1), *c++ = ' ';
+	}
+	for (w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		char clean[64];
+		size_t k = 0;
+
+		if (noise_word(w))
+			continue;
+		for (char *c = w; *c && k + 1 < sizeof(clean); c++)
+			if (isalnum((unsigned char)*c) || (*c == '-' && k))
+				clean[k++] = *c;
+		while (k && clean[k - 1] == '-')
+			k--;
+		clean[k] = 0;
+		if (!k || o + (o ? 1 : 0) + k >= sizeof(cpu))
+			continue;
+		o += snprintf(cpu + o, sizeof(cpu) - o, "%s%s", o ? "-" : "",
+			      clean);
+	}
+	snprintf(out, len, "%s-%06llx", o ? cpu : "cpu", h >> 40);
 }

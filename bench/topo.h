@@ -9,8 +9,9 @@
  *   smt	two hardware threads of one core
  *   l2		two cores sharing an L2
  *   l3		two cores sharing an L3, not an L2
- *   package	two L3 domains in one package (e.g. two Zen CCDs)
- *   remote	different packages or NUMA nodes
+ *   node	two L3 domains in one NUMA node (e.g. two Zen CCDs)
+ *   numa	two NUMA nodes of one package (e.g. AMD NPS2/NPS4, Intel SNC)
+ *   remote	two packages (sockets)
  *
  * rd_topo_load() honours hwloc's own HWLOC_XMLFILE and HWLOC_SYNTHETIC
  * environment variables, so any machine's topology can be classified here;
@@ -29,7 +30,8 @@ enum rd_pair_class {
 	RD_PAIR_SMT,
 	RD_PAIR_L2,
 	RD_PAIR_L3,
-	RD_PAIR_PACKAGE,
+	RD_PAIR_NODE,
+	RD_PAIR_NUMA,
 	RD_PAIR_REMOTE,
 	RD_NR_PAIR_CLASSES
 };
@@ -70,5 +72,16 @@ void rd_topo_free(struct rd_topo *t, void *p, size_t bytes);
 
 /* One line per level, e.g. "1 package, 1 L3 (32MB), 2 L2, 2 cores, 2 PUs". */
 void rd_topo_summary(struct rd_topo *t, char *buf, size_t len);
+
+/*
+ * rd_host_label() - "<cpu-short>-<hash6>", a label that tells machines apart:
+ * @cpu_model shortened (lower case; vendor, "(R)", "(TM)", "Core", "CPU",
+ * "Processor", "N-Core", clock and graphics words dropped; the rest joined
+ * with '-', at most 24 characters) and the first 6 hex digits of the 64-bit
+ * FNV-1a hash of @cpu_model, @nr_pus and @summary (rd_topo_summary()), the
+ * machine description.  E.g. "epyc-9b14-3fa2c1".
+ */
+void rd_host_label(const char *cpu_model, unsigned int nr_pus,
+		   const char *summary, char *out, size_t len);
 
 #endif /* RINGDRAIN_TOPO_H */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* args.c - the option parser every ringdrain command uses. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +56,221 @@ int rd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	return 0;
 }
 
+int rd_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+		 const char **why)
+{
+	const char *digits = *s == '-' || *s == '+' ? s + 1 : s;
+	char *end;
+	long long v;
+
+	if (!*digits || *digits == '-' || *digits == '+' || *digits == ' ' ||
+	    *s == ' ') {
+		*why = "not a number";
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno == ERANGE) {
+		*why = v < 0 ? "too small" : "too large";
+		return -1;
+	}
+	if (*end) {
+		*why = "not a whole number";
+		return -1;
+	}
+	if (v < min) {
+		*why = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*why = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int rd_parse_double(const char *s, double min, bool min_open, double max,
+		    double *out, const char **why)
+{
+	char *end;
+	double v;
+
+	if (!*s || isspace((unsigned char)*s)) {
+		*why = "not a number";
+		return -1;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end || end == s) {
+		*why = "not a number";
+		return -1;
+	}
+	if (isnan(v)) {
+		*why = "not a number";
+		return -1;
+	}
+	/* Overflow is out of range; underflow keeps strtod's nearest value. */
+	if (errno == ERANGE && fabs(v) > 1) {
+		*why = v < 0 ? "too small" : "too large";
+		return -1;
+	}
+	if (v < min || (min_open && v == min)) {
+		*why = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*why = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * fmt_double() - @v in the fewest digits that read back as exactly @v, so
+ * that a bound printed in an error or by --help-json is the bound.
+ */
+static void fmt_double(char *buf, size_t len, double v)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+/*
+ * fmt_range() - "N from 1 to 64", "S above 0 and at most 86400": the range
+ * of numeric option @o for errors and --help-json's "range".
+ */
+static void fmt_range(char *buf, size_t len, const struct rd_opt *o)
+{
+	const char *mv = o->metavar ? o->metavar : "a number";
+	char a[40], b[40];
+
+	switch (o->type) {
+	case RD_OPT_U64:
+		snprintf(buf, len, "%s from %" PRIu64 " to %" PRIu64, mv,
+			 o->min, o->max);
+		break;
+	case RD_OPT_I64:
+		snprintf(buf, len, "%s from %" PRId64 " to %" PRId64, mv,
+			 o->imin, o->imax);
+		break;
+	case RD_OPT_DOUBLE:
+		fmt_double(a, sizeof(a), o->dmin);
+		fmt_double(b, sizeof(b), o->dmax);
+		snprintf(buf, len, o->dmin_open ? "%s above %s and at most %s" :
+			 "%s from %s to %s", mv, a, b);
+		break;
+	default:
+		snprintf(buf, len, "%s", mv);
+		break;
+	}
+}
+
+/*
+ * check_opt() - a numeric option sets only its own type's bounds, in
+ * order, with finite doubles.
+ * Return: NULL, or what is wrong with @o.
+ */
+static const char *check_opt(const struct rd_opt *o)
+{
+	bool u = o->min || o->max, i = o->imin || o->imax;
+	bool d = o->dmin != 0 || o->dmax != 0 || o->dmin_open;
+
+	switch (o->type) {
+	case RD_OPT_U64:
+		if (i || d)
+			return "an unsigned option with signed or floating bounds";
+		return o->min > o->max ? "min above max" : NULL;
+	case RD_OPT_I64:
+		if (u || d)
+			return "a signed option with unsigned or floating bounds";
+		return o->imin > o->imax ? "min above max" : NULL;
+	case RD_OPT_DOUBLE:
+		if (u || i)
+			return "a floating option with integer bounds";
+		if (!isfinite(o->dmin) || !isfinite(o->dmax))
+			return "a bound that is not finite";
+		return o->dmin > o->dmax || (o->dmin_open && o->dmin == o->dmax) ?
+			"an empty range" : NULL;
+	default:
+		return u || i || d ? "bounds on an option that takes no number" :
+			NULL;
+	}
+}
+
+static void check_table(const struct rd_command *cmd,
+			const struct rd_opt *opts)
+{
+	for (const struct rd_opt *o = opts; o && o->name; o++) {
+		const char *why = check_opt(o);
+
+		if (why) {
+			fprintf(stderr, "ringdrain %s: bug in the option table: --%s has %s\n",
+				cmd->name, o->name, why);
+			exit(1);
+		}
+	}
+}
+
+static const char *const type_names[] = {
+	[RD_OPT_FLAG] = "flag", [RD_OPT_STR] = "string",
+	[RD_OPT_U64] = "u64", [RD_OPT_I64] = "i64",
+	[RD_OPT_DOUBLE] = "double",
+};
+
+/*
+ * print_help_json() - the option table as one JSON object: "command" and
+ * "options", each with "name", "type" (flag, string, u64, i64, double),
+ * "metavar", "help" and, for numbers, "min" and "max" as exact decimal
+ * strings, "min_open" and "range" (as errors word it).  "--help" is not
+ * listed: every command has it.
+ */
+static void print_help_json(const struct rd_command *cmd,
+			    const struct rd_opt *opts)
+{
+	json_t *root = json_object(), *arr = json_array();
+	char a[40], b[40], range[160];
+
+	for (const struct rd_opt *o = opts; o && o->name; o++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "name", json_string(o->name));
+		json_object_set_new(j, "type", json_string(type_names[o->type]));
+		if (o->metavar)
+			json_object_set_new(j, "metavar",
+					    json_string(o->metavar));
+		json_object_set_new(j, "help", json_string(o->help));
+		if (o->type == RD_OPT_U64) {
+			snprintf(a, sizeof(a), "%" PRIu64, o->min);
+			snprintf(b, sizeof(b), "%" PRIu64, o->max);
+		} else if (o->type == RD_OPT_I64) {
+			snprintf(a, sizeof(a), "%" PRId64, o->imin);
+			snprintf(b, sizeof(b), "%" PRId64, o->imax);
+		} else if (o->type == RD_OPT_DOUBLE) {
+			fmt_double(a, sizeof(a), o->dmin);
+			fmt_double(b, sizeof(b), o->dmax);
+		}
+		if (o->type >= RD_OPT_U64) {
+			fmt_range(range, sizeof(range), o);
+			json_object_set_new(j, "min", json_string(a));
+			json_object_set_new(j, "max", json_string(b));
+			json_object_set_new(j, "min_open",
+					    json_boolean(o->dmin_open));
+			json_object_set_new(j, "range", json_string(range));
+		}
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(root, "command", json_string(cmd->name));
+	json_object_set_new(root, "options", arr);
+	json_dumpf(root, stdout, JSON_INDENT(2));
+	putchar('\n');
+	json_decref(root);
+}
+
 static void print_help(const struct rd_command *cmd, const struct rd_opt *opts)
 {
 	printf("usage: ringdrain %s%s%s\n\n%s\n", cmd->name,
@@ -70,6 +287,8 @@ static void print_help(const struct rd_command *cmd, const struct rd_opt *opts)
 		printf("  %-24s %s\n", left, o->help);
 	}
 	printf("  %-24s %s\n", "--help", "show this help and exit");
+	printf("  %-24s %s\n", "--help-json",
+	       "the options and their ranges as JSON, and exit");
 }
 
 static struct rd_opt *find_opt(struct rd_opt *opts, const char *name,
@@ -84,43 +303,41 @@ static struct rd_opt *find_opt(struct rd_opt *opts, const char *name,
 static void set_value(const struct rd_command *cmd, struct rd_opt *o,
 		      const char *val)
 {
-	const char *why;
+	const char *why = "invalid";
+	char range[160];
 	uint64_t u;
+	int64_t i;
 	double d;
-	char *end;
 
 	switch (o->type) {
 	case RD_OPT_FLAG:
 		*(bool *)o->dst = true;
-		break;
+		return;
 	case RD_OPT_STR:
 		if (!*val)
 			rd_usage_error(cmd->name, "--%s: empty value", o->name);
 		*(const char **)o->dst = val;
-		break;
+		return;
 	case RD_OPT_U64:
-		if (rd_parse_u64(val, (uint64_t)o->min, (uint64_t)o->max, &u,
-				 &why))
-			rd_usage_error(cmd->name,
-				       "--%s: '%s' %s (expected %s from %.0f to %.0f)",
-				       o->name, val, why,
-				       o->metavar ? o->metavar : "a number",
-				       o->min, o->max);
+		if (rd_parse_u64(val, o->min, o->max, &u, &why))
+			break;
 		*(uint64_t *)o->dst = u;
-		break;
+		return;
+	case RD_OPT_I64:
+		if (rd_parse_i64(val, o->imin, o->imax, &i, &why))
+			break;
+		*(int64_t *)o->dst = i;
+		return;
 	case RD_OPT_DOUBLE:
-		errno = 0;
-		d = strtod(val, &end);
-		if (!*val || *end || errno || isnan(d))
-			rd_usage_error(cmd->name, "--%s: '%s' is not a number",
-				       o->name, val);
-		if (d < o->min || d > o->max)
-			rd_usage_error(cmd->name,
-				       "--%s: %s is out of range (%g to %g)",
-				       o->name, val, o->min, o->max);
+		if (rd_parse_double(val, o->dmin, o->dmin_open, o->dmax, &d,
+				    &why))
+			break;
 		*(double *)o->dst = d;
-		break;
+		return;
 	}
+	fmt_range(range, sizeof(range), o);
+	rd_usage_error(cmd->name, "--%s: '%s' %s (expected %s)", o->name, val,
+		       why, range);
 }
 
 void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
@@ -129,6 +346,7 @@ void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 	int pos = 0;
 	bool only_pos = false;
 
+	check_table(cmd, opts);
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *name, *eq;
@@ -144,6 +362,10 @@ void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 		}
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			print_help(cmd, opts);
+			exit(0);
+		}
+		if (strcmp(arg, "--help-json") == 0) {
+			print_help_json(cmd, opts);
 			exit(0);
 		}
 		if (arg[1] != '-')
@@ -176,4 +398,20 @@ void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 		set_value(cmd, o, argv[++i]);
 	}
 	*npos = pos;
+}
+
+int rd_parse_cmdline(const struct rd_command *cmd, struct rd_opt *opts,
+		     int argc, char **argv, int min_pos, int max_pos,
+		     const char *missing)
+{
+	int npos;
+
+	rd_parse_args(cmd, opts, argc, argv, &npos);
+	if (npos < min_pos)
+		rd_usage_error(cmd->name, "%s",
+			       missing ? missing : "missing arguments");
+	if (npos > max_pos)
+		rd_usage_error(cmd->name, "unexpected argument '%s'",
+			       argv[max_pos]);
+	return npos;
 }

@@ -77,11 +77,8 @@ static int run(int argc, char **argv)
 		  .help = "print JSON" },
 		{ 0 },
 	};
-	int npos;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (json)
 		return list_json();
 

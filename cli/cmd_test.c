@@ -29,11 +29,9 @@ static int run(int argc, char **argv)
 		{ 0 },
 	};
 	char *args[16];
-	int n = 0, npos;
+	int n = 0;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 
 	args[n++] = "ctest";
 	args[n++] = "--test-dir";

@@ -269,13 +269,9 @@ static int run(int argc, char **argv)
 	unsigned int nruns = 0;
 	struct damon_ctx *start;
 	bool same = true;
-	int npos;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (!npos)
-		rd_usage_error(self->name, "no TRACE given (usage: ringdrain replay TRACE [options])");
-	if (npos > 1)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[1]);
+	rd_parse_cmdline(self, opts, argc, argv, 1, 1,
+			 "no TRACE given (usage: ringdrain replay TRACE [options])");
 	if (layout_path && opts[1].seen)
 		rd_usage_error(self->name, "--layout and --regions exclude each other");
 	if (strcmp(strategy, "all") && !drain_strategy_find(strategy))

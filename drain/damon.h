@@ -152,7 +152,12 @@ struct damon_target {
  * struct damon_attrs - the model's monitoring attributes, in ticks.
  * @window:		len_window of the moving sum: the kernel's
  *			aggr_interval / sample_interval (20 by default).
- * @aggr_ticks:		an aggregation boundary every @aggr_ticks ticks
+ *			Derived: a context with aggregation on sets it to
+ *			@aggr_ticks (drain_ctx_new()), so the two cannot
+ *			differ, as they cannot in the kernel; only a
+ *			context that never aggregates keeps its own.
+ * @aggr_ticks:		an aggregation boundary every @aggr_ticks ticks:
+ *			the kernel's aggr_interval / sample_interval
  *			(0: never, the layout stays fixed).
  * @ops_update_ticks:	the region size limit is recomputed every this
  *			many ticks (the kernel's ops_update_interval; 0: never).
@@ -176,6 +181,103 @@ struct damon_attrs {
 	bool clamp_moving_sum;
 };
 
+/*
+ * The sample filters kdamond_check_reported_accesses() applies to each
+ * report (damon_sample_filter_out(), called by 4/6; the filters are the
+ * base tree's: 1/6 carries &damon_ctx.sample_control, the sysfs interface
+ * types cpumask, threads and write, each with matching and allow).
+ */
+#define DAMON_SAMPLE_FILTER_CPUS	4096	/* the trace format's CPU bound */
+#ifndef BITS_PER_LONG
+#define BITS_PER_LONG	(8 * (int)sizeof(long))
+#endif
+
+/** enum damon_sample_filter_type - what a sample filter tests. */
+enum damon_sample_filter_type {
+	DAMON_FILTER_TYPE_CPUMASK,	/* the report's cpu is in @cpumask */
+	DAMON_FILTER_TYPE_THREADS,	/* the report's tid is in @tid_arr */
+	DAMON_FILTER_TYPE_WRITE,	/* the report is a write */
+};
+
+/**
+ * struct damon_sample_filter - one sample filter.
+ * @type:		what it tests.
+ * @matching:		whether it applies to reports that pass the test
+ *			(true) or to those that fail it (false).
+ * @allow:		whether a report it applies to is kept or dropped.
+ * @cpumask:		CPUs, for DAMON_FILTER_TYPE_CPUMASK.
+ * @tid_arr:		thread ids, for DAMON_FILTER_TYPE_THREADS.
+ * @tid_arr_len:	entries of @tid_arr.
+ * @list:		siblings, in evaluation order.
+ */
+struct damon_sample_filter {
+	enum damon_sample_filter_type type;
+	bool matching;
+	bool allow;
+	unsigned long cpumask[DAMON_SAMPLE_FILTER_CPUS / BITS_PER_LONG];
+	pid_t *tid_arr;
+	unsigned int tid_arr_len;
+	struct list_head list;
+};
+
+/** struct damon_sample_control - the context's sample filters. */
+struct damon_sample_control {
+	struct list_head sample_filters;
+};
+
+#define damon_for_each_sample_filter(f, ctrl)				\
+	list_for_each_entry(f, &(ctrl)->sample_filters, list)
+
+/* Whether @filter applies to @report (its test, then @matching). */
+static inline bool damon_sample_filter_matching(
+		const struct damon_access_report *report,
+		const struct damon_sample_filter *filter)
+{
+	bool matched = false;
+	unsigned int i;
+
+	switch (filter->type) {
+	case DAMON_FILTER_TYPE_CPUMASK:
+		matched = report->cpu < DAMON_SAMPLE_FILTER_CPUS &&
+			(filter->cpumask[report->cpu / BITS_PER_LONG] >>
+			 (report->cpu % BITS_PER_LONG) & 1);
+		break;
+	case DAMON_FILTER_TYPE_THREADS:
+		for (i = 0; i < filter->tid_arr_len; i++) {
+			if (filter->tid_arr[i] == report->tid) {
+				matched = true;
+				break;
+			}
+		}
+		break;
+	case DAMON_FILTER_TYPE_WRITE:
+		matched = report->is_write;
+		break;
+	}
+	return matched == filter->matching;
+}
+
+/*
+ * damon_sample_filter_out(): the first filter that applies decides (drop
+ * unless it allows); if none applies, the report gets the opposite of the
+ * last filter's verdict; no filter keeps everything.  The body is not in
+ * the seed patches (4/6 only calls it): this is the rule of the DAMOS
+ * filters the sample filters copy (drain/README.md, the difference table).
+ */
+static inline bool damon_sample_filter_out(
+		const struct damon_access_report *report,
+		const struct damon_sample_control *ctrl)
+{
+	const struct damon_sample_filter *filter, *last = NULL;
+
+	damon_for_each_sample_filter(filter, ctrl) {
+		if (damon_sample_filter_matching(report, filter))
+			return !filter->allow;
+		last = filter;
+	}
+	return last ? last->allow : false;
+}
+
 /**
  * struct damon_ctx - the model's monitoring context (the parts kdamond's
  * drain and aggregation use).
@@ -197,6 +299,7 @@ struct damon_attrs {
  * @nr_bp_fixups:		damon_warn_fix_nr_accesses_corruption() hits.
  * @lazy_zero:			model: driven by the lazy zero-access policy,
  *				so regions may hold unfolded idle ticks.
+ * @sample_control:		the sample filters (none: keep every report).
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -213,6 +316,7 @@ struct damon_ctx {
 	u64 nr_splits;
 	u64 nr_bp_fixups;
 	bool lazy_zero;
+	struct damon_sample_control sample_control;
 };
 
 #define damon_for_each_target(t, ctx)					\

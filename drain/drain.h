@@ -121,6 +121,23 @@ int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 			 struct damon_target **out);
 
 /**
+ * drain_ctx_add_sample_filter() - append a sample filter to @ctx's list
+ * (evaluated in order by damon_sample_filter_out(), drain/damon.h).
+ * @type:	DAMON_FILTER_TYPE_CPUMASK, _THREADS or _WRITE.
+ * @matching:	applies to reports that pass the test (true) or fail it.
+ * @allow:	keep (true) or drop the reports it applies to.
+ * @ids:	the CPUs (each below DAMON_SAMPLE_FILTER_CPUS) or thread ids;
+ *		ignored for DAMON_FILTER_TYPE_WRITE.
+ * @nr_ids:	entries of @ids.
+ *
+ * Return: 0, -EINVAL (bad type or CPU), -ENOMEM.
+ */
+int drain_ctx_add_sample_filter(struct damon_ctx *ctx,
+				enum damon_sample_filter_type type,
+				bool matching, bool allow,
+				const unsigned int *ids, unsigned int nr_ids);
+
+/**
  * drain_ctx_add_region() - append [@start, @end) to @t's regions.
  *
  * Return: 0; -EINVAL if @start >= @end or the range starts below the end of
@@ -482,6 +499,7 @@ const char *drain_alloc_name(enum drain_alloc_kind k);
  * @straddling:	address + size runs past the region end, rejected.
  * @snapshot_alloc_failures: ticks whose lookup was skipped because a
  *		snapshot buffer could not be allocated (reports stay queued).
+ * @filtered:	not stale, dropped by damon_sample_filter_out().
  */
 struct drain_counters {
 	u64 reports;
@@ -492,6 +510,7 @@ struct drain_counters {
 	u64 no_region;
 	u64 straddling;
 	u64 snapshot_alloc_failures;
+	u64 filtered;
 };
 
 bool drain_counters_equal(const struct drain_counters *a,
@@ -505,12 +524,27 @@ struct drain_snap_stats {
 };
 
 /**
+ * enum drain_ring_mode - how kdamond reads the rings.
+ * @DRAIN_RINGS_DEFAULT:	in place for the "rfc" strategy, batched else.
+ * @DRAIN_RINGS_IN_PLACE:	per CPU one rd_ring_peek(), the reports read
+ *				where they lie, one rd_ring_release() (4/6).
+ * @DRAIN_RINGS_BATCHED:	consume() into full batches across CPUs.
+ */
+enum drain_ring_mode {
+	DRAIN_RINGS_DEFAULT,
+	DRAIN_RINGS_IN_PLACE,
+	DRAIN_RINGS_BATCHED,
+};
+
+/**
  * struct drain_opts - how a kdamond drains.
  * @strategy:	lookup strategy (NULL: "flat").
  * @zero:	zero-access policy.
  * @snap:	snapshot policy.
  * @alloc:	snapshot allocator.
  * @batch_len:	reports per ring consume() (0: 256).
+ * @rings:	how the rings are read (default: in place for "rfc", as 4/6
+ *		does; copied into batches across CPUs for the others).
  */
 struct drain_opts {
 	const struct drain_strategy *strategy;
@@ -518,6 +552,7 @@ struct drain_opts {
 	enum drain_snap_policy snap;
 	enum drain_alloc_kind alloc;
 	unsigned int batch_len;
+	enum drain_ring_mode rings;
 };
 
 /**
@@ -552,6 +587,10 @@ struct drain_kdamond {
 	struct damon_access_report *batch;
 	struct damon_region **found;
 	struct drain_counters c;
+	/* The reports of a chunk the sample filters keep (batch_len). */
+	struct damon_access_report *kept;
+	/* Drain each ring in place, one pass and one release (the rfc path). */
+	bool in_place;
 };
 
 /**

@@ -78,8 +78,15 @@ struct damon_ctx *drain_ctx_new(const struct damon_attrs *a, bool has_pid,
 		drain_attrs_default(&ctx->attrs);
 	if (!ctx->attrs.min_region_sz)
 		ctx->attrs.min_region_sz = PAGE_SIZE;
+	/*
+	 * The kernel's len_window and its aggregation period are the same
+	 * aggr_interval / sample_interval: derive one from the other.
+	 */
+	if (ctx->attrs.aggr_ticks)
+		ctx->attrs.window = ctx->attrs.aggr_ticks;
 	ctx->has_pid = has_pid;
 	INIT_LIST_HEAD(&ctx->adaptive_targets);
+	INIT_LIST_HEAD(&ctx->sample_control.sample_filters);
 	ctx->rnd = seed;
 	return ctx;
 }
@@ -107,11 +114,18 @@ static void model_destroy_region(struct damon_region *r,
 
 void drain_ctx_free(struct damon_ctx *ctx)
 {
+	struct damon_sample_filter *f, *fn;
 	struct damon_target *t, *tn;
 	struct damon_region *r, *rn;
 
 	if (!ctx)
 		return;
+	list_for_each_entry_safe(f, fn, &ctx->sample_control.sample_filters,
+				 list) {
+		list_del(&f->list);
+		free(f->tid_arr);
+		free(f);
+	}
 	damon_for_each_target_safe(t, tn, ctx) {
 		damon_for_each_region_safe(r, rn, t)
 			model_destroy_region(r, t);
@@ -158,6 +172,44 @@ int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 	return 0;
 }
 
+int drain_ctx_add_sample_filter(struct damon_ctx *ctx,
+				enum damon_sample_filter_type type,
+				bool matching, bool allow,
+				const unsigned int *ids, unsigned int nr_ids)
+{
+	struct damon_sample_filter *f;
+	unsigned int i;
+
+	if ((unsigned int)type > DAMON_FILTER_TYPE_WRITE)
+		return -EINVAL;
+	if (type == DAMON_FILTER_TYPE_CPUMASK)
+		for (i = 0; i < nr_ids; i++)
+			if (ids[i] >= DAMON_SAMPLE_FILTER_CPUS)
+				return -EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->type = type;
+	f->matching = matching;
+	f->allow = allow;
+	if (type == DAMON_FILTER_TYPE_THREADS && nr_ids) {
+		f->tid_arr = calloc(nr_ids, sizeof(*f->tid_arr));
+		if (!f->tid_arr) {
+			free(f);
+			return -ENOMEM;
+		}
+		for (i = 0; i < nr_ids; i++)
+			f->tid_arr[i] = (pid_t)ids[i];
+		f->tid_arr_len = nr_ids;
+	}
+	if (type == DAMON_FILTER_TYPE_CPUMASK)
+		for (i = 0; i < nr_ids; i++)
+			f->cpumask[ids[i] / BITS_PER_LONG] |=
+				1UL << (ids[i] % BITS_PER_LONG);
+	list_add_tail(&f->list, &ctx->sample_control.sample_filters);
+	return 0;
+}
+
 int drain_ctx_add_region(struct damon_ctx *ctx, struct damon_target *t,
 			 unsigned long start, unsigned long end)
 {
@@ -184,11 +236,29 @@ int drain_ctx_add_region(struct damon_ctx *ctx, struct damon_target *t,
 struct damon_ctx *drain_ctx_clone(const struct damon_ctx *src)
 {
 	struct damon_ctx *ctx = drain_ctx_new(&src->attrs, src->has_pid, 0);
+	const struct damon_sample_filter *sf;
 	struct damon_target *st, *t;
 	struct damon_region *sr, *r;
 
 	if (!ctx)
 		return NULL;
+	damon_for_each_sample_filter(sf, &src->sample_control) {
+		struct damon_sample_filter *f = calloc(1, sizeof(*f));
+
+		if (!f)
+			goto fail;
+		*f = *sf;
+		f->tid_arr = NULL;
+		list_add_tail(&f->list, &ctx->sample_control.sample_filters);
+		if (sf->tid_arr_len) {
+			f->tid_arr = calloc(sf->tid_arr_len,
+					    sizeof(*f->tid_arr));
+			if (!f->tid_arr)
+				goto fail;
+			memcpy(f->tid_arr, sf->tid_arr,
+			       sf->tid_arr_len * sizeof(*f->tid_arr));
+		}
+	}
 	damon_for_each_target(st, src) {
 		if (drain_ctx_add_target(ctx, damon_target_pid_nr(st), &t))
 			goto fail;
@@ -598,7 +668,7 @@ bool drain_counters_equal(const struct drain_counters *a,
 	return a->reports == b->reports && a->applied == b->applied &&
 		a->deduplicated == b->deduplicated && a->stale == b->stale &&
 		a->no_target == b->no_target && a->no_region == b->no_region &&
-		a->straddling == b->straddling &&
+		a->straddling == b->straddling && a->filtered == b->filtered &&
 		a->snapshot_alloc_failures == b->snapshot_alloc_failures;
 }
 
@@ -622,6 +692,7 @@ int drain_ctx_dump(FILE *f, struct damon_ctx *ctx,
 		fprintf(f, "# applied %" PRIu64 "\n", c->applied);
 		fprintf(f, "# deduplicated %" PRIu64 "\n", c->deduplicated);
 		fprintf(f, "# stale %" PRIu64 "\n", c->stale);
+		fprintf(f, "# filtered %" PRIu64 "\n", c->filtered);
 		fprintf(f, "# no_target %" PRIu64 "\n", c->no_target);
 		fprintf(f, "# no_region %" PRIu64 "\n", c->no_region);
 		fprintf(f, "# straddling %" PRIu64 "\n", c->straddling);

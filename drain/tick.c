@@ -7,12 +7,16 @@
  *      rebuilds it every tick; the fast strategies only on a generation
  *      change).  If a snapshot buffer cannot be allocated, skip the drain:
  *      the reports stay in the rings for the next tick.
- *   2. Drain every CPU's ring (kdamond's scan, as rd_ring_set_drain()'s,
- *      but filling full batches across CPUs).  Per batch: look every report
- *      up (no target, no region, or its region), then per report: drop it
- *      if stale (stamped before jiffies - stale_jiffies), count the misses,
- *      reject it if address + size runs past the region end, and credit the
- *      region at most once per tick.
+ *   2. Drain every CPU's ring.  The rfc strategy does it as 4/6 does: per
+ *      CPU one rd_ring_peek() (the pass: pending, head), every report read
+ *      where it lies, then one rd_ring_release() (the one tail store).  The
+ *      fast strategies copy reports out of the rings into full batches
+ *      across CPUs.  Per report, in 4/6's order: stale (stamped before
+ *      jiffies - stale_jiffies), else filtered (damon_sample_filter_out()),
+ *      else looked up: no target, no region, straddling (address + size
+ *      past the region end), or its region credited at most once per tick.
+ *      (The lookup runs a batch at a time, a stale report's too; it changes
+ *      nothing, so only the counters show the order, and they follow it.)
  *   3. The zero-access pass: eager walks every region (clear the credit
  *      mark, or record a non-access); lazy does nothing until the boundary.
  *   4. The aggregation boundary and the ops update (drain/model.c).
@@ -55,7 +59,8 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	kd->strategy = o->strategy ? o->strategy : drain_strategy_find("flat");
 	if ((unsigned int)o->zero >= DRAIN_NR_ZERO_POLICIES ||
 	    (unsigned int)o->alloc > DRAIN_ALLOC_GLIBC ||
-	    (unsigned int)o->snap > DRAIN_SNAP_ON_CHANGE) {
+	    (unsigned int)o->snap > DRAIN_SNAP_ON_CHANGE ||
+	    (unsigned int)o->rings > DRAIN_RINGS_BATCHED) {
 		snprintf(err, DRAIN_ERR_LEN, "bad drain options");
 		free(kd);
 		return NULL;
@@ -71,7 +76,11 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	kd->batch = calloc(kd->batch_len, sizeof(*kd->batch));
 	kd->found = calloc(kd->batch_len + DRAIN_CREDIT_AHEAD,
 			   sizeof(*kd->found));
-	if (!kd->snap || !kd->batch || !kd->found) {
+	kd->kept = calloc(kd->batch_len, sizeof(*kd->kept));
+	kd->in_place = o->rings == DRAIN_RINGS_DEFAULT ?
+		strcmp(kd->strategy->name, "rfc") == 0 :
+		o->rings == DRAIN_RINGS_IN_PLACE;
+	if (!kd->snap || !kd->batch || !kd->found || !kd->kept) {
 		drain_kdamond_free(kd);
 		goto nomem;
 	}
@@ -105,6 +114,7 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 	free(kd->snap);
 	free(kd->batch);
 	free(kd->found);
+	free(kd->kept);
 	free(kd);
 }
 
@@ -212,6 +222,33 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 }
 
 /*
+ * The sample filters, in 4/6's place: after the stale test, before the
+ * lookup.  Keeps (in kd->kept, in order) the stale reports, which the
+ * credit counts as stale first, and the reports no filter drops; counts
+ * the others.  Only a context with filters pays for it.
+ */
+static unsigned int drain_filter(struct drain_kdamond *kd,
+				 const struct damon_access_report **reps,
+				 unsigned int n)
+{
+	unsigned long limit = READ_ONCE(jiffies) -
+		kd->ctx->attrs.stale_jiffies;
+	const struct damon_access_report *in = *reps;
+	unsigned int i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!drain_stale(&in[i], limit) &&
+		    damon_sample_filter_out(&in[i], &kd->ctx->sample_control)) {
+			kd->c.filtered++;
+			continue;
+		}
+		kd->kept[m++] = in[i];
+	}
+	*reps = kd->kept;
+	return m;
+}
+
+/*
  * One chunk: look every report up (a stale one too: the lookup changes
  * nothing, and skipping it would cost a pass over the chunk), then judge
  * and credit them in order.
@@ -227,6 +264,8 @@ static void drain_chunk(struct drain_kdamond *kd,
 	if (!n)
 		return;
 	kd->c.reports += n;
+	if (!list_empty(&kd->ctx->sample_control.sample_filters))
+		n = drain_filter(kd, &reps, n);
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, kd->found);
 	if (!lazy)
 		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false);
@@ -266,6 +305,47 @@ int drain_tick_begin(struct drain_kdamond *kd)
 }
 
 /*
+ * 4/6's drain of the rings: per CPU, one pass read in place and one tail
+ * store after it.  rd_ring_peek() is the loop head of
+ * kdamond_check_reported_accesses() (skip the CPU unless pending; clear
+ * it; read head), the chunks are its loop body read where the reports lie
+ * (full records straight from the slots; a compact ring's decoded a chunk
+ * at a time), and rd_ring_release() is its WRITE_ONCE(ring->tail, tail).
+ * A pass takes what the ring held at its start, at most one ring's worth.
+ */
+static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
+				     struct rd_ring_set *set)
+{
+	unsigned long now = READ_ONCE(jiffies);
+	struct rd_ring_view v;
+	unsigned int n, i, k, j;
+	struct rd_ring *ring;
+	u64 total = 0;
+
+	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
+		ring = set->rings[cpu];
+		n = rd_ring_peek(ring, &v, rd_max_held(ring->d,
+						       ring->capacity));
+		if (!n)
+			continue;
+		for (i = 0; i < n; i += k) {
+			k = min_t(unsigned int, rd_view_contig(&v, i),
+				  kd->batch_len);
+			if (v.rec_size == DAMON_REPORT_FULL) {
+				drain_chunk(kd, rd_view_slot(&v, i), k);
+				continue;
+			}
+			for (j = 0; j < k; j++)
+				rd_view_get(&v, i + j, &kd->batch[j], now);
+			drain_chunk(kd, kd->batch, k);
+		}
+		rd_ring_release(ring, n);
+		total += n;
+	}
+	return total;
+}
+
+/*
  * kdamond's scan (rd_ring_set_drain()'s: every CPU's ring in CPU order, at
  * most what one ring holds per CPU), but consuming straight into the free
  * part of one batch, so the lookup and the credit run over full batches
@@ -279,6 +359,8 @@ u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
 
 	if (kd->tick_skipped || !set)
 		return 0;
+	if (kd->in_place)
+		return drain_tick_drain_in_place(kd, set);
 	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
 		ring = set->rings[cpu];
 		budget = rd_max_held(ring->d, ring->capacity);

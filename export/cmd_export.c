@@ -1035,11 +1035,8 @@ static int run(int argc, char **argv)
 	bool explicit_results = false;
 	const char *seed_path;
 	char *results_dir;
-	int npos;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (list) {
 		list_choices();
 		return 0;

@@ -54,11 +54,9 @@ static int run(int argc, char **argv)
 	char exe[PATH_MAX], secs[32], *script;
 	const char *args[16];
 	ssize_t n;
-	int npos, k = 0;
+	int k = 0;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (design) {
 		const struct rd_ring_design *d = rd_design_find(design);
 

@@ -134,7 +134,66 @@ void rd_ring_destroy(struct rd_ring *ring)
 		return;
 	if (ring->own_mem)
 		free(ring->impl);
+	free(ring->stage);
 	free(ring);
+}
+
+/*
+ * The generic in-place API, for a design that cannot show its slots in
+ * place (sub-rings, per-slot sequence words, a peer library's ring): take
+ * the reports out with ->consume() into a staging buffer of the handle and
+ * show them there.  Their slots are free at once (a producer may refill
+ * them before the release), which is the one difference from a native
+ * peek; the reports, their order and the counters are the same.  The
+ * buffer grows to the largest view asked for and is kept; if it cannot
+ * grow, the peek shows nothing and takes nothing.
+ */
+unsigned int rd_ring_peek_fallback(struct rd_ring *ring,
+				   struct rd_ring_view *v, unsigned int max)
+{
+	unsigned int held = rd_max_held(ring->d, ring->capacity);
+	unsigned int want, got;
+
+	if (!ring->stage_n) {
+		want = max < held ? max : held;
+		if (want > ring->stage_cap) {
+			struct damon_access_report *p;
+
+			p = realloc(ring->stage, (size_t)want * sizeof(*p));
+			if (!p) {
+				v->n = 0;
+				return 0;
+			}
+			ring->stage = p;
+			ring->stage_cap = want;
+		}
+		ring->stage_first = 0;
+		/* Until a short read: nothing more was visible. */
+		while (ring->stage_n < want) {
+			got = rd_ring_consume(ring, ring->stage + ring->stage_n,
+					      want - ring->stage_n);
+			ring->stage_n += got;
+			if (!got)
+				break;
+		}
+	}
+	v->slots = (const u8 *)(ring->stage + ring->stage_first);
+	v->first = 0;
+	v->mask = ~0U;
+	v->rec_size = DAMON_REPORT_FULL;
+	v->cpu = ring->cpu;
+	v->n = ring->stage_n < max ? ring->stage_n : max;
+	return v->n;
+}
+
+void rd_ring_release_fallback(struct rd_ring *ring, unsigned int n)
+{
+	if (n > ring->stage_n)
+		n = ring->stage_n;
+	ring->stage_first += n;
+	ring->stage_n -= n;
+	if (!ring->stage_n)
+		ring->stage_first = 0;
 }
 
 int rd_ring_set_init(struct rd_ring_set *set, const struct rd_ring_design *d,

@@ -145,7 +145,8 @@ damon_report_decode(struct damon_access_report *r,
  * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
  * @r:		the report.
  *
- * Stamps report_jiffies with the current jiffies, as the RFC's producer does.
+ * One struct copy of @r, then report_jiffies stamped with the current
+ * jiffies, as the RFC's producer does (compact: the encoding's stores).
  * Context: any, including NMI.  Plain stores; the caller publishes the slot.
  */
 static __always_inline void
@@ -163,14 +164,8 @@ damon_report_put(void *slot, unsigned int rec_size,
 		damon_report_encode(slot, r, now);
 		return;
 	}
-	f->paddr = r->paddr;
-	f->vaddr = r->vaddr;
-	f->size = r->size;
-	rd_nest_point();	/* an NMI here sees half a record in this slot */
-	f->cpu = r->cpu;
-	f->tid = r->tid;
-	f->tgid = r->tgid;
-	f->is_write = r->is_write;
+	*f = *r;		/* one struct copy, as the RFC's producer does */
+	rd_nest_point();	/* an NMI here sees a record not yet stamped */
 	f->report_jiffies = now;
 #endif
 }

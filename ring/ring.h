@@ -8,7 +8,10 @@
  *   init     a ring of a given capacity and record size, in caller memory;
  *   produce  one report, from the CPU that owns the ring, in any context the
  *            design allows (task, signal, NMI): returns accepted/refused;
- *   consume  a batch of reports, from the one consumer (kdamond);
+ *   consume  a batch of reports, from the one consumer (kdamond), copied out;
+ *   peek     the same reports in place, and release to give a batch of
+ *            slots back with one store (natively, or through the generic
+ *            fallback of registry.c for a design without its own);
  *   counters produced = accepted + dropped_full + dropped_nested.
  *
  * The producer side is async-signal-safe in every design: no allocation, no
@@ -43,6 +46,58 @@ enum rd_nesting {
 	RD_NEST_SAFE,	/* both records are kept, nothing is dropped */
 };
 
+/**
+ * struct rd_ring_view - reports a consumer may read in place (the shape of
+ * perf's mmap ring and of io_uring's CQ: read the records where they lie,
+ * then give the slots back with one store).
+ * @slots:	the slot array (or the generic fallback's staging buffer).
+ * @first:	slot index of the oldest report of the view.
+ * @mask:	slot index mask: report i lies at (@first + i) & @mask.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ * @cpu:	the ring's CPU (the compact form does not store it).
+ * @n:		reports in the view.
+ *
+ * Valid until the matching release; nothing in it may be written.
+ */
+struct rd_ring_view {
+	const u8 *slots;
+	unsigned int first;
+	unsigned int mask;
+	unsigned int rec_size;
+	unsigned int cpu;
+	unsigned int n;
+};
+
+/* Report @i of @v where it lies (either record format). */
+static inline const void *rd_view_slot(const struct rd_ring_view *v,
+				       unsigned int i)
+{
+	return v->slots + (size_t)((v->first + i) & v->mask) * v->rec_size;
+}
+
+/*
+ * Reports of @v, from report @i on, that lie next to each other in memory
+ * before the slot array wraps (at least 1 for i < n).
+ */
+static inline unsigned int rd_view_contig(const struct rd_ring_view *v,
+					  unsigned int i)
+{
+	unsigned int at = (v->first + i) & v->mask;
+	unsigned int left = v->n - i;
+	unsigned int to_end = v->mask - at + 1;
+
+	/* to_end is 0 only for the fallback's mask ~0 at index 0. */
+	return to_end && to_end < left ? to_end : left;
+}
+
+/* Report @i of @v as the full struct (decoded if the ring is compact). */
+static inline void rd_view_get(const struct rd_ring_view *v, unsigned int i,
+			       struct damon_access_report *out,
+			       unsigned long now)
+{
+	damon_report_get(out, rd_view_slot(v, i), v->rec_size, v->cpu, now);
+}
+
 struct rd_ring_design {
 	const char *name;	/* CLI name */
 	const char *summary;	/* one line for ringdrain list */
@@ -63,6 +118,17 @@ struct rd_ring_design {
 	/* Consumer: up to @max reports into @out; 0 when nothing is visible. */
 	unsigned int (*consume)(void *ring, struct damon_access_report *out,
 				unsigned int max);
+	/*
+	 * Consumer, in place (optional: NULL takes the generic fallback of
+	 * ring/registry.c).  peek: describe in @v up to @max of the oldest
+	 * reports where they lie, without freeing their slots; returns how
+	 * many (0 when nothing is visible).  Calling it again before a
+	 * release shows the same reports first.  release: free the first
+	 * @n reports of the last peek (n <= what it showed) with one store.
+	 */
+	unsigned int (*peek)(void *ring, struct rd_ring_view *v,
+			     unsigned int max);
+	void (*release)(void *ring, unsigned int n);
 	/* Any time; exact once producers are quiescent. */
 	void (*counters)(const void *ring, struct rd_ring_counters *c);
 	/* Test only: on an empty, idle ring, move every index to @pos. */
@@ -105,6 +171,11 @@ struct rd_ring {
 	unsigned int rec_size;
 	unsigned int cpu;
 	bool own_mem;
+	/* The generic peek/release of designs without their own. */
+	struct damon_access_report *stage;
+	unsigned int stage_cap;
+	unsigned int stage_first;
+	unsigned int stage_n;
 };
 
 /* Allocate (64-byte aligned) and init; NULL with @err filled on bad input. */
@@ -129,6 +200,61 @@ static inline unsigned int rd_ring_consume(struct rd_ring *ring,
 					   unsigned int max)
 {
 	return ring->d->consume(ring->impl, out, max);
+}
+
+unsigned int rd_ring_peek_fallback(struct rd_ring *ring,
+				   struct rd_ring_view *v, unsigned int max);
+void rd_ring_release_fallback(struct rd_ring *ring, unsigned int n);
+
+/**
+ * rd_ring_peek() - the oldest reports of @ring, in place.
+ * @ring:	the ring; called only by its one consumer.
+ * @v:		filled with where the reports lie (rd_view_slot(),
+ *		rd_view_get(), rd_view_contig()).
+ * @max:	at most this many.
+ *
+ * The reports' slots stay taken until rd_ring_release(): a producer that
+ * finds the ring full is refused, nothing is overwritten.  A design without
+ * its own peek goes through the generic fallback: it takes the reports out
+ * with ->consume() into a staging buffer of the handle (so their slots are
+ * free at once) and shows them there; they stay valid until released.
+ * Orders like ->consume(): the reports read through @v are complete.
+ * Do not mix rd_ring_consume() into a ring while a view of it is not fully
+ * released (the fallback's staged reports would be overtaken).
+ *
+ * Return: reports in the view (0 when nothing is visible).
+ */
+static inline unsigned int rd_ring_peek(struct rd_ring *ring,
+					struct rd_ring_view *v,
+					unsigned int max)
+{
+	if (!max) {
+		v->n = 0;
+		return 0;
+	}
+	if (ring->d->peek)
+		return ring->d->peek(ring->impl, v, max);
+	return rd_ring_peek_fallback(ring, v, max);
+}
+
+/**
+ * rd_ring_release() - give back the first @n reports of the last peek.
+ * @ring:	the ring; its one consumer.
+ * @n:		at most the last view's count.
+ *
+ * One store of the consumer index (a release in the designs that order
+ * it): every read through the view happens before a producer reuses the
+ * slots.  The rest of the view stays readable and is shown first by the
+ * next peek.
+ */
+static inline void rd_ring_release(struct rd_ring *ring, unsigned int n)
+{
+	if (!n)
+		return;
+	if (ring->d->release)
+		ring->d->release(ring->impl, n);
+	else
+		rd_ring_release_fallback(ring, n);
 }
 
 static inline void rd_ring_counters(const struct rd_ring *ring,

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_stress.c - ringdrain stress: asynchronous producers, every record checked. */
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +14,6 @@ static const struct rd_command *self;
 
 #define RD_STRESS_PROGRESS_FROM	10.0	/* seconds: a progress line from here */
 #define RD_STRESS_MAX_RING_BYTES	(4.0 * (1 << 30))	/* all rings together */
-
-/**
- * parse_seconds() - --seconds: a positive number, at most a day.
- * @s:	the argument.
- *
- * Context: the command's main thread; exits 2 on bad input.
- * Return: the seconds.
- */
-static double parse_seconds(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (!*s || *end || isnan(v) || v <= 0 || v > RD_STRESS_MAX_SECONDS)
-		rd_usage_error(self->name,
-			       "--seconds: '%s' is not a positive number of seconds (at most %.0f)",
-			       s, RD_STRESS_MAX_SECONDS);
-	return v;
-}
 
 /**
  * print_level_lines() - one line per context level that produced.
@@ -168,9 +148,10 @@ static void print_json(const struct rd_stress_config *cfg,
  */
 static int run(int argc, char **argv)
 {
-	const char *design = NULL, *mode = NULL, *seconds = NULL, *seed = NULL;
+	const char *design = NULL, *mode = NULL;
 	const char *record = NULL;
-	uint64_t producers = 2, capacity = 256, drain_us = 5000;
+	uint64_t producers = 2, capacity = 256, drain_us = 5000, seed = 1;
+	double seconds = 5.0;
 	uint64_t aim = 0;
 	bool json = false, progress = false;
 	struct rd_opt opts[] = {
@@ -178,8 +159,10 @@ static int run(int argc, char **argv)
 		  .metavar = "D", .help = "ring design (see 'ringdrain list')" },
 		{ .name = "mode", .type = RD_OPT_STR, .dst = &mode,
 		  .metavar = "M", .help = "thread, signal, perf or nest" },
-		{ .name = "seconds", .type = RD_OPT_STR, .dst = &seconds,
-		  .metavar = "S", .help = "how long the producers run (default 5)" },
+		{ .name = "seconds", .type = RD_OPT_DOUBLE, .dst = &seconds,
+		  .metavar = "S", .dmin = 0, .dmin_open = true,
+		  .dmax = RD_STRESS_MAX_SECONDS,
+		  .help = "how long the producers run (default 5)" },
 		{ .name = "producers", .type = RD_OPT_U64, .dst = &producers,
 		  .metavar = "N", .min = 1, .max = RD_STRESS_MAX_PRODUCERS,
 		  .help = "producer threads, one ring each (default 2)" },
@@ -188,8 +171,8 @@ static int run(int argc, char **argv)
 		  .help = "slots per ring, a power of two (default 256)" },
 		{ .name = "record", .type = RD_OPT_STR, .dst = &record,
 		  .metavar = "48|32", .help = "record size in the ring (default 48)" },
-		{ .name = "seed", .type = RD_OPT_STR, .dst = &seed,
-		  .metavar = "X", .help = "seed of checksums and timing (default 1)" },
+		{ .name = "seed", .type = RD_OPT_U64, .dst = &seed,
+		  .metavar = "X", .min = 0, .max = UINT64_MAX, .help = "seed of checksums and timing (default 1)" },
 		{ .name = "drain-us", .type = RD_OPT_U64, .dst = &drain_us,
 		  .metavar = "U", .min = 0, .max = RD_STRESS_MAX_DRAIN_US,
 		  .help = "drain every U us, 0 continuously (default 5000)" },
@@ -207,13 +190,10 @@ static int run(int argc, char **argv)
 	struct rd_stress_config cfg = { 0 };
 	struct rd_stress_result res;
 	char err[RD_ERR_LEN];
-	const char *why;
 	double ring_bytes;
-	int npos, m, rc;
+	int m, rc;
 
-	rd_parse_args(self, opts, argc, argv, &npos);
-	if (npos)
-		rd_usage_error(self->name, "unexpected argument '%s'", argv[0]);
+	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (!design)
 		rd_usage_error(self->name,
 			       "--design is required (see 'ringdrain list')");
@@ -231,7 +211,7 @@ static int run(int argc, char **argv)
 			       "--mode: '%s' is not a mode (thread, signal, perf or nest)",
 			       mode);
 	cfg.mode = m;
-	cfg.seconds = seconds ? parse_seconds(seconds) : 5.0;
+	cfg.seconds = seconds;
 	cfg.rec_size = DAMON_REPORT_FULL;
 	if (record && strcmp(record, "48") && strcmp(record, "32"))
 		rd_usage_error(self->name,
@@ -242,10 +222,7 @@ static int run(int argc, char **argv)
 		cfg.rec_size = (unsigned int)atoi(record);
 	if (rd_ring_check(cfg.design, capacity, cfg.rec_size, err))
 		rd_usage_error(self->name, "--capacity: %s", err);
-	cfg.seed = 1;
-	if (seed && rd_parse_u64(seed, 0, UINT64_MAX, &cfg.seed, &why))
-		rd_usage_error(self->name, "--seed: '%s' %s (expected a number X)",
-			       seed, why);
+	cfg.seed = seed;
 	if (aim && cfg.mode != RD_STRESS_NEST)
 		rd_usage_error(self->name, "--aim: only in --mode nest");
 	cfg.producers = (unsigned int)producers;

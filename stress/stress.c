@@ -289,7 +289,8 @@ static void *rd_stress_consumer_main(void *arg)
 			double t = rd_stress_since(&run->start);
 
 			if (t >= next_progress && t < cfg->seconds) {
-				rd_stress_progress(run, t);
+				/* whole seconds, as next_progress counts them */
+				rd_stress_progress(run, (double)(u64)t);
 				next_progress = (double)(u64)t + 1.0;
 			}
 		}

@@ -6,6 +6,7 @@
  * items processed and custom counters; unknown flags are refused.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,16 +51,40 @@ static void sleep_ms(int ms)
 {
 	struct timespec ts = { 0, ms * 1000000L };
 
-	nanosleep(&ts, NULL);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/*
+ * bm_pause's own clock readings, CLOCK_MONOTONIC as Google Benchmark's real
+ * time: from before the loop to after it (the benchmark's timer runs inside
+ * that window), and the sum of the sleeps (each inside a paused stretch).
+ */
+static double pause_window_ns, pause_slept_ns;
 
 static void bm_pause(struct cbench_state *s, void *arg)
 {
+	double begin = now_ns(), slept = 0;
+
 	while (cbench_keep_running(s)) {
+		double t;
+
 		cbench_pause(s);
+		t = now_ns();
 		sleep_ms(30);
+		slept += now_ns() - t;
 		cbench_resume(s);
 	}
+	pause_window_ns = now_ns() - begin;
+	pause_slept_ns = slept;
 }
 
 static void bm_batch(struct cbench_state *s, void *arg)
@@ -158,11 +183,20 @@ Test(cbench, registration_and_run)
 	b = bench(root, "t/manual/iterations:4/manual_time");
 	cr_assert_float_eq(num(b, "real_time"), 1e6, 1, "%f", num(b, "real_time"));
 
-	/* Paused time is not counted: 30 ms sleeps per iteration. */
+	/*
+	 * Paused time is not counted: the time counted over both iterations
+	 * is at most the loop's window less the sleeps, which lie inside
+	 * paused stretches (1 us of slack for the conversions to ms).  With
+	 * the sleeps counted it would exceed that by the sleeps.
+	 */
 	b = bench(root, "t/pause/iterations:2/real_time");
 	cr_assert_str_eq(json_string_value(json_object_get(b, "time_unit")), "ms");
-	cr_assert_lt(num(b, "real_time"), 10, "paused time leaked: %f ms",
-		     num(b, "real_time"));
+	cr_assert_geq(pause_slept_ns, 2 * 30e6, "the sleeps were cut short");
+	cr_assert_leq(num(b, "real_time") * 2 * 1e6,
+		      pause_window_ns - pause_slept_ns + 1e3,
+		      "paused time leaked: %f ms per iteration, %f ms window, %f ms asleep",
+		      num(b, "real_time"), pause_window_ns / 1e6,
+		      pause_slept_ns / 1e6);
 
 	b = bench(root, "t/batch/iterations:30");
 	cr_assert_eq(num(b, "batches"), 3);
@@ -216,4 +250,93 @@ Test(cbench, filter_matching_nothing_is_an_error)
 
 	register_all();
 	cr_assert_eq(cbench_main(2, argv), 2);
+}
+
+/*
+ * A benchmark during whose second run the stop arrives, as from Ctrl-C.  It
+ * loops in batches of 4, so 5 iterations planned are 8 run and reported.
+ */
+static void bm_stopper(struct cbench_state *s, void *arg)
+{
+	static int runs;
+
+	while (cbench_keep_running_batch(s, 4))
+		;
+	if (++runs == 2)
+		cbench_stop();
+}
+
+/* The error of each repetition of @name in @root, "" where none, joined. */
+static void errors_of(json_t *root, const char *name, char *buf, size_t len)
+{
+	json_t *b;
+	size_t i, o = 0;
+
+	buf[0] = 0;
+	json_array_foreach(json_object_get(root, "benchmarks"), i, b) {
+		const char *msg = json_string_value(json_object_get(b, "error_message"));
+
+		if (strcmp(json_string_value(json_object_get(b, "run_name")), name) ||
+		    strcmp(json_string_value(json_object_get(b, "run_type")), "iteration"))
+			continue;
+		o += snprintf(buf + o, len - o, "[%s]", msg ? msg : "");
+	}
+}
+
+Test(cbench, stop_skips_later_runs_and_json_stays_in_memory)
+{
+	char *argv[] = { "t", "--benchmark_filter=t/", NULL };
+	char errs[256], *text;
+	json_error_t jerr;
+	json_t *root;
+
+	/*
+	 * Two repetitions measured and one skipped: Google Benchmark's
+	 * statistics then insist that all three report 8 iterations.
+	 */
+	cbench_repetitions(cbench_iterations(
+		cbench_register("t/stopper", bm_stopper, NULL), 5), 3);
+	cbench_repetitions(cbench_iterations(
+		cbench_register("t/after", bm_plain, NULL), 1), 2);
+	cr_assert_eq(cbench_init(2, argv), 0);
+	cr_assert_not(cbench_stopped());
+	cr_assert_eq(cbench_run_json(&text), 2);
+	cr_assert(cbench_stopped());
+	root = json_loads(text, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	/* The run in progress finished; every later one was skipped. */
+	errors_of(root, "t/stopper/iterations:5/repeats:3", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[][][" CBENCH_STOPPED "]");
+	{
+		json_t *b;
+		size_t i, n = 0;
+
+		json_array_foreach(json_object_get(root, "benchmarks"), i, b)
+			if (!strcmp(json_string_value(json_object_get(b, "run_name")),
+				    "t/stopper/iterations:5/repeats:3") &&
+			    !strcmp(json_string_value(json_object_get(b, "run_type")),
+				    "iteration")) {
+				cr_assert_eq(json_integer_value(json_object_get(b,
+						"iterations")), 8);
+				n++;
+			}
+		cr_assert_eq(n, 3);
+	}
+	errors_of(root, "t/after/iterations:1/repeats:2", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[" CBENCH_STOPPED "][" CBENCH_STOPPED "]");
+	json_decref(root);
+	free(text);
+
+	/* A second group in the same process, after the first is forgotten. */
+	cbench_clear();
+	cr_assert_eq(cbench_registered(), 0);
+	cbench_iterations(cbench_register("t/next", bm_plain, NULL), 1);
+	cr_assert_eq(cbench_run_json(&text), 1);
+	root = json_loads(text, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	errors_of(root, "t/next/iterations:1", errs, sizeof(errs));
+	cr_assert_str_eq(errs, "[" CBENCH_STOPPED "]");
+	json_decref(root);
+	free(text);
+	cbench_shutdown();
 }

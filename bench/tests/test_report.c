@@ -2,7 +2,8 @@
 /*
  * test_report.c - the review report on committed results: medians and
  * ratios, verdict lines, 80 columns, the comparison with a base run and its
- * U test, plots, and a clear error for every malformed or foreign file.
+ * U test, plots, a clear error for every malformed or foreign file, and
+ * what an unfinished run lacks.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "ring.h"
 
 #ifndef RD_TEST_DATA
 #error "RD_TEST_DATA must name bench/tests/data"
@@ -101,6 +103,7 @@ Test(report, table_and_verdicts)
 {
 	char *text = report_of(DATA "/run-base", NULL), *line, *save;
 	int verdicts = 0;
+	bool hot = false;
 
 	cr_assert(strstr(text, "producer/hot: ns per produce()"), "%s", text);
 	cr_assert(strstr(text, "producer/nmi: ns per produce(), 20000/s"), "%s", text);
@@ -110,7 +113,9 @@ Test(report, table_and_verdicts)
 		cr_assert_leq(strlen(line), 80, "line wider than 80: '%s'", line);
 		if (!strncmp(line, "verdict: ", 9))
 			verdicts++;
-		if (!strncmp(line, "rfc ", 4))
+		if (!strncmp(line, "producer/", 9))
+			hot = !strncmp(line, "producer/hot", 12);
+		if (hot && !strncmp(line, "rfc ", 4))
 			cr_assert(strstr(line, "1.00x"), "rfc is its own baseline: %s", line);
 	}
 	cr_assert_eq(verdicts, 1, "one verdict for producer/nmi");
@@ -184,7 +189,183 @@ Test(report, plots)
 		cr_assert(strstr(buf, "<svg"));
 	}
 	fclose(f);
+	/* Drawn into a temporary name, renamed: none is left. */
+	snprintf(svg + 5, sizeof(svg) - 5, ".rd-plot-%d.svg.tmp.%d", getpid(),
+		 getpid());
+	cr_assert_neq(access(svg, F_OK), 0, "%s left behind", svg);
+	snprintf(svg, sizeof(svg), "/tmp/rd-plot-%d.svg", getpid());
 	unlink(svg);
 	unlink(png);
 	rd_results_free(r);
+}
+
+Test(report, incomplete_run)
+{
+	char *text = report_of(DATA "/incomplete", NULL), *line, *save;
+	char err[RD_REPORT_ERR_LEN] = "";
+
+	cr_assert(strstr(text, "INCOMPLETE run: interrupted by SIGINT\n"
+			       "suites not run or cut short: stream drain\n"
+			       "benchmarks cut short: 2, 1 of them reported over fewer\n"), "%s", text);
+	/* The resume command, wrapped for the shell. */
+	cr_assert(strstr(text, "resume: ./ringdrain bench --suite stream,drain"),
+		  "%s", text);
+	cr_assert(strstr(text, " \\\n    '--benchmark_filter=design:"), "%s", text);
+	/* What completed is reported as usual. */
+	cr_assert(strstr(text, "producer/nmi: ns per produce(), 20000/s"), "%s", text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		cr_assert_leq(strlen(line), 80, "line wider than 80: '%s'", line);
+	free(text);
+	/* A complete run says nothing of the kind. */
+	text = report_of(DATA "/run-base", NULL);
+	cr_assert_null(strstr(text, "INCOMPLETE"), "%s", text);
+	free(text);
+	cr_assert_null(rd_results_load(DATA "/interrupted-early", err));
+	cr_assert(strstr(err, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer; machine.json says how to resume)"),
+		  "%s", err);
+	cr_assert_null(strchr(err, '\n'), "one line: %s", err);
+}
+
+/* The text of the report between the lines starting @from and @to. */
+static char *between(const char *text, const char *from, const char *to)
+{
+	const char *a = strstr(text, from), *b;
+
+	cr_assert_not_null(a, "no '%s' in:\n%s", from, text);
+	b = to ? strstr(a, to) : NULL;
+	return strndup(a, b ? (size_t)(b - a) : strlen(a));
+}
+
+Test(report, regime_split_rule)
+{
+	static const double one[] = { 25, 31, 40, 55, 60 };
+	static const double two[] = { 30, 175, 28, 190, 33, 181 };
+	static const double three[] = { 10, 30, 31, 200 };	/* 6.5x gap wins */
+
+	cr_assert(isinf(rd_regime_split(one, 5)), "gaps under 2x: one regime");
+	cr_assert_float_eq(rd_regime_split(two, 6), sqrt(33.0 * 175.0), 1e-9);
+	cr_assert_float_eq(rd_regime_split(three, 4), sqrt(31.0 * 200.0), 1e-9);
+	cr_assert(isinf(rd_regime_split(two, 1)));
+}
+
+/*
+ * run-regimes: every benchmark has 6 repetitions at xfer ~30 ns and 4 at
+ * ~180 ns.  cached: 20, 21, 19, 20.5, 19.5, 20 (median 20.00) and 5, 5.2,
+ * 4.8, 5.1 (median 5.05); pooled, the median would be 19.25.
+ */
+Test(report, medians_per_transfer_regime_never_pooled)
+{
+	char *text = report_of(DATA "/run-regimes", NULL);
+	char *low = between(text, "== low-xfer regime", "== high-xfer regime");
+	char *high = between(text, "== high-xfer regime", NULL);
+
+	cr_assert(strstr(text, "l3: split at 76 ns: low 36 reps (xfer 29-33),\n"
+			       "    high 24 reps (xfer 176-188)"), "%s", text);
+	cr_assert(strstr(low, "cached           -   20.00"), "%s", low);
+	cr_assert(strstr(high, "cached           -    5.05"), "%s", high);
+	cr_assert(strstr(low, "cached        20.00"), "%s", low);
+	cr_assert(strstr(high, "ck_ring        4.00"), "%s", high);
+	cr_assert_null(strstr(text, "19.25"), "a pooled median:\n%s", text);
+	/* ratios only within a regime: 20/10 low, 5.05/4 high */
+	cr_assert(strstr(low, "= 2.00x ck_ring's best"), "%s", low);
+	cr_assert(strstr(high, "= 1.26x ck_ring's best"), "%s", high);
+	for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		cr_assert_leq(strcspn(l, "\n"), 80);
+	free(low);
+	free(high);
+	free(text);
+}
+
+static void winners_of(const char *dir, struct rd_winners *w)
+{
+	char err[RD_REPORT_ERR_LEN] = "";
+	struct rd_results *r = rd_results_load(dir, err);
+
+	cr_assert_not_null(r, "%s", err);
+	rd_report_winners(r, w);
+	rd_results_free(r);
+}
+
+/*
+ * run-ties-a: seqslot has the lowest median, perfnest lies within its
+ * spread, ctxsplit is clearly slower.  run-ties-b: the same values with
+ * perfnest and seqslot swapped.  The tie set and the winner must be the
+ * same in both, and the winner the one the rule puts first.
+ */
+Test(report, ties_broken_by_the_rule_on_every_run)
+{
+	const struct rd_ring_design *p = rd_design_find("perfnest");
+	const struct rd_ring_design *s = rd_design_find("seqslot");
+	size_t fp = p->size(256, 48), fs = s->size(256, 48);
+	struct rd_winners a, b;
+
+	winners_of(DATA "/run-ties-a", &a);
+	winners_of(DATA "/run-ties-b", &b);
+	cr_assert_eq(a.nties, 2);
+	cr_assert_eq(b.nties, 2);
+	cr_assert_str_eq(a.design_ties[0], "perfnest");
+	cr_assert_str_eq(a.design_ties[1], "seqslot");
+	cr_assert_str_eq(a.design, b.design);
+	cr_assert_not_null(a.design_rule);
+	/* the rule: the smaller per-CPU ring first (then atomics, lines) */
+	if (fp != fs)
+		cr_assert_str_eq(a.design, fp < fs ? "perfnest" : "seqslot");
+	cr_assert(strstr(a.design_why, "tied"), "%s", a.design_why);
+}
+
+Test(report, a_significant_winner_is_not_a_tie)
+{
+	struct rd_winners w;
+
+	winners_of(DATA "/run-ties-c", &w);
+	cr_assert_eq(w.nties, 1);
+	cr_assert_str_eq(w.design, "seqslot");
+	cr_assert(strstr(w.design_why, "significantly"), "%s", w.design_why);
+}
+
+/* summary.json carries the tie set and the rule beside the keys export reads. */
+Test(report, summary_records_ties_and_rule)
+{
+	char dir[] = "/tmp/ringdrain-test-ties-XXXXXX", cmd[512], path[600];
+	json_error_t jerr;
+	json_t *root, *win, *ties;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp %s/run-ties-b/producer.json %s/", DATA,
+		 dir);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(rd_report_write(dir, false), 0);
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	root = json_load_file(path, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	win = json_object_get(root, "winners");
+	cr_assert(json_is_string(json_object_get(win, "design")));
+	cr_assert(json_is_string(json_object_get(win, "design_why")));
+	cr_assert(json_is_string(json_object_get(win, "strategy")));
+	ties = json_object_get(win, "design_ties");
+	cr_assert_eq(json_array_size(ties), 2);
+	cr_assert_str_eq(json_string_value(json_array_get(ties, 0)), "perfnest");
+	cr_assert(strstr(json_string_value(json_object_get(win, "design_rule")),
+			 "smallest per-CPU ring"));
+	json_decref(root);
+	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/*
+ * run-ties-d: run-ties-a plus 6 perfnest repetitions at xfer ~180 ns and
+ * ~45 ns per produce.  Pooled, perfnest would be significantly slower; in
+ * the dominant (low) regime it ties with seqslot as in run-ties-a.
+ */
+Test(report, winner_within_one_transfer_regime)
+{
+	struct rd_winners a, d;
+
+	winners_of(DATA "/run-ties-a", &a);
+	winners_of(DATA "/run-ties-d", &d);
+	cr_assert_eq(d.nties, 2, "%s", d.design_why);
+	cr_assert_str_eq(d.design, a.design);
+	cr_assert(strstr(d.design_why, "6 repetitions of 21 in the other left out"),
+		  "%s", d.design_why);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * prop.h - the drain's property check: one random case (layout, attributes,
- * reports over several ticks, through real rings) run by a reference
- * (list, eager) and by every strategy under both zero-access policies from
+ * reports over several ticks, through real rings, sample filters) run by
+ * the reference, the exact rfc (4/6's drain, in place; eager), and by every
+ * strategy under both zero-access policies from
  * cloned starts; after every tick the settled region state and the counters
  * must be identical.  Also counts what the cases reached, so the tests can
  * assert the interesting paths were taken.
@@ -30,6 +31,7 @@ struct prop_reach {
 	u64 empty_targets, one_region_targets, top_regions, boundary_reports;
 	u64 grain_targets;	/* regions and gaps in multiples of one granule */
 	u64 wrap_size_reports;
+	u64 filtered, filter_cases;
 };
 
 static inline u64 prop_next(u64 *s)
@@ -55,19 +57,21 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 	struct damon_ctx *ctx;
 
 	drain_attrs_default(&a);
+	/*
+	 * The window is the aggregation period (drain_ctx_new() derives it):
+	 * counts out of step with it, which make the posted moving sum wrap,
+	 * come only from state set from outside (drain_ctx_randomize_state()).
+	 */
 	a.window = 1 + prop_below(rnd, 30);
-	switch (prop_below(rnd, 4)) {
+	switch (prop_below(rnd, 3)) {
 	case 0:
 		a.aggr_ticks = 0;
 		break;
 	case 1:
 		a.aggr_ticks = 1 + prop_below(rnd, 8);
 		break;
-	case 2:
-		a.aggr_ticks = a.window;
-		break;
 	default:
-		a.aggr_ticks = a.window * (2 + prop_below(rnd, 2));
+		a.aggr_ticks = 1 + prop_below(rnd, 30);
 		break;
 	}
 	a.ops_update_ticks = prop_below(rnd, 6);
@@ -147,6 +151,28 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 	}
 	if (prop_below(rnd, 2))
 		drain_ctx_randomize_state(ctx, prop_next(rnd));
+	/* Sample filters in one case of three: on CPUs, threads, writes. */
+	if (!prop_below(rnd, 3)) {
+		unsigned int nf = 1 + prop_below(rnd, 3);
+
+		reach->filter_cases++;
+		for (unsigned int i = 0; i < nf; i++) {
+			enum damon_sample_filter_type type = prop_below(rnd, 3);
+			unsigned int ids[4], nr = 1 + prop_below(rnd, 4);
+
+			for (unsigned int k = 0; k < nr; k++)
+				ids[k] = type == DAMON_FILTER_TYPE_CPUMASK ?
+					prop_below(rnd, 4) :
+					1 + prop_below(rnd, 64);
+			if (drain_ctx_add_sample_filter(ctx, type,
+							prop_next(rnd) & 1,
+							prop_next(rnd) & 1,
+							ids, nr)) {
+				drain_ctx_free(ctx);
+				return NULL;
+			}
+		}
+	}
 	return ctx;
 }
 
@@ -278,8 +304,8 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 	nr_cpus = 1 + prop_below(&rnd, 4);
 	ticks = 1 + prop_below(&rnd, 40);
 
-	/* Run 0 is the reference: list, eager. */
-	runs[nr++] = (struct prop_run){ .s = drain_strategy_find("list"),
+	/* Run 0 is the reference: the exact rfc (in place), eager. */
+	runs[nr++] = (struct prop_run){ .s = drain_strategy_find("rfc"),
 					.zero = DRAIN_ZERO_EAGER, .isa = -1 };
 	for (unsigned int i = 0; i < (only ? 1 : drain_nr_strategies); i++) {
 		const struct drain_strategy *s = only ? only :
@@ -301,6 +327,10 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 		struct drain_opts o = { .strategy = runs[i].s,
 					.zero = runs[i].zero,
 					.batch_len = 1 + prop_below(&rnd, 64) };
+
+		/* The reference reads in place (4/6); the others either way. */
+		if (i)
+			o.rings = prop_below(&rnd, 3);
 
 		runs[i].ctx = drain_ctx_clone(start);
 		prop_variant(&runs[i]);
@@ -342,7 +372,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 				const struct drain_counters *y = &runs[i].kd->c;
 
 				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
+					 "seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures/filtered %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
 					 (unsigned long long)seed, tick,
 					 runs[i].s->name,
 					 drain_zero_policy_name(runs[i].zero),
@@ -355,6 +385,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 					 (unsigned long long)x->no_region,
 					 (unsigned long long)x->straddling,
 					 (unsigned long long)x->snapshot_alloc_failures,
+					 (unsigned long long)x->filtered,
 					 (unsigned long long)y->reports,
 					 (unsigned long long)y->applied,
 					 (unsigned long long)y->deduplicated,
@@ -362,7 +393,8 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 					 (unsigned long long)y->no_target,
 					 (unsigned long long)y->no_region,
 					 (unsigned long long)y->straddling,
-					 (unsigned long long)y->snapshot_alloc_failures);
+					 (unsigned long long)y->snapshot_alloc_failures,
+					 (unsigned long long)y->filtered);
 				ok = false;
 			} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx,
 						      err)) {
@@ -396,6 +428,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 	reach->no_target += runs[0].kd->c.no_target;
 	reach->no_region += runs[0].kd->c.no_region;
 	reach->straddling += runs[0].kd->c.straddling;
+	reach->filtered += runs[0].kd->c.filtered;
 	reach->merges += runs[0].ctx->nr_merges;
 	reach->splits += runs[0].ctx->nr_splits;
 	reach->bp_fixups += runs[0].ctx->nr_bp_fixups;

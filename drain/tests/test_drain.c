@@ -301,7 +301,9 @@ Test(model, lazy_policy_counts_as_eager)
 					   .tgid = 42 };
 	char err[DRAIN_ERR_LEN];
 
+	/* No boundary (the window stays 20), counts set from outside. */
 	e->attrs.aggr_ticks = 0;
+	e->attrs.window = 20;
 	nth(e, 0)->last_nr_accesses = 7;
 	nth(e, 0)->nr_accesses_bp = 70000;
 	l = drain_ctx_clone(e);
@@ -341,7 +343,7 @@ Test(model, lazy_policy_counts_as_eager)
 #define PROP_CASES	3000
 #endif
 
-Test(property, every_strategy_and_policy_identical, .timeout = 120)
+Test(property, every_strategy_and_policy_identical)
 {
 	struct prop_reach reach = { 0 };
 	char why[DRAIN_ERR_LEN];
@@ -368,6 +370,136 @@ Test(property, every_strategy_and_policy_identical, .timeout = 120)
 	cr_assert_gt(reach.boundary_reports, 1000);
 	cr_assert_gt(reach.wrap_size_reports, 100);
 	cr_assert_gt(reach.grain_targets, 300, "granule-aligned targets");
+	cr_assert_gt(reach.filter_cases, 300, "cases with sample filters");
+	cr_assert_gt(reach.filtered, 1000, "reports dropped by a filter");
+}
+
+/* damon_sample_filter_out(): first applying filter decides, else the last one's opposite. */
+Test(rfc_exact, sample_filter_rules)
+{
+	struct damon_ctx *ctx = drain_ctx_new(NULL, true, 0);
+	struct damon_access_report r = { .cpu = 2, .tid = 7, .is_write = true };
+	unsigned int cpus[] = { 2 }, tids[] = { 7, 9 };
+
+	cr_assert_not(damon_sample_filter_out(&r, &ctx->sample_control),
+		      "no filter keeps everything");
+	/* reject writes */
+	cr_assert_eq(drain_ctx_add_sample_filter(ctx, DAMON_FILTER_TYPE_WRITE,
+						 true, false, NULL, 0), 0);
+	cr_assert(damon_sample_filter_out(&r, &ctx->sample_control));
+	r.is_write = false;
+	/* no filter applies, the last rejects: keep */
+	cr_assert_not(damon_sample_filter_out(&r, &ctx->sample_control));
+	/* then allow CPU 2: a read on CPU 2 is allowed, on CPU 3 rejected */
+	cr_assert_eq(drain_ctx_add_sample_filter(ctx, DAMON_FILTER_TYPE_CPUMASK,
+						 true, true, cpus, 1), 0);
+	cr_assert_not(damon_sample_filter_out(&r, &ctx->sample_control));
+	r.cpu = 3;
+	cr_assert(damon_sample_filter_out(&r, &ctx->sample_control),
+		  "none applies, the last allows: reject");
+	/* a write on CPU 2 is still rejected by the first filter */
+	r.cpu = 2;
+	r.is_write = true;
+	cr_assert(damon_sample_filter_out(&r, &ctx->sample_control));
+	drain_ctx_free(ctx);
+
+	/* matching = false: applies to the threads not listed */
+	ctx = drain_ctx_new(NULL, true, 0);
+	cr_assert_eq(drain_ctx_add_sample_filter(ctx, DAMON_FILTER_TYPE_THREADS,
+						 false, false, tids, 2), 0);
+	r.tid = 9;
+	cr_assert_not(damon_sample_filter_out(&r, &ctx->sample_control));
+	r.tid = 8;
+	cr_assert(damon_sample_filter_out(&r, &ctx->sample_control));
+	cr_assert_eq(drain_ctx_add_sample_filter(ctx, DAMON_FILTER_TYPE_CPUMASK,
+						 true, true,
+						 (unsigned int[]){ 4096 }, 1),
+		     -EINVAL, "a CPU past the mask is refused");
+	drain_ctx_free(ctx);
+}
+
+/* The moving sum's window is the aggregation period, as in the kernel. */
+Test(rfc_exact, window_is_the_aggregation_period)
+{
+	struct damon_attrs a;
+	struct damon_ctx *ctx;
+
+	drain_attrs_default(&a);
+	a.window = 20;
+	a.aggr_ticks = 7;
+	ctx = drain_ctx_new(&a, true, 0);
+	cr_assert_eq(ctx->attrs.window, 7);
+	cr_assert_eq(damon_window(&ctx->attrs), 7);
+	drain_ctx_free(ctx);
+	a.aggr_ticks = 0;	/* never aggregates: its own window */
+	ctx = drain_ctx_new(&a, true, 0);
+	cr_assert_eq(ctx->attrs.window, 20);
+	drain_ctx_free(ctx);
+}
+
+/*
+ * The rfc drain, in place: per CPU one pass and one tail store; stale
+ * before filtered (a stale report a filter would drop counts as stale);
+ * exact counters; the rings are empty after the tick, and a pass takes
+ * only what it saw at its start.
+ */
+Test(rfc_exact, in_place_drain_order_and_counts)
+{
+	for (int fmt = 0; fmt < 2; fmt++) {
+		unsigned int rs = fmt ? DAMON_REPORT_COMPACT : DAMON_REPORT_FULL;
+		struct drain_opts o = { .strategy = drain_strategy_find("rfc"),
+					.batch_len = 3 };
+		struct damon_attrs a;
+		struct damon_ctx *ctx;
+		struct drain_kdamond *kd;
+		struct damon_target *t;
+		struct rd_ring_set set;
+		struct rd_ring_view v;
+		char err[DRAIN_ERR_LEN];
+
+		drain_attrs_default(&a);
+		a.aggr_ticks = 0;
+		ctx = drain_ctx_new(&a, true, 1);
+		cr_assert_eq(drain_ctx_add_target(ctx, 42, &t), 0);
+		cr_assert_eq(drain_ctx_add_region(ctx, t, 0x10000, 0x20000), 0);
+		cr_assert_eq(drain_ctx_add_region(ctx, t, 0x20000, 0x30000), 0);
+		/* drop reads */
+		cr_assert_eq(drain_ctx_add_sample_filter(ctx,
+				DAMON_FILTER_TYPE_WRITE, false, false, NULL, 0), 0);
+		kd = drain_kdamond_new(ctx, &o, err);
+		cr_assert(kd, "%s", err);
+		cr_assert(kd->in_place);
+		cr_assert_eq(rd_ring_set_init(&set, rd_design_find("rfc"), 2,
+					      16, rs, err), 0, "%s", err);
+		jiffies = 1000;
+		for (int i = 0; i < 12; i++) {
+			struct damon_access_report r = {
+				.vaddr = 0x10000 + (i % 2) * 0x10000 + i * 8,
+				.size = 8, .cpu = i % 2, .tid = 5,
+				.tgid = i == 11 ? 43 : 42, .is_write = i % 3 != 0,
+			};
+
+			/* reports 0 and 1 are stale; 0 is a read too */
+			jiffies = i < 2 ? 900 : 1000;
+			cr_assert(rd_ring_produce(set.rings[r.cpu], &r));
+		}
+		jiffies = 1000;
+		cr_assert_eq(drain_kdamond_tick(kd, &set), 0);
+		cr_assert_eq(kd->c.reports, 12);
+		cr_assert_eq(kd->c.stale, 2, "stale first: report 0 is a read");
+		/* reads among 2..11: 3, 6, 9 */
+		cr_assert_eq(kd->c.filtered, 3);
+		cr_assert_eq(kd->c.no_target, 1, "report 11");
+		/* 2, 4, 5, 7, 8, 10 hit the two regions: 2 credits */
+		cr_assert_eq(kd->c.applied, 2);
+		cr_assert_eq(kd->c.deduplicated, 4);
+		for (unsigned int c = 0; c < 2; c++)
+			cr_assert_eq(rd_ring_peek(set.rings[c], &v, 16), 0,
+				     "cpu %u drained", c);
+		rd_ring_set_destroy(&set);
+		drain_kdamond_free(kd);
+		drain_ctx_free(ctx);
+	}
 }
 
 /*

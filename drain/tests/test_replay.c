@@ -61,7 +61,7 @@ static void expect_rows(const struct rd_cli_result *r, bool both_policies)
 		cr_assert(strstr(r->out, "\nlookup: rfc/eager "), "%s", r->out);
 }
 
-Test(replay, committed_lackey_trace_every_strategy, .timeout = 120)
+Test(replay, committed_lackey_trace_every_strategy)
 {
 	struct rd_cli_result *r = rd_run_cli("replay %s --strategy all --zero all --repeat 1", TRACE);
 

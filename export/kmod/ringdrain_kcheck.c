@@ -294,8 +294,12 @@ static unsigned int kcheck_rfc_consume(void *ring,
 static void kcheck_rfc_totals(const void *p, struct kcheck_totals *t)
 {
 	const struct damon_rfc_ring *ring = p;
+	u64 nested = local_read(&ring->trace.overflow_nested);
 
-	kcheck_add_stats(t, &ring->stats);
+	/* What trace_damon_perf_ring_overflow() saw, split as the model counts. */
+	t->accepted += local_read(&ring->trace.accepted);
+	t->dropped_full += local_read(&ring->trace.perf_ring_overflow) - nested;
+	t->dropped_nested += nested;
 }
 
 static const struct kcheck_ops kcheck_rfc_ops = {

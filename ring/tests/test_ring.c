@@ -212,6 +212,201 @@ ParameterizedTest(struct rt_param *p, ring, wrap_past_2_32)
 	}
 }
 
+/*
+ * The in-place API: peek up to @batch reports, check them where they lie
+ * (rd_view_get(), and rd_view_contig() covering the view exactly), check a
+ * second peek shows the same oldest report, then release them in two
+ * batches with a peek between that must show the rest first.
+ */
+static unsigned int peek_check(struct stream *s, unsigned int batch)
+{
+	struct rd_ring_view v, w;
+	unsigned int n, k, seg = 0;
+
+	n = rd_ring_peek(s->ring, &v, batch);
+	cr_assert(n <= batch && n == v.n, "%s: peek returned %u (view %u), max %u",
+		  s->p->name, n, v.n, batch);
+	for (unsigned int i = 0; i < n; i += k) {
+		k = rd_view_contig(&v, i);
+		cr_assert(k >= 1 && i + k <= n, "%s: contig %u at %u of %u",
+			  s->p->name, k, i, n);
+		for (unsigned int j = 1; j < k; j++)
+			cr_assert_eq((const u8 *)rd_view_slot(&v, i + j),
+				     (const u8 *)rd_view_slot(&v, i) +
+				     (size_t)j * v.rec_size,
+				     "%s: contig run not contiguous", s->p->name);
+		seg++;
+	}
+	cr_assert(seg <= 2, "%s: a view lies in at most two runs, not %u",
+		  s->p->name, seg);
+	for (unsigned int i = 0; i < n; i++) {
+		struct damon_access_report r;
+		u64 id;
+		unsigned int ctx;
+
+		rd_view_get(&v, i, &r, jiffies);
+		cr_assert(rt_identify(&r, s->ring->cpu, J0 + (r.paddr >> 12),
+				      &id, &ctx),
+			  "%s: report %u of the view is not intact", s->p->name, i);
+		cr_assert_eq(id, s->next_cons + i, "%s: view[%u] is id %llu, expected %llu",
+			     s->p->name, i, (unsigned long long)id,
+			     (unsigned long long)(s->next_cons + i));
+	}
+	if (!n)
+		return 0;
+	/* Nothing released yet: the same oldest report again. */
+	cr_assert_geq(rd_ring_peek(s->ring, &w, batch), 1, "%s", s->p->name);
+	cr_assert_eq(rd_view_slot(&w, 0), rd_view_slot(&v, 0), "%s: a second peek moved", s->p->name);
+	k = n / 2;
+	rd_ring_release(s->ring, k);
+	s->next_cons += k;
+	if (n - k) {
+		struct damon_access_report r;
+		u64 id;
+		unsigned int ctx;
+
+		cr_assert_geq(rd_ring_peek(s->ring, &w, n - k), n - k,
+			      "%s: the rest of a view is not shown first",
+			      s->p->name);
+		rd_view_get(&w, 0, &r, jiffies);
+		cr_assert(rt_identify(&r, s->ring->cpu, J0 + (r.paddr >> 12),
+				      &id, &ctx), "%s", s->p->name);
+		cr_assert_eq(id, s->next_cons, "%s: after a partial release got %llu, expected %llu",
+			     s->p->name, (unsigned long long)id,
+			     (unsigned long long)s->next_cons);
+		rd_ring_release(s->ring, n - k);
+		s->next_cons += n - k;
+	}
+	return n;
+}
+
+static void peek_drain_check(struct stream *s, unsigned int batch)
+{
+	while (peek_check(s, batch))
+		;
+	cr_assert_eq(s->next_cons, s->next_prod,
+		     "%s: %llu records accepted but %llu peeked and released",
+		     s->p->name, (unsigned long long)s->next_prod,
+		     (unsigned long long)s->next_cons);
+}
+
+RT_PARAMS(ring, peek_fifo_in_every_batch_size)
+ParameterizedTest(struct rt_param *p, ring, peek_fifo_in_every_batch_size)
+{
+	struct stream s = { .p = p, .ring = rt_ring(p, 16) };
+	struct rd_ring_view v;
+
+	cr_assert_eq(rd_ring_peek(s.ring, &v, 8), 0, "%s: empty ring", p->name);
+	for (unsigned int batch = 1; batch <= 20; batch++) {
+		while (produce_one(&s))
+			;
+		peek_drain_check(&s, batch);
+	}
+	counters_check(&s, s.next_prod, s.calls - s.next_prod);
+	rd_ring_destroy(s.ring);
+}
+
+/*
+ * A native peek keeps the slots: a full ring stays full until the release,
+ * then takes exactly as many reports as were released.  (The generic
+ * fallback frees them at peek, as documented.)
+ */
+RT_PARAMS(ring, peek_holds_slots_until_release)
+ParameterizedTest(struct rt_param *p, ring, peek_holds_slots_until_release)
+{
+	const struct rd_ring_design *d = rd_designs[p->design];
+	struct stream s = { .p = p, .ring = rt_ring(p, 16) };
+	unsigned int usable = rd_usable_capacity(d, 16), n, k = 0;
+	struct rd_ring_view v;
+
+	while (produce_one(&s))
+		;
+	n = rd_ring_peek(s.ring, &v, usable);
+	cr_assert_geq(n, 1, "%s", p->name);
+	if (d->peek) {
+		cr_assert_eq(n, usable, "%s: peek of a full ring", p->name);
+		cr_assert_not(produce_one(&s), "%s: a peeked slot was reused",
+			      p->name);
+		rd_ring_release(s.ring, 5);
+		s.next_cons += 5;
+		while (produce_one(&s))
+			k++;
+		cr_assert_eq(k, 5, "%s: %u slots came back for 5 released",
+			     p->name, k);
+		rd_ring_release(s.ring, n - 5);
+		s.next_cons += n - 5;
+	} else {
+		rd_ring_release(s.ring, n);
+		s.next_cons += n;
+	}
+	peek_drain_check(&s, 7);
+	counters_check(&s, s.next_prod, s.calls - s.next_prod);
+	rd_ring_destroy(s.ring);
+}
+
+static void peek_wrap_many(struct stream *s, unsigned int usable, u64 laps)
+{
+	u64 target = s->next_prod + laps * usable;
+	unsigned int step = 0;
+
+	while (s->next_prod < target) {
+		unsigned int k = 1 + (step * 7) % usable;
+		unsigned int b = 1 + (step * 5) % 37;
+
+		for (unsigned int i = 0; i < k; i++)
+			if (!produce_one(s))
+				break;
+		peek_check(s, b);
+		step++;
+	}
+	peek_drain_check(s, 64);
+}
+
+RT_PARAMS(ring, peek_wrap_around_many_times)
+ParameterizedTest(struct rt_param *p, ring, peek_wrap_around_many_times)
+{
+	struct stream s = { .p = p, .ring = rt_ring(p, 8) };
+	unsigned int usable = rd_usable_capacity(rd_designs[p->design], 8);
+
+	peek_wrap_many(&s, usable, 1000);
+	rd_ring_destroy(s.ring);
+}
+
+RT_PARAMS(ring, peek_wrap_past_2_32)
+ParameterizedTest(struct rt_param *p, ring, peek_wrap_past_2_32)
+{
+	const struct rd_ring_design *d = rd_designs[p->design];
+	static const u64 starts[] = { 0xffffffffULL - 40, 0xfffffff0ULL,
+				      0x1ffffffe0ULL };
+
+	for (size_t i = 0; i < ARRAY_SIZE(starts); i++) {
+		struct stream s = { .p = p };
+		unsigned int usable = rd_usable_capacity(d, 16);
+
+		if (!d->free_running && starts[i] > 0xffffffffULL)
+			break;
+		s.ring = rt_ring(p, 16);
+		d->start_at(s.ring->impl, starts[i]);
+		peek_wrap_many(&s, usable, 12);
+		while (produce_one(&s))
+			;
+		cr_assert_eq(s.next_prod - s.next_cons, usable,
+			     "%s from %#llx: full at %llu, usable %u", p->name,
+			     (unsigned long long)starts[i],
+			     (unsigned long long)(s.next_prod - s.next_cons),
+			     usable);
+		peek_drain_check(&s, 5);
+		rd_ring_destroy(s.ring);
+	}
+}
+
+/* rfc and rfc-fixed expose their slots in place; the rest may fall back. */
+Test(ring, rfc_peek_is_native)
+{
+	cr_assert(rd_design_find("rfc")->peek && rd_design_find("rfc")->release);
+	cr_assert(rd_design_find("rfc-fixed")->peek);
+}
+
 /* rfc: kdamond takes a head snapshot per pass, as the RFC's drain does. */
 Test(ring, rfc_pass_takes_head_snapshot)
 {
@@ -373,12 +568,6 @@ Test(report, oversize_saturates)
 
 	damon_report_encode(&c, &r, 0);
 	cr_assert_eq(c.size, 0xffffffffU);
-}
-
-Test(report, sizes)
-{
-	cr_assert_eq(sizeof(struct damon_access_report), 48);
-	cr_assert_eq(sizeof(struct damon_report_compact), 32);
 }
 
 Test(params, bad_capacity_and_names)

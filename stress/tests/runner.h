@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * runner.h - run a ringdrain stress binary as a user would and read what it
- * printed: exit status, stdout, stderr, and the summary (JSON or the last
- * line).  Test code only.
+ * runner.h - run a ringdrain stress binary as a user would (through
+ * cli/tests/run_cli.h) and read what it printed: exit status, stdout,
+ * stderr, and the summary (JSON or the last line).  Test code only.
  */
 #ifndef RINGDRAIN_STRESS_RUNNER_H
 #define RINGDRAIN_STRESS_RUNNER_H
@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "run_cli.h"	/* the process runner of every test suite */
 
 #define RS_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -38,49 +40,30 @@ struct rs_line {
 	unsigned long long lost, torn, dup, reorder;
 };
 
-static inline char *rs_slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 1 << 16, n;
-	char *buf = malloc(cap);
-
-	if (!f) {
-		buf[0] = 0;
-		return buf;
-	}
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
-}
-
 /* Run "ENV BIN ARGS" (ARGS printf-style), capturing stdout and stderr. */
 static inline void rs_exec(struct rs_run *r, const char *env, const char *bin,
 			   const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static inline void rs_exec(struct rs_run *r, const char *env, const char *bin,
+			   const char *fmt, ...)
 {
-	char args[512], outp[64], errp[64], sh[1400];
-	static unsigned int seq;
+	struct rd_proc p;
 	va_list ap;
-	int st;
+	char *args;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	args = rd_vfmt(fmt, ap);
 	va_end(ap);
-	snprintf(outp, sizeof(outp), "/tmp/rd_stress_out.%d.%u", getpid(), seq);
-	snprintf(errp, sizeof(errp), "/tmp/rd_stress_err.%d.%u", getpid(), seq++);
-	snprintf(r->cmd, sizeof(r->cmd), "%s%s%s %s", env ? env : "",
-		 env ? " " : "", bin, args);
-	snprintf(sh, sizeof(sh), "%s >%s 2>%s", r->cmd, outp, errp);
-	st = system(sh);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	r->out = rs_slurp(outp);
-	r->err = rs_slurp(errp);
-	unlink(outp);
-	unlink(errp);
+	if ((size_t)snprintf(r->cmd, sizeof(r->cmd), "%s%s%s %s",
+			     env ? env : "", env ? " " : "", bin, args) >=
+	    sizeof(r->cmd))
+		abort();	/* a test's command line: keep it under 1 KiB */
+	free(args);
+	rd_proc_run(&p, r->cmd);
+	r->status = p.status;
+	r->out = p.out;
+	r->err = p.err;
 }
 
 static inline void rs_free(struct rs_run *r)

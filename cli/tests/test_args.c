@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_args.c - the option parser's number readers at the extremes of their
+ * types, and its refusal of option tables whose bounds do not fit the
+ * option's type.  (test_cli.c runs every real option through the binary.)
+ */
+#include <criterion/criterion.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void u64_ok(const char *s, uint64_t min, uint64_t max, uint64_t want)
+{
+	const char *why = NULL;
+	uint64_t v = ~want;
+
+	cr_assert_eq(rd_parse_u64(s, min, max, &v, &why), 0, "'%s': %s", s,
+		     why);
+	cr_assert_eq(v, want, "'%s' read as %llu", s, (unsigned long long)v);
+}
+
+static void u64_bad(const char *s, uint64_t min, uint64_t max,
+		    const char *want)
+{
+	const char *why = NULL;
+	uint64_t v = 12345;
+
+	cr_assert_eq(rd_parse_u64(s, min, max, &v, &why), -1, "'%s'", s);
+	cr_assert_str_eq(why, want, "'%s'", s);
+	cr_assert_eq(v, 12345, "'%s' wrote its output", s);
+}
+
+Test(args, u64_extremes)
+{
+	u64_ok("18446744073709551615", 0, UINT64_MAX, UINT64_MAX);
+	u64_ok("0", 0, UINT64_MAX, 0);
+	u64_ok("5", 0, UINT64_MAX, 5);
+	u64_ok("0xffffffffffffffff", 0, UINT64_MAX, UINT64_MAX);
+	u64_bad("18446744073709551616", 0, UINT64_MAX, "too large");
+	u64_bad("18446744073709551615", 0, UINT64_MAX - 1, "too large");
+	u64_bad("-1", 0, UINT64_MAX, "must not be negative");
+	u64_bad("1", 2, 3, "too small");
+	u64_bad("", 0, 3, "not a number");
+	u64_bad("+1", 0, 3, "not a number");
+	u64_bad("1x", 0, 3, "not a whole number");
+	u64_bad("1.5", 0, 3, "not a whole number");
+}
+
+static void i64_ok(const char *s, int64_t min, int64_t max, int64_t want)
+{
+	const char *why = NULL;
+	int64_t v = ~want;
+
+	cr_assert_eq(rd_parse_i64(s, min, max, &v, &why), 0, "'%s': %s", s,
+		     why);
+	cr_assert_eq(v, want, "'%s' read as %lld", s, (long long)v);
+}
+
+static void i64_bad(const char *s, int64_t min, int64_t max,
+		    const char *want)
+{
+	const char *why = NULL;
+	int64_t v = 12345;
+
+	cr_assert_eq(rd_parse_i64(s, min, max, &v, &why), -1, "'%s'", s);
+	cr_assert_str_eq(why, want, "'%s'", s);
+	cr_assert_eq(v, 12345, "'%s' wrote its output", s);
+}
+
+Test(args, i64_extremes)
+{
+	i64_ok("-9223372036854775808", INT64_MIN, INT64_MAX, INT64_MIN);
+	i64_ok("9223372036854775807", INT64_MIN, INT64_MAX, INT64_MAX);
+	i64_ok("-3", -3, 3, -3);
+	i64_ok("+3", -3, 3, 3);
+	i64_bad("-9223372036854775809", INT64_MIN, INT64_MAX, "too small");
+	i64_bad("9223372036854775808", INT64_MIN, INT64_MAX, "too large");
+	i64_bad("-4", -3, 3, "too small");
+	i64_bad("4", -3, 3, "too large");
+	i64_bad("", -3, 3, "not a number");
+	i64_bad("-", -3, 3, "not a number");
+	i64_bad("--1", -3, 3, "not a number");
+	i64_bad(" 1", -3, 3, "not a number");
+	i64_bad("1 ", -3, 3, "not a whole number");
+}
+
+static void dbl_ok(const char *s, double min, bool open, double max,
+		   double want)
+{
+	const char *why = NULL;
+	double v = -want - 1;
+
+	cr_assert_eq(rd_parse_double(s, min, open, max, &v, &why), 0,
+		     "'%s': %s", s, why);
+	cr_assert(v == want, "'%s' read as %.17g", s, v);
+}
+
+static void dbl_bad(const char *s, double min, bool open, double max,
+		    const char *want)
+{
+	const char *why = NULL;
+	double v = 12345;
+
+	cr_assert_eq(rd_parse_double(s, min, open, max, &v, &why), -1, "'%s'",
+		     s);
+	cr_assert_str_eq(why, want, "'%s'", s);
+	cr_assert(v == 12345, "'%s' wrote its output", s);
+}
+
+Test(args, double_extremes)
+{
+	dbl_ok("86400", 0, true, 86400, 86400);
+	dbl_ok("4.9406564584124654e-324", 0, true, 86400, 4.9406564584124654e-324);
+	dbl_ok("0", 0, false, 1, 0);
+	dbl_ok("1.7976931348623157e308", 0, false, DBL_MAX, DBL_MAX);
+	dbl_ok("0x1p3", 0, false, 8, 8);
+	dbl_bad("0", 0, true, 86400, "too small");
+	dbl_bad("-0", 0, true, 86400, "too small");
+	dbl_bad("86400.00000000001", 0, true, 86400, "too large");
+	dbl_bad("-4.9406564584124654e-324", 0, false, 1, "too small");
+	dbl_bad("1e999", 0, false, DBL_MAX, "too large");
+	dbl_bad("-1e999", -DBL_MAX, false, DBL_MAX, "too small");
+	dbl_bad("inf", 0, false, DBL_MAX, "too large");
+	dbl_bad("nan", 0, false, DBL_MAX, "not a number");
+	dbl_bad("", 0, false, 1, "not a number");
+	dbl_bad(" 1", 0, false, 1, "not a number");
+	dbl_bad("1 ", 0, false, 1, "not a number");
+	dbl_bad("one", 0, false, 1, "not a number");
+}
+
+static const struct rd_command cmd = { .name = "t", .summary = "test" };
+
+static void parse(struct rd_opt *opts, const char *arg, const char *val)
+{
+	char *argv[] = { "t", (char *)arg, (char *)val, NULL };
+	int npos;
+
+	rd_parse_args(&cmd, opts, val ? 3 : 2, argv, &npos);
+}
+
+Test(args, i64_option_takes_its_extremes)
+{
+	int64_t v = 0;
+	struct rd_opt opts[] = {
+		{ .name = "n", .type = RD_OPT_I64, .dst = &v,
+		  .imin = INT64_MIN, .imax = INT64_MAX, .help = "n" },
+		{ 0 },
+	};
+
+	parse(opts, "--n", "-9223372036854775808");
+	cr_assert_eq(v, INT64_MIN);
+	opts[0].seen = false;
+	parse(opts, "--n=9223372036854775807", NULL);
+	cr_assert_eq(v, INT64_MAX);
+}
+
+Test(args, value_past_a_bound_exits_2, .exit_code = 2)
+{
+	int64_t v = 0;
+	struct rd_opt opts[] = {
+		{ .name = "n", .type = RD_OPT_I64, .dst = &v, .imin = -3,
+		  .imax = 3, .help = "n" },
+		{ 0 },
+	};
+
+	parse(opts, "--n", "4");
+	cr_assert_fail("--n 4 was taken");
+}
+
+Test(args, unsigned_option_with_floating_bounds_is_refused, .exit_code = 1)
+{
+	uint64_t v = 0;
+	struct rd_opt opts[] = {
+		{ .name = "n", .type = RD_OPT_U64, .dst = &v, .max = 3,
+		  .dmax = 3, .help = "n" },
+		{ 0 },
+	};
+
+	parse(opts, "--n", "1");
+	cr_assert_fail("a mixed table was taken");
+}
+
+Test(args, empty_range_is_refused, .exit_code = 1)
+{
+	double v = 0;
+	struct rd_opt opts[] = {
+		{ .name = "x", .type = RD_OPT_DOUBLE, .dst = &v, .dmin = 1,
+		  .dmin_open = true, .dmax = 1, .help = "x" },
+		{ 0 },
+	};
+
+	parse(opts, "--x", "1");
+	cr_assert_fail("an empty range was taken");
+}
+
+Test(args, bounds_on_a_string_are_refused, .exit_code = 1)
+{
+	const char *v = NULL;
+	struct rd_opt opts[] = {
+		{ .name = "s", .type = RD_OPT_STR, .dst = &v, .max = 3,
+		  .help = "s" },
+		{ 0 },
+	};
+
+	parse(opts, "--s", "a");
+	cr_assert_fail("bounds on a string option were taken");
+}
