@@ -33,7 +33,6 @@
 #error "RD_SOURCE_DIR must name the ringdrain source tree"
 #endif
 
-#define MAX_FILES	16
 
 static const struct rd_command *self;
 static const char *out_arg;	/* --out, for messages */
@@ -63,18 +62,6 @@ static const struct export_strategy strategy_table[] = {
 #undef RD_EXPORT_STRATEGY
 };
 
-#define RING_DST	"mm/damon/report_ring.h"
-#define RING_PATCH	2
-#define LOOKUP_PATCH	3
-
-/* One file as it goes out. */
-struct out_file {
-	char *src;
-	const char *dst;
-	int patch;
-	const char *role;
-	char *text;
-};
 
 struct winners {
 	char *path;		/* the summary.json read, or NULL */
@@ -92,8 +79,6 @@ struct export {
 	const char *strategy;		/* "none" or a table name */
 	const struct export_strategy *st;
 	struct winners w;
-	struct out_file files[MAX_FILES];
-	int nfiles;
 };
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -156,30 +141,6 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static const struct export_file *file_entry(const char *src)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(file_table); i++)
-		if (strcmp(file_table[i].src, src) == 0)
-			return &file_table[i];
-	return NULL;
-}
-
-/* Exported include name of @inc, included from @from. */
-static const char *map_include(void *arg, const char *from, const char *inc)
-{
-	struct export *e = arg;
-	char *r = rd_resolve(from, inc);
-	const struct export_file *f = file_entry(r);
-	const char *name = NULL;
-
-	if (f)
-		name = base_name(f->dst);
-	else if (e->st && e->st->src && strcmp(r, e->st->src) == 0)
-		name = base_name(e->st->dst);
-	free(r);
-	return name;
-}
-
 static char *read_source(struct export *e, const char *src)
 {
 	char *path = path_join(e->root, src), *text;
@@ -189,69 +150,6 @@ static char *read_source(struct export *e, const char *src)
 		fail("cannot read %s: %s", path, strerror(errno));
 	free(path);
 	return text;
-}
-
-static struct out_file *find_out(struct export *e, const char *src)
-{
-	for (int i = 0; i < e->nfiles; i++)
-		if (strcmp(e->files[i].src, src) == 0)
-			return &e->files[i];
-	return NULL;
-}
-
-/*
- * Add @src (exported as @dst in patch @patch) after the local files it
- * includes, depth first, so every file follows what it needs.
- */
-static void add_closure(struct export *e, const char *src, const char *dst,
-			int patch, const char *role, int depth)
-{
-	char err[RD_XF_ERR_LEN], *incs[32];
-	char *text;
-	int n;
-
-	if (find_out(e, src))
-		return;
-	if (depth > 8)
-		fail("%s: includes nest too deep", src);
-	text = read_source(e, src);
-	n = rd_local_includes(text, src, incs, 32, err);
-	if (n < 0)
-		fail("%s", err);
-	for (int i = 0; i < n; i++) {
-		char *r = rd_resolve(src, incs[i]);
-		const struct export_file *f = file_entry(r);
-
-		if (!f)
-			fail("%s includes \"%s\" (%s), which has no place in the series: add it to export/files.def",
-			     src, incs[i], r);
-		add_closure(e, f->src, f->dst, f->patch, f->role, depth + 1);
-		free(r);
-		free(incs[i]);
-	}
-	if (e->nfiles == MAX_FILES)
-		fail("too many files to export");
-	e->files[e->nfiles++] = (struct out_file){
-		.src = strdup(src), .dst = dst, .patch = patch, .role = role,
-		.text = NULL,
-	};
-	free(text);
-}
-
-static void transform_all(struct export *e)
-{
-	char err[RD_XF_ERR_LEN];
-
-	for (int i = 0; i < e->nfiles; i++) {
-		char *text = read_source(e, e->files[i].src);
-
-		e->files[i].text = rd_xform(text, e->files[i].src,
-					    e->files[i].dst, map_include, e,
-					    err);
-		if (!e->files[i].text)
-			fail("%s", err);
-		free(text);
-	}
 }
 
 /* ---- winners ----------------------------------------------------------- */
@@ -909,6 +807,20 @@ static void write_series(struct export *e, const char *seed)
 	setenv("RD_AUTHOR_EMAIL", email, 1);
 	setenv("RD_DATE", date, 1);
 	setenv("RD_MSGS", msgs, 1);
+	{
+		struct rd_buf map = { 0 };
+
+		for (size_t i = 0; i < ARRAY_SIZE(file_table); i++)
+			rd_buf_printf(&map, "%s%s=%s", i ? " " : "",
+				      file_table[i].src,
+				      base_name(file_table[i].dst));
+		if (lookup_exported(e))
+			rd_buf_printf(&map, " %s=%s", e->st->src,
+				      base_name(e->st->dst));
+		setenv("RD_MODULE_MAP", map.s, 1);
+		setenv("RD_STRATEGY_DST", lookup_exported(e) ? e->st->dst : "", 1);
+		rd_buf_free(&map);
+	}
 	script = path_join(e->root, "export/series.sh");
 	if (asprintf(&cmd, "bash '%s'", script) < 0)
 		abort();
@@ -948,8 +860,8 @@ static int check_tree(struct export *e, const char *tree)
 
 static void write_module(struct export *e)
 {
-	char *dir = path_join(e->out, "module"), err[RD_XF_ERR_LEN];
-	char *text, *rfc;
+	char *dir = path_join(e->out, "module");
+	char *text;
 
 	make_dir(dir);
 	copy_template(e, dir, "Kbuild");
@@ -961,27 +873,6 @@ static void write_module(struct export *e)
 	text = design_header(e);
 	write_file(dir, "kcheck_design.h", text);
 	free(text);
-	/* The RFC's ring, the baseline the module runs beside the design. */
-	text = read_source(e, "ring/rfc.c");
-	rfc = rd_xform(text, "ring/rfc.c", "rfc_ring.h", map_include, e, err);
-	if (!rfc)
-		fail("%s", err);
-	write_file(dir, "rfc_ring.h", rfc);
-	free(rfc);
-	free(text);
-	/* The test module's copy of the kernel text, as headers (kcheck). */
-	for (int i = 0; i < e->nfiles; i++) {
-		char *p = path_join(dir, "tree"), *q = path_join(p, "mm"),
-		     *r = path_join(q, "damon");
-
-		make_dir(p);
-		make_dir(q);
-		make_dir(r);
-		write_file(r, base_name(e->files[i].dst), e->files[i].text);
-		free(p);
-		free(q);
-		free(r);
-	}
 	free(dir);
 }
 
@@ -1074,7 +965,6 @@ static int run(int argc, char **argv)
 			rd_usage_error(self->name, "--tree %s: not a directory", tree);
 	}
 
-	add_closure(&e, e.design_src, RING_DST, RING_PATCH, NULL, 0);
 	if (lookup_exported(&e)) {
 		struct stat st;
 		char *p = path_join(root, e.st->src);
@@ -1083,14 +973,7 @@ static int run(int argc, char **argv)
 			fail("strategy '%s': export/strategies.def names %s, which does not exist",
 			     e.strategy, p);
 		free(p);
-		add_closure(&e, e.st->src, e.st->dst, LOOKUP_PATCH, NULL, 0);
 	}
-	for (int i = 0; i < e.nfiles; i++)
-		if (e.files[i].patch < 1 || e.files[i].patch > 3 ||
-		    (e.files[i].patch == 3 && !lookup_exported(&e)))
-			fail("%s: patch %d in export/files.def is not in this series",
-			     e.files[i].src, e.files[i].patch);
-	transform_all(&e);
 
 	printf("design=%s strategy=%s from=%s\n", e.d->name, e.strategy,
 	       e.w.path ? e.w.path : "flags");

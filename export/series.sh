@@ -21,7 +21,9 @@
 # Environment: RD_ROOT, RD_OUT, RD_SEED (the 4/6 patch), RD_DESIGN,
 # RD_DESIGN_SRC, RD_STRATEGY, RD_STRATEGY_SRC (empty: no drain patch),
 # RD_SLOTS, RD_RECORD_NAME, RD_BYTES, RD_AUTHOR_NAME, RD_AUTHOR_EMAIL,
-# RD_DATE (git date), RD_MSGS (a folder: cover, 1, 2; subject first line).
+# RD_DATE (git date), RD_MSGS (a folder: cover, 1, 2; subject first line),
+# RD_STRATEGY_DST (the lookup's module header), RD_MODULE_MAP (each local
+# file's module header name, "src=name ...", from export/files.def).
 # Exit 1 with one line on stderr on failure.
 set -euo pipefail
 die() { echo "export: $*" >&2; exit 1; }
@@ -78,6 +80,96 @@ replace() {
 	END { if (!done) exit 3 }' "$1" >"$1.new" || die "mm/damon/core.c: no '$2' ... '$3' to replace"
 	mv "$1.new" "$1"
 }
+
+# module_header SRC DST MAP: the module's copy of SRC as header DST (the
+# rules of export/README.md): unifdef -D__KERNEL__, then the hooks go, the
+# local includes take their exported names (MAP: "src=name ..."), the
+# include guard and the heading's file name follow DST, a .c gets the
+# header SPDX style and a guard, runs of blank lines become one.
+module_header() {
+	local src=$1 dst=$2 map=$3
+	unifdef -x2 -D__KERNEL__ "$root/$src" | awk -v src="$src" -v dst="$dst" -v map="$map" '
+	function base(p) { sub(/.*\//, "", p); return p }
+	function resolve(from, inc,   d, n, parts, i, k, st, out) {
+		d = from; if (d ~ /\//) sub(/\/[^\/]*$/, "/", d); else d = ""
+		n = split(d inc, parts, "/"); k = 0
+		for (i = 1; i <= n; i++) {
+			if (parts[i] == "." || parts[i] == "") continue
+			if (parts[i] == ".." && k > 0 && st[k] != "..") { k--; continue }
+			st[++k] = parts[i]
+		}
+		out = ""; for (i = 1; i <= k; i++) out = out (i > 1 ? "/" : "") st[i]
+		return out
+	}
+	BEGIN {
+		n = split(map, pairs, " ")
+		for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); name[kv[1]] = kv[2] }
+		c_to_h = (src ~ /\.c$/ && dst ~ /\.h$/)
+		g = toupper(base(dst)); gsub(/[^A-Z0-9]/, "_", g); guard = "_DAMON_" g
+	}
+	{ line[++nl] = $0 }
+	END {
+		for (i = 1; i <= nl; i++)
+			if (line[i] ~ /^#ifndef[ \t]+RINGDRAIN_[A-Z0-9_]+_H[ \t]*$/) {
+				old = line[i]; sub(/^#ifndef[ \t]+/, "", old); sub(/[ \t]*$/, "", old); break
+			}
+		cend = 0; out = 0; blank = 1
+		for (i = 1; i <= nl; i++) {
+			l = line[i]
+			if (l ~ /^[ \t]*rd_nest_point\(\);[ \t]*(\/\*.*\*\/)?[ \t]*$/) {
+				if (prev ~ /^[ \t]*(if|for|while)[ \t]*\(.*\)[ \t]*$/ || prev ~ /^[ \t]*else[ \t]*$/) {
+					print "export: " src ": a nesting hook is the body of \"" prev "\"" > "/dev/stderr"; exit 1
+				}
+				continue
+			}
+			if (l !~ /^[ \t]*$/) prev = l
+			if (l ~ /^[ \t]*#[ \t]*include[ \t]*"/) {
+				inc = l; sub(/^[^"]*"/, "", inc); sub(/".*$/, "", inc)
+				r = resolve(src, inc)
+				if (!(r in name)) { print "export: " src " includes \"" inc "\" (" r "), which has no place: add it to export/files.def" > "/dev/stderr"; exit 1 }
+				l = "#include \"" name[r] "\""
+			}
+			if (old != "") gsub(old, guard, l)
+			if (i <= 8 && !cend && index(l, " * " base(src) " - ") == 1)
+				l = " * " base(dst) " - " substr(l, length(" * " base(src) " - ") + 1)
+			if (i == 1 && c_to_h && l ~ /^\/\/ SPDX-License-Identifier: /)
+				l = "/* " substr(l, 4) " */"
+			if (!cend && i > 1 && index(l, "*/")) cend = i
+			if (l ~ /^[ \t]*$/) { if (!blank) o[++out] = ""; blank = 1; continue }
+			o[++out] = l; blank = 0
+			if (c_to_h && i == cend) { o[++out] = "#ifndef " guard; o[++out] = "#define " guard; o[++out] = ""; blank = 1 }
+		}
+		while (out > 0 && o[out] == "") out--
+		for (i = 1; i <= out; i++) print o[i]
+		if (c_to_h) { print ""; print "#endif /* " guard " */" }
+	}'
+}
+
+# The test module's copy of the kernel text, as headers: the design's and
+# the lookup's closure under module/tree/mm/damon/, and the RFC's ring (the
+# baseline) as module/rfc_ring.h.
+mkdir -p "$RD_OUT/module/tree/mm/damon"
+module_closure() { # src dst
+	local f rel
+	seen=()
+	closure "$root/$1"
+	for f in "${seen[@]}"; do
+		rel=${f#"$root"/}
+		if [ "$rel" = "$1" ]; then
+			module_header "$rel" "$2" "$RD_MODULE_MAP" >"$RD_OUT/module/${3:-tree/mm/damon/}${2##*/}" || exit 1
+			echo "wrote $RD_OUT/module/${3:-tree/mm/damon/}${2##*/}"
+		else
+			local dst
+			dst=$(tr ' ' '\n' <<<"$RD_MODULE_MAP" | sed -n "s|^$rel=||p")
+			[ -n "$dst" ] || die "$1 includes $rel, which has no place: add it to export/files.def"
+			module_header "$rel" "mm/damon/$dst" "$RD_MODULE_MAP" >"$RD_OUT/module/tree/mm/damon/$dst" || exit 1
+			echo "wrote $RD_OUT/module/tree/mm/damon/$dst"
+		fi
+	done
+}
+module_closure "$RD_DESIGN_SRC" mm/damon/report_ring.h
+[ -z "$RD_STRATEGY_SRC" ] || module_closure "$RD_STRATEGY_SRC" "$RD_STRATEGY_DST"
+module_closure ring/rfc.c rfc_ring.h ./
 
 git -C "$work" init -q
 export GIT_AUTHOR_NAME=$RD_AUTHOR_NAME GIT_AUTHOR_EMAIL=$RD_AUTHOR_EMAIL
