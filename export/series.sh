@@ -302,7 +302,13 @@ cover=$(ls "$series"/0000-cover-letter.patch)
 subject=$(head -n 1 "$RD_MSGS/cover")
 awk -v subj="$subject" -v body="$RD_MSGS/cover" '
 /\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subj) }
-/^\*\*\* BLURB HERE \*\*\*$/ { skip = 1; while ((getline l < body) > 0) if (n++ > 1) print l; next }
+/^\*\*\* BLURB HERE \*\*\*$/ {
+	skip = 1
+	while ((getline l < body) > 0) if (n++ > 1) b[++nb] = l
+	while (nb > 0 && b[nb] == "") nb--
+	for (i = 1; i <= nb; i++) print b[i]
+	next
+}
 skip && /^$/ && !done { done = 1 }
 { print }' "$cover" >"$cover.new" && mv "$cover.new" "$cover"
 if grep -n '^[ -]/\* ringdrain-postimage: ' "$series"/0[0-9][0-9][1-9]-*.patch "$RD_OUT/series.diff" >&2; then
