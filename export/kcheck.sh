@@ -12,8 +12,10 @@
 #      guest's vmlinuz and checkpatch (from linux-source-6.12) into the cache;
 #   3. export every NMI-safe design (the results' winner first) with the
 #      region lookup (the results' winner, else the fastest lookup with a
-#      kernel-dialect source) and git-am each series into an empty tree;
-#   4. checkpatch.pl --strict on each series, kernel-doc on the new files;
+#      kernel-dialect source) and git-apply each series, patch after patch,
+#      to the post-image of RFC v1 4/6's hunks (export/postimage.sh);
+#   4. checkpatch.pl --strict on each series, kernel-doc on the patched
+#      mm/damon/core.c and on the module's headers;
 #   5. build each test module against the headers with W=1, then sparse (C=2);
 #   6. boot 6.12 under qemu (TCG, 2 CPUs) with the modules in a busybox
 #      initramfs; each module runs the lookup's self-test, then its ring
@@ -227,16 +229,24 @@ else
 		[ "$d" = "${designs[0]:-}" ] || designs+=("$d")
 	done
 fi
+# The series is made on RFC v1 4/6 (export --seed's default).
+seed=$src/../shared/seed/rfc-v1-4-of-6.patch
+[ -r "$seed" ] || skip "no $seed: the series is made on RFC v1 4/6"
 for d in "${designs[@]}"; do
 	out=$work/$d
 	"$bin" export "${rflag[@]}" --design "$d" "${strat[@]}" --out "$out" >"$work/export-$d.log" 2>&1 ||
 		die "ringdrain export --design $d: $(tail -n 1 "$work/export-$d.log")"
+	# The series on the post-image of RFC v1 4/6's hunks, patch after patch.
+	rm -rf "$out/tree"
 	mkdir -p "$out/tree"
-	git -C "$out/tree" init -q &&
-	git -C "$out/tree" -c user.name=kcheck -c user.email=kcheck@localhost \
-		am -q "$out"/series/000[1-9]-*.patch >"$work/am-$d.log" 2>&1 ||
-		die "the $d series does not apply (git am, see $work/am-$d.log)"
-	say "[3/7] exported $d: $(ls "$out"/series | wc -l) mails, applied with git am: $(cd "$out/tree" && echo mm/damon/*)"
+	git -C "$out/tree" init -q
+	bash "$src/export/postimage.sh" "$seed" "$out/tree" >/dev/null ||
+		die "cannot rebuild the RFC v1 4/6 post-image from $seed"
+	for p in "$out"/series/000[1-9]-*.patch; do
+		git -C "$out/tree" apply "$p" >>"$work/apply-$d.log" 2>&1 ||
+			die "the $d series does not apply to the 4/6 post-image (git apply ${p##*/}, see $work/apply-$d.log)"
+	done
+	say "[3/7] exported $d: $(ls "$out"/series | wc -l) mails, applied with git apply to the RFC v1 4/6 post-image: $(grep -h '^ [a-z].* | ' "$out"/series/0000-cover-letter.patch | tr -s ' ')"
 done
 # The lookup in the series (the export's first line says which).
 lookup=$(sed -n 's/^design=[^ ]* strategy=\([^ ]*\) .*/\1/p' "$work/export-${designs[0]}.log")
@@ -257,7 +267,7 @@ for d in "${designs[@]}"; do
 			--norolestats "$p" 2>/dev/null) | grep -q 'damon@lists.linux.dev' ||
 			covered=no
 	done
-	(cd "$work/$d/tree" && ls -d mm/damon/*) | grep -vq '^mm/damon/' && covered=no
+	grep -h '^diff --git a/' "$work/$d"/series/000[1-9]-*.patch | grep -vq ' a/mm/damon/' && covered=no
 done
 if [ $covered = yes ]; then
 	ignore=(--ignore FILE_PATH_CHANGES)
@@ -275,7 +285,7 @@ for d in "${designs[@]}"; do
 		--no-tree -f "$out"/module/*.c "$out"/module/*.h >"$work/checkpatch-module-$d.log" 2>&1
 	mtot=$(grep -E '^total: ' "$work/checkpatch-module-$d.log" |
 		awk '{e += $2; w += $4; c += $6} END {printf "%d errors, %d warnings, %d checks", e, w, c}')
-	kdoc=$(perl "$ck/scripts/kernel-doc" -none -Wall "$out"/tree/mm/damon/*.h 2>&1 | tee "$work/kernel-doc-$d.log" | grep -c . )
+	kdoc=$(perl "$ck/scripts/kernel-doc" -none -Wall "$out"/tree/mm/damon/core.c "$out"/module/tree/mm/damon/*.h 2>&1 | tee "$work/kernel-doc-$d.log" | grep -c . )
 	say "[4/7] $d: checkpatch --strict series: $tot; module: $mtot; kernel-doc -Wall: $kdoc warnings"
 	case "$tot $mtot" in
 	"0 errors, 0 warnings,"*" 0 errors, 0 warnings,"*) ;;
@@ -288,12 +298,12 @@ done
 for d in "${designs[@]}"; do
 	out=$work/$d
 	say "[5/7] $d: building the test module against $kver with W=1"
-	make -C "$hdr" M="$out/module" DAMON_TREE="$out/tree" W=1 modules \
+	make -C "$hdr" M="$out/module" DAMON_TREE="$out/module/tree" W=1 modules \
 		>"$work/build-$d.log" 2>&1 ||
 		{ tail -n 30 "$work/build-$d.log"; die "$d: the module does not build (see $work/build-$d.log)"; }
 	w1=$(grep -cE 'warning:|error:|^WARNING:' "$work/build-$d.log")
 	# The objects are up to date, so C=2 runs only sparse, on every source.
-	make -C "$hdr" M="$out/module" DAMON_TREE="$out/tree" W=1 C=2 modules \
+	make -C "$hdr" M="$out/module" DAMON_TREE="$out/module/tree" W=1 C=2 modules \
 		>"$work/sparse-$d.log" 2>&1 || die "$d: sparse run failed (see $work/sparse-$d.log)"
 	grep -q 'CHECK' "$work/sparse-$d.log" || die "$d: sparse did not run (see $work/sparse-$d.log)"
 	sp=$(grep -cE 'warning:|error:' "$work/sparse-$d.log")

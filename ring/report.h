@@ -85,7 +85,10 @@ static_assert(sizeof(struct damon_access_report) == 48,
 
 /*
  * Record sizes a ring can be built with.  The ring stores one or the other;
- * producers and consumers always see struct damon_access_report.
+ * producers and consumers always see struct damon_access_report.  A build
+ * that stores only compact records defines DAMON_REPORT_RING_COMPACT (the
+ * kernel text of ringdrain export is cut with it): damon_report_put() and
+ * damon_report_get() then take no run-time branch on the record size.
  */
 enum damon_report_format {
 	DAMON_REPORT_FULL = sizeof(struct damon_access_report),
@@ -151,6 +154,10 @@ damon_report_put(void *slot, unsigned int rec_size,
 		 const struct damon_access_report *r)
 {
 	unsigned long now = READ_ONCE(jiffies);
+#ifdef DAMON_REPORT_RING_COMPACT
+	/* The build's one record format: no branch on @rec_size. */
+	damon_report_encode(slot, r, now);
+#else
 	struct damon_access_report *f = slot;
 
 	if (rec_size == DAMON_REPORT_COMPACT) {
@@ -160,6 +167,7 @@ damon_report_put(void *slot, unsigned int rec_size,
 	*f = *r;		/* one struct copy, as the RFC's producer does */
 	rd_nest_point();	/* an NMI here sees a record not yet stamped */
 	f->report_jiffies = now;
+#endif
 }
 
 /**
@@ -176,10 +184,15 @@ static __always_inline void
 damon_report_get(struct damon_access_report *r, const void *slot,
 		 unsigned int rec_size, unsigned int cpu, unsigned long now)
 {
+#ifdef DAMON_REPORT_RING_COMPACT
+	/* The build's one record format: no branch on @rec_size. */
+	damon_report_decode(r, slot, cpu, now);
+#else
 	if (rec_size == DAMON_REPORT_COMPACT)
 		damon_report_decode(r, slot, cpu, now);
 	else
 		*r = *(const struct damon_access_report *)slot;
+#endif
 }
 
 #endif /* RINGDRAIN_REPORT_H */

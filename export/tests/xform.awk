@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# xform.awk - the export transformation (export/xform.h, export/README.md),
-# written a second time, independently of export/xform.c, so the test can
-# check that the series is the ringdrain source after exactly these rules.
+# xform.awk - the export transformation of the module's headers
+# (export/README.md), written a second time, independently of unifdef and
+# export/series.sh, so the test can check that the module's headers are the
+# ringdrain sources after exactly these rules.
 #
 #   awk -v src=ring/perfnest.c -v dst=mm/damon/report_ring.h \
 #       -v map="ring/report.h=report_slot.h ring/stats.h=report_ring_stats.h" \
