@@ -22,6 +22,9 @@
  * refused and counted as a nested drop (ftrace counts it as recursion).
  * @busy needs no atomic: a nested producer restores it before it returns,
  * so an interrupted read-modify-write of it still stores the right value.
+ * In that case order is kept per sub-ring: a record that went to the
+ * transition sub-ring is drained after later ones of its context that
+ * found their level free.
  *
  * For DAMON's callers the level does not read stale: the perf overflow
  * handler runs after nmi_enter() has added NMI_OFFSET, softirq and hardirq
