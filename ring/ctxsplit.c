@@ -102,6 +102,19 @@ static void damon_ctxsplit_init(struct damon_ctxsplit_ring *ring,
 	local_set(&ring->too_deep, 0);
 }
 
+/* Has sub-ring @lane a producer inside, by the CPU-local mask @busy? */
+static __always_inline bool damon_ctxsplit_lane_busy(unsigned int busy,
+						     unsigned int lane)
+{
+	return busy & BIT(lane);
+}
+
+#ifndef __KERNEL__
+#ifdef DAMON_CTXSPLIT_NO_TRANSITION	/* test_ctxsplit_stale.c's control */
+#define damon_ctxsplit_lane_busy(busy, lane)	false
+#endif
+#endif /* !__KERNEL__ */
+
 /**
  * damon_ctxsplit_produce() - add one report to this CPU's ring.
  * @ring:	the ring of the CPU we run on.
@@ -127,8 +140,7 @@ static bool damon_ctxsplit_produce(struct damon_ctxsplit_ring *ring,
 	}
 	busy = READ_ONCE(ring->busy);	/* this CPU's; nested ones restore it */
 	rd_nest_point();
-#ifndef DAMON_CTXSPLIT_NO_TRANSITION	/* test_ctxsplit_stale.c's control */
-	if (unlikely(busy & BIT(lane))) {
+	if (unlikely(damon_ctxsplit_lane_busy(busy, lane))) {
 		/* We interrupted our own level: it reads stale (transition). */
 		lane = DAMON_CTXSPLIT_TRANSITION;
 		if (busy & BIT(lane)) {
@@ -136,7 +148,6 @@ static bool damon_ctxsplit_produce(struct damon_ctxsplit_ring *ring,
 			return false;
 		}
 	}
-#endif
 	WRITE_ONCE(ring->busy, busy | BIT(lane));
 	barrier();	/* the bit before the sub-ring: compiler order suffices */
 	ok = damon_cached_ring_produce(&ring->sub[lane], r);

@@ -87,9 +87,13 @@ static inline struct llist_node *llist_reverse_order(struct llist_node *head)
 
 #define DAMON_LLIST_IDX_BITS	25	/* index + 1 of up to 2^24 nodes */
 #define DAMON_LLIST_IDX_MASK	((1ULL << DAMON_LLIST_IDX_BITS) - 1)
-#ifndef DAMON_LLIST_GEN_ONE	/* ring/tests/test_llist_aba.c's control: 0 */
 #define DAMON_LLIST_GEN_ONE	(1ULL << DAMON_LLIST_IDX_BITS)
+#ifndef __KERNEL__
+#ifdef DAMON_LLIST_NO_GEN	/* ring/tests/test_llist_aba.c's control */
+#undef DAMON_LLIST_GEN_ONE
+#define DAMON_LLIST_GEN_ONE	0ULL
 #endif
+#endif /* !__KERNEL__ */
 
 /**
  * struct damon_llist_node - one preallocated report node.

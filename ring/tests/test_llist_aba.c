@@ -18,7 +18,7 @@
  * the top was X again when the outer producer resumed.
  */
 #ifdef LLIST_ABA_CONTROL
-#define DAMON_LLIST_GEN_ONE	0ULL
+#define DAMON_LLIST_NO_GEN
 #endif
 #define rd_design_llist rd_design_llist_under_test
 #include "../llist.c"
