@@ -206,7 +206,7 @@ static bool damon_bpfrb_produce(struct damon_bpfrb_ring *ring,
 		damon_bpfrb_lock(ring);
 	}
 	rd_nest_point();	/* an NMI here finds the lock held */
-	/* Acquire: the consumer is done with the records below consumer_pos. */
+	/* Acquire: pairs with kdamond's release; it is done with those slots. */
 	cons = smp_load_acquire(&ring->consumer_pos);
 	prod = ring->producer_pos;	/* only written under the lock */
 	if (unlikely(prod - cons > ring->p_mask)) {
@@ -217,14 +217,14 @@ static bool damon_bpfrb_produce(struct damon_bpfrb_ring *ring,
 	hdr = damon_bpfrb_slot(ring->data, prod, ring->p_mask, ring->p_rec_size);
 	WRITE_ONCE(hdr->len, ring->p_rec_size | DAMON_BPFRB_BUSY_BIT);
 	rd_nest_point();
-	/* Release: the BUSY header before the position that exposes it. */
+	/* Release: the BUSY header first; pairs with kdamond's acquire. */
 	smp_store_release(&ring->producer_pos, prod + 1);
 	rd_nest_point();
 	damon_bpfrb_unlock(ring);
 	rd_nest_point();	/* an NMI here reserves the next record */
 	damon_report_put(hdr + 1, ring->p_rec_size, r);
 	rd_nest_point();
-	/* Commit, fully ordered as BPF's: the record before the cleared bit. */
+	/* Commit (full barrier): record, then bit; pairs with kdamond. */
 	xchg(&hdr->len, ring->p_rec_size);
 	rd_nest_point();
 	local_inc(&ring->stats.accepted);
@@ -264,7 +264,7 @@ static unsigned int damon_bpfrb_consume(struct damon_bpfrb_ring *ring,
 				 ring->cpu, now);
 		cons++;
 	}
-	if (n)	/* Release: our reads are done before the slots are reused. */
+	if (n)	/* Release: our reads first; pairs with the producers' acquire. */
 		smp_store_release(&ring->consumer_pos, cons);
 	return n;
 }

@@ -225,7 +225,7 @@ static __always_inline void damon_llist_add(struct llist_node *new,
 	do {
 		WRITE_ONCE(new->next, first);
 		rd_nest_point();	/* an NMI here adds before us */
-		/* Full barrier: the report before the node is reachable. */
+		/* Full barrier: report, then node; pairs with del_all. */
 	} while (!try_cmpxchg(&head->first, &first, new));
 }
 
@@ -265,7 +265,7 @@ static bool damon_llist_produce(struct damon_llist_ring *ring,
 		/* Relaxed: may be stale if n was taken; the cmpxchg then fails. */
 		next = READ_ONCE(n->next_free);
 		rd_nest_point();
-		/* Full barrier; the generation defeats ABA (see the top). */
+		/* Full barrier: take, then use; the generation: no ABA. */
 		if (cmpxchg(&ring->pool, old,
 			    ((old & ~DAMON_LLIST_IDX_MASK) + DAMON_LLIST_GEN_ONE) |
 			    next) == old)
@@ -323,7 +323,7 @@ static unsigned int damon_llist_consume(struct damon_llist_ring *ring,
 	}
 	if (!n)
 		return 0;
-	old = READ_ONCE(ring->pool);
+	old = READ_ONCE(ring->pool);	/* relaxed: the cmpxchg checks it */
 	do {
 		WRITE_ONCE(last->next_free, (u32)(old & DAMON_LLIST_IDX_MASK));
 		/*
