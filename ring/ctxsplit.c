@@ -149,9 +149,9 @@ static bool damon_ctxsplit_produce(struct damon_ctxsplit_ring *ring,
 		}
 	}
 	WRITE_ONCE(ring->busy, busy | BIT(lane));
-	barrier();	/* the bit before the sub-ring: compiler order suffices */
+	barrier();	/* bit, then sub-ring: only this CPU reads @busy */
 	ok = damon_cached_ring_produce(&ring->sub[lane], r);
-	barrier();	/* the sub-ring before the bit's clearing */
+	barrier();	/* sub-ring, then the bit cleared: same reason */
 	busy = READ_ONCE(ring->busy);
 	rd_nest_point();
 	WRITE_ONCE(ring->busy, busy & ~BIT(lane));
