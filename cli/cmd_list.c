@@ -42,6 +42,42 @@ static json_t *zero_policies_json(void)
 	return a;
 }
 
+/*
+ * Per-CPU ring memory: the design's size() (sizeof its structs plus the
+ * slots) rounded up to a cache line, as rd_ring_create() allocates it.
+ * RD_LIST_RFC_CAPACITY is the RFC's DAMON_REPORT_RING_SIZE (patch 4/6),
+ * which is also the default capacity of ringdrain stress.
+ */
+#define RD_LIST_RFC_CAPACITY	256
+#define RD_LIST_BIG_CAPACITY	4096
+
+static size_t ring_bytes(const struct rd_ring_design *d, unsigned int capacity,
+			 unsigned int rec_size)
+{
+	size_t b = d->size(capacity, rec_size);
+
+	return (b + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1);
+}
+
+static json_t *bytes_json(const struct rd_ring_design *d)
+{
+	json_t *o = json_object();
+	static const struct {
+		const char *key;
+		unsigned int cap, rec;
+	} at[] = {
+		{ "256x48", RD_LIST_RFC_CAPACITY, DAMON_REPORT_FULL },
+		{ "256x32", RD_LIST_RFC_CAPACITY, DAMON_REPORT_COMPACT },
+		{ "4096x48", RD_LIST_BIG_CAPACITY, DAMON_REPORT_FULL },
+		{ "4096x32", RD_LIST_BIG_CAPACITY, DAMON_REPORT_COMPACT },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(at); i++)
+		json_object_set_new(o, at[i].key, json_integer(
+			(json_int_t)ring_bytes(d, at[i].cap, at[i].rec)));
+	return o;
+}
+
 static int list_json(void)
 {
 	json_t *root = json_object(), *designs = json_array();
@@ -59,6 +95,9 @@ static int list_json(void)
 			"keeps_one_empty", d->keeps_one_empty,
 			"free_running", d->free_running,
 			"lanes", d->lanes ? d->lanes : 1));
+		/* capacity x record size -> bytes per CPU */
+		json_object_set_new(json_array_get(designs, i),
+				    "bytes_per_cpu", bytes_json(d));
 	}
 	json_object_set_new(root, "designs", designs);
 	json_object_set_new(root, "strategies", strategies_json());
@@ -84,12 +123,19 @@ static int run(int argc, char **argv)
 
 	printf("ring designs (nesting: safe = keeps a nested producer's record,\n"
 	       "drops = refuses and counts it, unsafe = may lose or tear records;\n"
-	       "every design also bumps one local_t counter per record)\n\n");
-	printf("%-10s %-7s %s\n", "design", "nesting", "per-record atomics");
+	       "every design also bumps one local_t counter per record;\n"
+	       "bytes per CPU at the RFC's %u slots (the default), 48- and\n"
+	       "32-byte records; --json adds %u slots)\n\n",
+	       RD_LIST_RFC_CAPACITY, RD_LIST_BIG_CAPACITY);
+	printf("%-10s %-7s %7s %7s %s\n", "design", "nesting", "B/CPU48",
+	       "B/CPU32", "per-record atomics");
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
 		const struct rd_ring_design *d = rd_designs[i];
 
-		printf("%-10s %-7s %s\n", d->name, rd_nesting_name(d->nesting),
+		printf("%-10s %-7s %7zu %7zu %s\n", d->name,
+		       rd_nesting_name(d->nesting),
+		       ring_bytes(d, RD_LIST_RFC_CAPACITY, DAMON_REPORT_FULL),
+		       ring_bytes(d, RD_LIST_RFC_CAPACITY, DAMON_REPORT_COMPACT),
 		       d->atomics);
 	}
 

@@ -12,16 +12,37 @@
  * makes it the plain 'cached' ring: the model must catch a nested
  * producer breaking it.
  *
+ * The transition guard: a CPU-local mask busy has a bit per sub-ring with a
+ * producer inside; a producer whose level's bit is set takes the
+ * transition sub-ring, and one that finds that set too is refused and
+ * counted as a nested drop.  -DSTALE lets an NMI producer read the level
+ * of any context below it (the transition case of ftrace: preempt_count()
+ * not yet updated, for its own entry and for the one it interrupted);
+ * then a nested drop is allowed (two stale producers on one level) but
+ * nothing may be lost or torn.
+ * -DBROKEN_NO_GUARD -DSTALE, its control, drops the guard: the model must
+ * catch the stale producer sharing the sub-ring it interrupted.
+ *
+ * Order is then kept per sub-ring, not per context: a stale NMI's record
+ * in the transition sub-ring comes out after a later one of the same
+ * context that found its level free, so -DSTALE does not check order.
+ *
  *   spin -a -DC=3 ctxsplit.pml
  */
+#ifdef STALE
+#define UNORDERED
+#endif
 #include "nest.pml"
 
 #define LEVELS	3			/* the harness nests to depth 2 */
-byte head[LEVELS];			/* producer of the level */
-byte tail_cache[LEVELS];		/* producer of the level, private */
-byte tail[LEVELS];			/* consumer */
-byte head_cache[LEVELS];		/* consumer, private */
-byte sa[LEVELS * C], sb[LEVELS * C];	/* level L's slots from L * C */
+#define TRANSITION	LEVELS		/* the transition sub-ring */
+#define LANES	(LEVELS + 1)
+byte head[LANES];			/* producer of the sub-ring */
+byte tail_cache[LANES];		/* producer of the sub-ring, private */
+byte tail[LANES];			/* consumer */
+byte head_cache[LANES];		/* consumer, private */
+byte sa[LANES * C], sb[LANES * C];	/* sub-ring L's slots from L * C */
+byte busy;				/* bit L: a producer in sub-ring L */
 
 inline ring_init()
 {
@@ -32,13 +53,39 @@ inline ring_init()
 
 inline produce(d, id)
 {
-	byte lv, h, t;
+	byte lv, h, t, bz;
 
-#ifndef BROKEN_ONE_LEVEL
-	STEP(d, ENTER(d); lv = cur);			/* interrupt_context_level() */
+	/*
+	 * interrupt_context_level() and READ_ONCE(busy): an NMI between the
+	 * two loads changes neither, so they are one step.
+	 */
+#if defined(BROKEN_ONE_LEVEL)
+	STEP(d, ENTER(d); lv = 0; bz = busy);	/* the control: one ring */
+#elif defined(STALE)
+	STEP(d, ENTER(d);
+	     if
+	     :: lv = cur
+	     :: cur > 0 -> lv = cur - 1		/* not yet updated */
+	     :: cur > 1 -> lv = cur - 2		/* nor the one below */
+	     fi;
+	     bz = busy);
 #else
-	STEP(d, ENTER(d); lv = 0);	/* the control: one ring for every level */
+	STEP(d, ENTER(d); lv = cur; bz = busy);
 #endif
+#if !defined(BROKEN_ONE_LEVEL) && !defined(BROKEN_NO_GUARD)
+	if
+	:: bz & (1 << lv) ->
+		lv = TRANSITION;			/* our level is busy: stale */
+		if
+		:: bz & (1 << lv) ->
+			STEP(d, dropped_nested++);	/* local_inc(&too_deep) */
+			goto cs_out
+		:: else
+		fi
+	:: else
+	fi;
+#endif
+	STEP(d, busy = bz | (1 << lv));		/* WRITE_ONCE(busy) */
 	STEP(d, h = head[lv]; t = tail_cache[lv]);	/* both the level's own */
 	if
 	:: FULL(h, t) ->
@@ -57,7 +104,10 @@ inline produce(d, id)
 	STEP(d, head[lv] = (h + 1) % M);		/* smp_store_release(&head) */
 	STEP(d, accept(d, id));				/* local_inc(&accepted) */
 cs_done:
-	STEP(d, LEAVE(d); lv = 0; h = 0; t = 0)
+	STEP(d, bz = busy);				/* READ_ONCE(busy) */
+	STEP(d, busy = bz & ~(1 << lv));		/* WRITE_ONCE(busy) */
+cs_out:
+	STEP(d, LEAVE(d); lv = 0; h = 0; t = 0; bz = 0)
 }
 
 inline consume_pass()
@@ -66,7 +116,7 @@ inline consume_pass()
 
 	n = 0;
 	do
-	:: lv < LEVELS && n < mx ->
+	:: lv < LANES && n < mx ->
 		d_step { t = tail[lv]; avail = 0 }	/* the consumer's own */
 		if
 		:: t == head_cache[lv] ->
@@ -96,5 +146,7 @@ inline consume_pass()
 	lv = 0
 }
 
+#ifndef STALE
 #define NMI_SAFE
+#endif
 #include "nest.pml"

@@ -109,6 +109,27 @@ static char rd_tsan_wmb_rmb __attribute__((unused));
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #endif
 
+/*
+ * xchg() and cmpxchg() are fully ordered read-modify-writes (x86: one
+ * LOCK-prefixed instruction), atomic against every CPU; try_cmpxchg()
+ * updates *@pold with the value found when it fails, as the kernel's.
+ * cpu_relax() is the pause of a spin-wait loop.
+ */
+#define xchg(p, v)		__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define try_cmpxchg(p, pold, new)					\
+	__atomic_compare_exchange_n((p), (pold), (new), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+#define cmpxchg(p, old, new) ({						\
+	__typeof__(*(p)) __old = (old);					\
+	try_cmpxchg((p), &__old, (new));				\
+	__old;								\
+})
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax()	__builtin_ia32_pause()
+#else
+#define cpu_relax()	barrier()
+#endif
+
 /* Userspace has no preemption to disable: a producer is a thread. */
 #define preempt_disable()	barrier()
 #define preempt_enable()	barrier()

@@ -85,18 +85,26 @@ Test(cli, bench_too_many_arguments)
 	expect_usage_error(args, "bench: too many arguments: at most 62");
 }
 
+/* A ring's bytes as rd_ring_create() allocates them: size() to a line. */
+static size_t list_bytes(const struct rd_ring_design *d, unsigned int cap,
+			 unsigned int rec)
+{
+	return (d->size(cap, rec) + 63) & ~(size_t)63;
+}
+
 Test(cli, list_matches_the_table)
 {
 	struct rd_cli_result *r = rd_run_cli("list");
 
 	cr_assert_eq(r->status, 0);
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const struct rd_ring_design *d = rd_designs[i];
 		char line[256];
 
-		snprintf(line, sizeof(line), "\n%-10s %-7s %s\n",
-			 rd_designs[i]->name,
-			 rd_nesting_name(rd_designs[i]->nesting),
-			 rd_designs[i]->atomics);
+		snprintf(line, sizeof(line), "\n%-10s %-7s %7zu %7zu %s\n",
+			 d->name, rd_nesting_name(d->nesting),
+			 list_bytes(d, 256, 48), list_bytes(d, 256, 32),
+			 d->atomics);
 		cr_assert(strstr(r->out, line), "list lacks line for %s",
 			  rd_designs[i]->name);
 	}
@@ -154,6 +162,22 @@ Test(cli, list_json)
 			     rd_designs[i]->nesting != RD_NEST_UNSAFE);
 		cr_assert_str_eq(json_string_value(json_object_get(d, "atomics")),
 				 rd_designs[i]->atomics);
+		/* bytes per CPU: at least the records, and what is allocated */
+		for (unsigned int cap = 256; cap <= 4096; cap *= 16)
+			for (unsigned int rec = 32; rec <= 48; rec += 16) {
+				char key[16];
+				json_int_t b;
+
+				snprintf(key, sizeof(key), "%ux%u", cap, rec);
+				b = json_integer_value(json_object_get(
+					json_object_get(d, "bytes_per_cpu"), key));
+				cr_assert_eq((size_t)b, list_bytes(rd_designs[i],
+								  cap, rec),
+					     "%s %s", rd_designs[i]->name, key);
+				cr_assert_geq((size_t)b, (size_t)cap * rec *
+					      (rd_designs[i]->lanes ?
+					       rd_designs[i]->lanes : 1));
+			}
 	}
 	designs = json_object_get(root, "strategies");
 	cr_assert(json_is_array(designs), "list --json lacks strategies");

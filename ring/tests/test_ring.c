@@ -605,7 +605,8 @@ Test(params, bad_capacity_and_names)
 Test(params, table_is_complete)
 {
 	static const char *const names[] = { "rfc", "rfc-fixed", "lamport",
-		"cached", "ffwd", "ctxsplit", "perfnest", "seqslot", "ck" };
+		"cached", "ffwd", "ctxsplit", "perfnest", "seqslot", "ck",
+		"bpfrb", "llist" };
 	unsigned int safe = 0;
 
 	cr_assert_eq(rd_nr_designs, ARRAY_SIZE(names));

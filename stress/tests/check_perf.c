@@ -58,7 +58,8 @@ static int check(const char *design, const char *record)
 int main(void)
 {
 	static const char *const designs[] = { "rfc", "perfnest", "seqslot",
-					       "ctxsplit", "ck" };
+					       "ctxsplit", "ck", "bpfrb",
+					       "llist" };
 	int rc = 0;
 
 	for (unsigned int i = 0; i < RS_ARRAY_SIZE(designs); i++) {
