@@ -198,33 +198,6 @@ struct damon_radix_slot {
 } __aligned(64);
 
 /**
- * struct damon_radix_lookup - the snapshot.
- * @cache:	the region cache (emptied at every build).
- * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
- * @cache_next:	the cache entry replaced next.
- * @memo:	a build's first clusters, between its two walks.
- * @bkts:	u32[]: every cluster's bucket records.
- * @regs:	struct damon_region *[]: granular clusters' entries.
- * @ents:	struct damon_radix_ent[]: compare clusters' entries.
- * @targets:	struct damon_radix_slot[]: the targets, in order.
- * @clusters:	struct damon_radix_slot[]: every target's clusters, by
- *		address (a target of one also has it in its own slot).
- * @slots:	struct damon_radix_slot[]: the targets again, laid out as the
- *		slots of the tgid map, so a report's tgid hashes straight to
- *		its target (perfect maps only).
- * @map:	struct damon_tgid_slot[]: the tgid map.
- * @tmap:	the tgid map's parameters.
- * @bytes:	bytes of @bkts, @regs and @ents in use.
- * @nr_targets:	targets.
- * @has_pid:	the targets are processes (virtual addresses).
- * @direct:	virtual addresses, a target or more, and a perfect tgid map:
- *		a report's tgid hashes straight into @slots.
- * @batched:	look up in batched passes (@bytes is over
- *		DAMON_RADIX_BATCH_BYTES).
- * @plain:	@direct, and every target one granular cluster (the common
- *		case gets a loop that tests neither).
- */
-/**
  * struct damon_radix_run - a cluster: regions no wide gap separates.
  * @first:	its first region.
  * @next:	the first region of the next run, or NULL.
@@ -253,7 +226,8 @@ struct damon_radix_run {
 
 /**
  * struct damon_radix_cent - a region cache entry.
- * @start, @len: the region's [start, start + len); @len 0: empty.
+ * @start:	the region's start.
+ * @len:	the region's length (end - @start); 0: the entry is empty.
  * @r:		the region.
  * @pid:	its target's tgid (0 for a physical target).
  */
@@ -274,6 +248,33 @@ enum {
 	DAMON_RADIX_ALWAYS,	/* the cache first, always (the tests) */
 };
 
+/**
+ * struct damon_radix_lookup - the snapshot.
+ * @cache:	the region cache (emptied at every build).
+ * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
+ * @cache_next:	the cache entry replaced next.
+ * @memo:	a build's first clusters, between its two walks.
+ * @bkts:	u32[]: every cluster's bucket records.
+ * @regs:	struct damon_region *[]: granular clusters' entries.
+ * @ents:	struct damon_radix_ent[]: compare clusters' entries.
+ * @targets:	struct damon_radix_slot[]: the targets, in order.
+ * @clusters:	struct damon_radix_slot[]: every target's clusters, by
+ *		address (a target of one also has it in its own slot).
+ * @slots:	struct damon_radix_slot[]: the targets again, laid out as the
+ *		slots of the tgid map, so a report's tgid hashes straight to
+ *		its target (perfect maps only).
+ * @map:	struct damon_tgid_slot[]: the tgid map.
+ * @tmap:	the tgid map's parameters.
+ * @bytes:	bytes of @bkts, @regs and @ents in use.
+ * @nr_targets:	targets.
+ * @has_pid:	the targets are processes (virtual addresses).
+ * @direct:	virtual addresses, a target or more, and a perfect tgid map:
+ *		a report's tgid hashes straight into @slots.
+ * @batched:	look up in batched passes (@bytes is over
+ *		DAMON_RADIX_BATCH_BYTES).
+ * @plain:	@direct, and every target one granular cluster (the common
+ *		case gets a loop that tests neither).
+ */
 struct damon_radix_lookup {
 	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
 	u8 cached;
@@ -1042,9 +1043,10 @@ damon_radix_cached(struct damon_radix_lookup *s,
 	return hits;
 }
 
-static unsigned int damon_radix_lookup_cached(struct damon_radix_lookup *s,
-					const struct damon_access_report *reps,
-					unsigned int n, struct damon_region **out)
+static unsigned int
+damon_radix_lookup_cached(struct damon_radix_lookup *s,
+			  const struct damon_access_report *reps,
+			  unsigned int n, struct damon_region **out)
 {
 	return s->has_pid ? damon_radix_cached(s, reps, n, out, true) :
 		damon_radix_cached(s, reps, n, out, false);

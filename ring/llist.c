@@ -87,7 +87,7 @@ static inline struct llist_node *llist_reverse_order(struct llist_node *head)
 
 #define DAMON_LLIST_IDX_BITS	25	/* index + 1 of up to 2^24 nodes */
 #define DAMON_LLIST_IDX_MASK	((1ULL << DAMON_LLIST_IDX_BITS) - 1)
-#define DAMON_LLIST_GEN_ONE	(1ULL << DAMON_LLIST_IDX_BITS)
+#define DAMON_LLIST_GEN_ONE	BIT_ULL(DAMON_LLIST_IDX_BITS)
 #ifndef __KERNEL__
 #ifdef DAMON_LLIST_NO_GEN	/* ring/tests/test_llist_aba.c's control */
 #undef DAMON_LLIST_GEN_ONE
@@ -99,6 +99,7 @@ static inline struct llist_node *llist_reverse_order(struct llist_node *head)
  * struct damon_llist_node - one preallocated report node.
  * @llnode:	its link in the report list while it holds a report.
  * @next_free:	index + 1 of the next node in the pool, 0 at the bottom.
+ * @pad:	keeps @rec 8-byte aligned.
  * @rec:	the report, DAMON_REPORT_FULL or DAMON_REPORT_COMPACT bytes.
  */
 struct damon_llist_node {
