@@ -61,14 +61,6 @@ struct producer_cfg {
 	unsigned int drain_ms;	/* cadence */
 };
 
-/* Probe 0, the method's zero: a call that does nothing, through a pointer. */
-static __attribute__((noinline)) bool produce_nothing(void *ring,
-		const struct damon_access_report *r)
-{
-	__asm__ __volatile__("" : : "r"(ring), "r"(r) : "memory");
-	return true;
-}
-
 static struct damon_access_report reports[NREPORTS];
 static unsigned char *pollute_buf;
 static size_t pollute_pos;
@@ -160,6 +152,8 @@ struct drainer {
 	int stop;
 	uint64_t drained;
 	uint64_t period_ns;	/* 0: NMI_PERIOD_NS */
+	void ***touch;		/* lines kdamond writes each drain (probes) */
+	unsigned int nr_touch;
 };
 
 /* kdamond: wake every sampling interval, drain everything. */
@@ -181,6 +175,11 @@ static void *drain_periodically(void *p)
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 		while ((n = rd_ring_consume(dr->ring, out, 64)))
 			dr->drained += n;
+		/* The probes' lines, as a drain reads the ring's: word 1 only,
+		 * word 0 is the chase's pointer. */
+		for (unsigned int i = 0; i < dr->nr_touch; i++)
+			WRITE_ONCE(((unsigned long *)dr->touch[i])[1],
+				   ((unsigned long *)dr->touch[i])[1] + 1);
 	}
 	return NULL;
 }
@@ -208,35 +207,47 @@ static inline void make_report(struct damon_access_report *r, unsigned int k,
 
 /*
  * The calibration probes: a call through the same pointer that touches
- * exactly K cold lines, one dependent load each (a chase through K lines on
- * K pages, which the task's work evicts as it evicts the ring).  Probe 0 is
- * the method's zero: an empty call.  The last line's value is returned:
- * valgrind drops a load whose value nothing uses.
+ * exactly K cold lines, one dependent load each, where "cold" is what the
+ * ring's lines are in this regime: last written by kdamond on the other CPU.
+ * Each call takes the next of PROBE_POSITIONS positions (as produce() takes
+ * the next slot), a chase through K lines; the drain thread writes every
+ * line of every position at each drain, so a position's lines are always
+ * the other CPU's when the producer comes back to them.  Probe 0 is the
+ * method's zero: the same call and cursor, no line.  The last line's value
+ * is returned: valgrind drops a load whose value nothing uses.
  */
+#define PROBE_LINES_MAX	4
+#define PROBE_POSITIONS	128	/* x 50 us > the 5 ms drain: always cold */
+#define PROBE_PAGES	8	/* 16 positions of 4 lines a page */
+struct probe_rot {
+	void **pos[PROBE_POSITIONS];	/* each position's first line */
+	unsigned int next;
+};
+static struct probe_rot probe_rot;
+static void **probe_lines[PROBE_POSITIONS * PROBE_LINES_MAX];
+
 #define PROBE_FN(k)							\
 static __attribute__((noinline)) bool probe##k(void *ring,		\
 		const struct damon_access_report *r)			\
 {									\
-	void *const *q = (void *const *)ring;				\
+	struct probe_rot *pr = ring;					\
+	void *const *q = (void *const *)				\
+		pr->pos[pr->next++ & (PROBE_POSITIONS - 1)];		\
 									\
 	for (int i = 0; i < (k); i++)					\
 		q = *q;							\
 	__asm__ __volatile__("" : : "r"(r) : "memory");		\
 	return q != NULL;	/* a use, which valgrind keeps too */	\
 }
+PROBE_FN(0)
 PROBE_FN(1)
 PROBE_FN(2)
 PROBE_FN(4)
 
 static bool (*const probe_fns[RD_NMI_PROBES])(void *,
 		const struct damon_access_report *) = {
-	produce_nothing, probe1, probe2, probe4,
+	probe0, probe1, probe2, probe4,
 };
-
-#define PROBE_LINES_MAX	4
-#define CHASE_LINES	256
-static void **probe_line[PROBE_LINES_MAX];	/* a chain, each on its own page */
-static void **chase_line[CHASE_LINES];		/* the latency chase */
 
 /* One subject of producer/nmi: a design at one record size, or a probe. */
 struct nmi_subject {
@@ -299,7 +310,9 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 	o->dropped = rc.dropped_full + rc.dropped_nested;
 	if (sj->probe >= 0) {
 		produce = probe_fns[sj->probe];
-		target = probe_line[0];
+		target = &probe_rot;
+		dr.touch = probe_lines;
+		dr.nr_touch = PROBE_POSITIONS * PROBE_LINES_MAX;
 	} else {
 		/* the design's own produce(), not the harness's dispatch */
 		produce = sj->d->produce;
@@ -360,73 +373,46 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 }
 
 /*
- * This machine's miss latency for a line the task's work evicted, as the
- * ring's lines are: the producer dirties two windows' worth, then chases
- * CHASE_LINES lines (one per page, in a random order, so no prefetcher
- * helps); the same chase again, hot, is subtracted.  Median of 15 trials, ns
- * per line.
+ * The probes' lines: PROBE_POSITIONS chains of PROBE_LINES_MAX lines in
+ * PROBE_PAGES pages, a footprint like a ring's (rfc: 12 KiB, 3 pages), so a
+ * call pays the TLB as produce() does.  A position's lines share a page,
+ * 16 lines (1 KiB) apart, so no adjacent-line prefetch pulls the next one
+ * in; the positions are taken in a random order.
  */
-static double miss_latency(size_t pollute_bytes)
-{
-	double per[15];
-
-	for (int t = 0; t < 15; t++) {
-		void **q = chase_line[0];
-		uint64_t t0, cold, hot;
-
-		pollute(pollute_bytes);
-		pollute(pollute_bytes);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		t0 = rd_now_ns();
-		for (int i = 0; i < CHASE_LINES; i++)
-			q = *q;
-		cbench_do_not_optimize(q);
-		cold = rd_now_ns() - t0;
-		t0 = rd_now_ns();
-		for (int i = 0; i < CHASE_LINES; i++)
-			q = *q;
-		cbench_do_not_optimize(q);
-		hot = rd_now_ns() - t0;
-		per[t] = ((double)cold - (double)hot) / CHASE_LINES;
-	}
-	return rd_iq_mean(per, 15);
-}
-
-/* The probe chain and the chase: lines on their own pages, varied sets. */
 static void setup_lines(void)
 {
-	static const unsigned int pages = PROBE_LINES_MAX + CHASE_LINES;
-	unsigned char *buf = aligned_alloc(4096, (size_t)pages * 4096);
-	unsigned int order[CHASE_LINES];
+	unsigned char *buf = aligned_alloc(4096, PROBE_PAGES * 4096);
+	unsigned int order[PROBE_POSITIONS];
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 
-	memset(buf, 0, (size_t)pages * 4096);
-	for (unsigned int i = 0; i < pages; i++) {
-		void **line = (void **)(buf + (size_t)i * 4096 +
-					(i * 7 % 64) * 64);
+	memset(buf, 0, PROBE_PAGES * 4096);
+	for (unsigned int p = 0; p < PROBE_POSITIONS; p++) {
+		unsigned char *page = buf + (p % PROBE_PAGES) * 4096;
 
-		if (i < PROBE_LINES_MAX)
-			probe_line[i] = line;
-		else
-			chase_line[i - PROBE_LINES_MAX] = line;
+		for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
+			probe_lines[p * PROBE_LINES_MAX + i] = (void **)(page +
+				(i * 16 + p / PROBE_PAGES) * 64);
 	}
-	for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
-		*probe_line[i] = probe_line[(i + 1) % PROBE_LINES_MAX];
-	for (unsigned int i = 0; i < CHASE_LINES; i++)
-		order[i] = i;
-	for (unsigned int i = CHASE_LINES - 1; i > 0; i--) {
+	for (unsigned int p = 0; p < PROBE_POSITIONS; p++)
+		order[p] = p;
+	for (unsigned int p = PROBE_POSITIONS - 1; p > 0; p--) {
 		unsigned int j, t;
 
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		j = x % (i + 1);
-		t = order[i];
-		order[i] = order[j];
+		j = x % (p + 1);
+		t = order[p];
+		order[p] = order[j];
 		order[j] = t;
 	}
-	for (unsigned int i = 0; i < CHASE_LINES; i++)
-		*chase_line[order[i]] = chase_line[order[(i + 1) % CHASE_LINES]];
+	for (unsigned int p = 0; p < PROBE_POSITIONS; p++) {
+		void ***chain = &probe_lines[order[p] * PROBE_LINES_MAX];
+
+		probe_rot.pos[p] = chain[0];
+		for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
+			*chain[i] = chain[(i + 1) % PROBE_LINES_MAX];
+	}
 }
 
 /* Every design at both record sizes, then the probes. */
@@ -521,7 +507,8 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 		}
 		if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err))
 			goto fail;
-		miss[nm++] = miss_latency(pollute_bytes);
+		/* A line the other CPU wrote costs one transfer to load. */
+		miss[nm++] = xfer;
 		json_array_append_new(reps, json_pack("{s:s, s:f}", "name",
 						      lat_name, "miss_ns",
 						      miss[nm - 1]));
@@ -596,7 +583,7 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 			json_t *g;
 
 			if (!strcmp(name, lat_name)) {
-				g = gb_entry(name, rounds, li++, CHASE_LINES,
+				g = gb_entry(name, rounds, li++, 1,
 					     "miss_ns", json_real_value(
 						json_object_get(e, "miss_ns")));
 			} else {

@@ -969,7 +969,7 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 				unresolved);
 		if (lat) {
 			miss = lat->med;
-			fprintf(f, "miss latency: %.1f ns a line (evicted lines, chased; %d rounds)\n",
+			fprintf(f, "miss latency: %.1f ns a line last written by the other CPU (%d rounds)\n",
 				miss, lat->n);
 		} else {
 			fprintf(f, "miss latency: not measured in this run\n");
