@@ -375,9 +375,10 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 /*
  * The probes' lines: PROBE_POSITIONS chains of PROBE_LINES_MAX lines in
  * PROBE_PAGES pages, a footprint like a ring's (rfc: 12 KiB, 3 pages), so a
- * call pays the TLB as produce() does.  A position's lines share a page,
- * 16 lines (1 KiB) apart, so no adjacent-line prefetch pulls the next one
- * in; the positions are taken in a random order.
+ * call pays the TLB as produce() does.  A position's lines share a page, at
+ * slots of a random order (no constant stride for a prefetcher to learn: a
+ * 1 KiB stride made the 4-line chase read 2.7 lines), and the positions are
+ * taken in a random order.
  */
 static void setup_lines(void)
 {
@@ -386,12 +387,27 @@ static void setup_lines(void)
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 
 	memset(buf, 0, PROBE_PAGES * 4096);
+	unsigned int slot[64];	/* a page's lines in a random order */
+
+	for (unsigned int i = 0; i < 64; i++)
+		slot[i] = i;
+	for (unsigned int i = 63; i > 0; i--) {
+		unsigned int j, t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = x % (i + 1);
+		t = slot[i];
+		slot[i] = slot[j];
+		slot[j] = t;
+	}
 	for (unsigned int p = 0; p < PROBE_POSITIONS; p++) {
 		unsigned char *page = buf + (p % PROBE_PAGES) * 4096;
 
 		for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
 			probe_lines[p * PROBE_LINES_MAX + i] = (void **)(page +
-				(i * 16 + p / PROBE_PAGES) * 64);
+				slot[i * 16 + p / PROBE_PAGES] * 64);
 	}
 	for (unsigned int p = 0; p < PROBE_POSITIONS; p++)
 		order[p] = p;

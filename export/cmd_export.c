@@ -450,6 +450,36 @@ static void write_text(const char *dir, const char *name, const char *text)
 	free(path);
 }
 
+#define WHY_NOT_BEGIN	"<!-- cover letter: begin -->"
+#define WHY_NOT_END	"<!-- cover letter: end -->"
+
+/*
+ * The reviewer's first question, "why not an existing kernel mechanism?",
+ * answered in short: the block of results/REVIEW.md between WHY_NOT_BEGIN
+ * and WHY_NOT_END, plain text written for the letter, whose figures name the
+ * committed run they come from.  No block, no paragraph.
+ */
+static void add_why_not(struct rd_buf *t, const struct export *e)
+{
+	char *path = path_join(e->root, "results/REVIEW.md");
+	char *text = rd_read_file(path, NULL), *b, *end;
+
+	free(path);
+	if (!text)
+		return;
+	b = strstr(text, WHY_NOT_BEGIN);
+	end = b ? strstr(b, WHY_NOT_END) : NULL;
+	if (b && end) {
+		b += strlen(WHY_NOT_BEGIN);
+		while (*b == '\n')
+			b++;
+		while (end > b && end[-1] == '\n')
+			end--;
+		rd_buf_printf(t, "%.*s\n\n", (int)(end - b), b);
+	}
+	free(text);
+}
+
 /* The design file's heading comment, as plain text (the ring's "why"). */
 static char *design_comment(struct export *e)
 {
@@ -601,6 +631,7 @@ static void write_messages(struct export *e, const char *dir,
 			add_producer_figures(&t, e, rel);
 		free(dir);
 	}
+	add_why_not(&t, e);
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports (%s)%s%s\n\n",
 		      e->d->name, lookup_exported(e) ? ", batched region lookup" : "",
 		      "");
@@ -678,7 +709,13 @@ static void add_producer_figures(struct rd_buf *t, struct export *e,
 	bool tie;
 
 	*strrchr(dir, '/') = 0;
-	json = path_join(dir, "producer.json");
+	/* producer/nmi has its own file since it runs its own repetitions;
+	 * older runs kept it in producer.json. */
+	json = path_join(dir, "producer-nmi.json");
+	if (access(json, F_OK)) {
+		free(json);
+		json = path_join(dir, "producer.json");
+	}
 	if (asprintf(&pa, "producer/nmi/design:%s/rec:%u/", e->d->name,
 		     (unsigned int)DAMON_REPORT_COMPACT) < 0 ||
 	    asprintf(&pb, "producer/nmi/design:rfc/rec:%u/",
@@ -686,19 +723,20 @@ static void add_producer_figures(struct rd_buf *t, struct export *e,
 		abort();
 	if (read_figure(json, pa, "ns_per_produce", &a) ||
 	    read_figure(json, pb, "ns_per_produce", &b)) {
-		rd_buf_printf(t, "%s/producer.json has no producer/nmi figures for "
-			      "both rings, so this letter quotes no cost.\n\n", rel);
+		rd_buf_printf(t, "%s/%s has no producer/nmi figures for "
+			      "both rings, so this letter quotes no cost.\n\n", rel,
+			      strrchr(json, '/') + 1);
 		goto out;
 	}
 	tie = (a.median >= b.min && a.median <= b.max) ||
 	      (b.median >= a.min && b.median <= a.max);
 	rd_buf_printf(t,
-		"Producer cost with the ring out of the caches (%s/producer.json, "
+		"Producer cost with the ring out of the caches (%s/%s, "
 		"producer/nmi: one report per 50 us, median of %d repetitions, "
 		"their range in brackets): %.1f ns [%.1f-%.1f] for the %s ring "
 		"with %u-byte records, %.1f ns [%.1f-%.1f] for the v1 ring with "
 		"its %u-byte records.  %s\n\n",
-		rel, a.n < b.n ? a.n : b.n, a.median, a.min, a.max, e->d->name,
+		rel, strrchr(json, '/') + 1, a.n < b.n ? a.n : b.n, a.median, a.min, a.max, e->d->name,
 		(unsigned int)DAMON_REPORT_COMPACT, b.median, b.min, b.max,
 		(unsigned int)DAMON_REPORT_FULL,
 		tie ? "Each median lies inside the other's range: a tie.  The "
