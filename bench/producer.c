@@ -28,6 +28,7 @@
  * for the simulated counts (bench/cachesim.h).  bench/README.md states the
  * method.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,7 +225,15 @@ struct probe_rot {
 	unsigned int next;
 };
 static struct probe_rot probe_rot;
-static void **probe_lines[PROBE_POSITIONS * PROBE_LINES_MAX];
+/*
+ * The lines the drain thread writes at each drain: the probes' lines, then
+ * LAT_LINES more for the latency chase (lat_lines), in their own pages.
+ */
+#define LAT_LINES	256
+#define LAT_PAGES	16
+static void **probe_lines[PROBE_POSITIONS * PROBE_LINES_MAX + LAT_LINES];
+static void ***const lat_lines = &probe_lines[PROBE_POSITIONS *
+					       PROBE_LINES_MAX];
 
 #define PROBE_FN(k)							\
 static __attribute__((noinline)) bool probe##k(void *ring,		\
@@ -266,6 +275,7 @@ struct nmi_rep_out {
 	double ns;		/* the cost: mean of the middle half of diffs */
 	double rate_per_s;
 	uint64_t dropped;
+	double miss_ns;		/* probe 0 only: the latency chase, per line */
 };
 
 /*
@@ -312,7 +322,7 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 		produce = probe_fns[sj->probe];
 		target = &probe_rot;
 		dr.touch = probe_lines;
-		dr.nr_touch = PROBE_POSITIONS * PROBE_LINES_MAX;
+		dr.nr_touch = PROBE_POSITIONS * PROBE_LINES_MAX + LAT_LINES;
 	} else {
 		/* the design's own produce(), not the harness's dispatch */
 		produce = sj->d->produce;
@@ -362,6 +372,31 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 			__builtin_ia32_pause();
 	}
 	o->rate_per_s = periods * 1e9 / (rd_now_ns() - t_start);
+	o->miss_ns = NAN;
+	if (sj->probe == 0 && !sim) {
+		/*
+		 * This machine's miss latency for a line like the probes'
+		 * (last written by the drain thread, 0-5 ms ago), measured
+		 * directly: the task's dirtying, then a chase of LAT_LINES
+		 * such lines in a random order, minus the same chase hot.
+		 */
+		void *const *q = (void *const *)lat_lines[0];
+		uint64_t cold, hot;
+
+		pollute(pollute_bytes);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		t_start = rd_now_ns();
+		for (int i = 0; i < LAT_LINES; i++)
+			q = *q;
+		cbench_do_not_optimize(q);
+		cold = rd_now_ns() - t_start;
+		t_start = rd_now_ns();
+		for (int i = 0; i < LAT_LINES; i++)
+			q = *q;
+		cbench_do_not_optimize(q);
+		hot = rd_now_ns() - t_start;
+		o->miss_ns = ((double)cold - (double)hot) / LAT_LINES;
+	}
 	__atomic_store_n(&dr.stop, 1, __ATOMIC_RELAXED);
 	rd_thread_join(&consumer);
 	rd_ring_counters(dr.ring, &rc);
@@ -428,6 +463,32 @@ static void setup_lines(void)
 		probe_rot.pos[p] = chain[0];
 		for (unsigned int i = 0; i < PROBE_LINES_MAX; i++)
 			*chain[i] = chain[(i + 1) % PROBE_LINES_MAX];
+	}
+	/* The latency chase: 16 lines a page at the same random slots, the
+	 * pages and lines chased in a random order. */
+	{
+		unsigned char *lb = aligned_alloc(4096, LAT_PAGES * 4096);
+		unsigned int lo[LAT_LINES];
+
+		memset(lb, 0, LAT_PAGES * 4096);
+		for (unsigned int i = 0; i < LAT_LINES; i++)
+			lo[i] = i;
+		for (unsigned int i = LAT_LINES - 1; i > 0; i--) {
+			unsigned int j, t;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			j = x % (i + 1);
+			t = lo[i];
+			lo[i] = lo[j];
+			lo[j] = t;
+		}
+		for (unsigned int i = 0; i < LAT_LINES; i++)
+			lat_lines[i] = (void **)(lb + (lo[i] % LAT_PAGES) * 4096 +
+						 slot[lo[i] / LAT_PAGES] * 64);
+		for (unsigned int i = 0; i < LAT_LINES; i++)
+			*lat_lines[i] = lat_lines[(i + 1) % LAT_LINES];
 	}
 }
 
@@ -523,11 +584,7 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 		}
 		if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err))
 			goto fail;
-		/* A line the other CPU wrote costs one transfer to load. */
-		miss[nm++] = xfer;
-		json_array_append_new(reps, json_pack("{s:s, s:f}", "name",
-						      lat_name, "miss_ns",
-						      miss[nm - 1]));
+
 		for (int i = n - 1; i > 0; i--) {
 			int j = rand() % (i + 1), t = order[i];
 
@@ -556,6 +613,12 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 				sj->v = realloc(sj->v, sj->cap * sizeof(*sj->v));
 			}
 			sj->v[sj->n++] = o.ns;
+			if (sj->probe == 0) {
+				miss[nm++] = o.miss_ns;
+				json_array_append_new(reps, json_pack(
+					"{s:s, s:f}", "name", lat_name,
+					"miss_ns", o.miss_ns));
+			}
 			if (rd_now_ns() - last >= 10000000000ULL) {
 				last = rd_now_ns();
 				fprintf(stderr, "ringdrain bench: producer/nmi %u/s: round %d, %d of %d subjects, %.0f of %.0f s budget\n",
