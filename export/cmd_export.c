@@ -457,9 +457,12 @@ static void write_text(const char *dir, const char *name, const char *text)
  * The reviewer's first question, "why not an existing kernel mechanism?",
  * answered in short: the block of results/REVIEW.md between WHY_NOT_BEGIN
  * and WHY_NOT_END, plain text written for the letter, whose figures name the
- * committed run they come from.  No block, no paragraph.
+ * committed run they come from.  No block, or a block whose figures come
+ * from another run than @rel (the results folder this letter quotes), no
+ * paragraph.
  */
-static void add_why_not(struct rd_buf *t, const struct export *e)
+static void add_why_not(struct rd_buf *t, const struct export *e,
+			const char *rel)
 {
 	char *path = path_join(e->root, "results/REVIEW.md");
 	char *text = rd_read_file(path, NULL), *b, *end;
@@ -469,12 +472,21 @@ static void add_why_not(struct rd_buf *t, const struct export *e)
 		return;
 	b = strstr(text, WHY_NOT_BEGIN);
 	end = b ? strstr(b, WHY_NOT_END) : NULL;
+	if (b && end && !memmem(b, end - b, rel, strlen(rel))) {
+		fprintf(stderr, "ringdrain export: results/REVIEW.md's cover-letter block quotes another run than %s: left out\n",
+			rel);
+		end = NULL;
+	}
 	if (b && end) {
 		b += strlen(WHY_NOT_BEGIN);
 		while (*b == '\n')
 			b++;
 		while (end > b && end[-1] == '\n')
 			end--;
+		/* one paragraph: the letter is wrapped again at 72 columns */
+		for (char *c = b; c < end; c++)
+			if (*c == '\n')
+				*c = ' ';
 		rd_buf_printf(t, "%.*s\n\n", (int)(end - b), b);
 	}
 	free(text);
@@ -491,7 +503,9 @@ static char *design_comment(struct export *e)
 		fail("%s: no heading comment", e->design_src);
 	*end = 0;
 	c += 3;
-	c = strchr(c, '\n') ? strchr(c, '\n') + 1 : c;	/* skip "x.c - ..." */
+	/* skip the title paragraph ("x.c - ...", maybe over several lines) */
+	while (*c && strncmp(c, " *\n", 3) != 0)
+		c = strchr(c, '\n') ? strchr(c, '\n') + 1 : c + strlen(c);
 	for (char *l = c; *l; ) {
 		char *nl = strchr(l, '\n');
 
@@ -629,9 +643,9 @@ static void write_messages(struct export *e, const char *dir,
 			"why).\n\n", rel);
 		if (strcmp(e->w.design, e->d->name) == 0)
 			add_producer_figures(&t, e, rel);
+		add_why_not(&t, e, rel);
 		free(dir);
 	}
-	add_why_not(&t, e);
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports (%s)%s%s\n\n",
 		      e->d->name, lookup_exported(e) ? ", batched region lookup" : "",
 		      "");
