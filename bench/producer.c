@@ -407,6 +407,24 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 	return 0;
 }
 
+/* @a = 0..@n-1 in a random order (Fisher-Yates, xorshift64 state @x). */
+static void random_order(unsigned int *a, unsigned int n, uint64_t *x)
+{
+	for (unsigned int i = 0; i < n; i++)
+		a[i] = i;
+	for (unsigned int i = n - 1; i > 0; i--) {
+		unsigned int j, t;
+
+		*x ^= *x << 13;
+		*x ^= *x >> 7;
+		*x ^= *x << 17;
+		j = *x % (i + 1);
+		t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	}
+}
+
 /*
  * The probes' lines: PROBE_POSITIONS chains of PROBE_LINES_MAX lines in
  * PROBE_PAGES pages, a footprint like a ring's (rfc: 12 KiB, 3 pages), so a
@@ -424,19 +442,7 @@ static void setup_lines(void)
 	memset(buf, 0, PROBE_PAGES * 4096);
 	unsigned int slot[64];	/* a page's lines in a random order */
 
-	for (unsigned int i = 0; i < 64; i++)
-		slot[i] = i;
-	for (unsigned int i = 63; i > 0; i--) {
-		unsigned int j, t;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = x % (i + 1);
-		t = slot[i];
-		slot[i] = slot[j];
-		slot[j] = t;
-	}
+	random_order(slot, 64, &x);
 	for (unsigned int p = 0; p < PROBE_POSITIONS; p++) {
 		unsigned char *page = buf + (p % PROBE_PAGES) * 4096;
 
@@ -444,19 +450,7 @@ static void setup_lines(void)
 			probe_lines[p * PROBE_LINES_MAX + i] = (void **)(page +
 				slot[i * 16 + p / PROBE_PAGES] * 64);
 	}
-	for (unsigned int p = 0; p < PROBE_POSITIONS; p++)
-		order[p] = p;
-	for (unsigned int p = PROBE_POSITIONS - 1; p > 0; p--) {
-		unsigned int j, t;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = x % (p + 1);
-		t = order[p];
-		order[p] = order[j];
-		order[j] = t;
-	}
+	random_order(order, PROBE_POSITIONS, &x);
 	for (unsigned int p = 0; p < PROBE_POSITIONS; p++) {
 		void ***chain = &probe_lines[order[p] * PROBE_LINES_MAX];
 
@@ -471,19 +465,7 @@ static void setup_lines(void)
 		unsigned int lo[LAT_LINES];
 
 		memset(lb, 0, LAT_PAGES * 4096);
-		for (unsigned int i = 0; i < LAT_LINES; i++)
-			lo[i] = i;
-		for (unsigned int i = LAT_LINES - 1; i > 0; i--) {
-			unsigned int j, t;
-
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			j = x % (i + 1);
-			t = lo[i];
-			lo[i] = lo[j];
-			lo[j] = t;
-		}
+		random_order(lo, LAT_LINES, &x);
 		for (unsigned int i = 0; i < LAT_LINES; i++)
 			lat_lines[i] = (void **)(lb + (lo[i] % LAT_PAGES) * 4096 +
 						 slot[lo[i] / LAT_PAGES] * 64);
