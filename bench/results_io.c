@@ -76,7 +76,7 @@ int rd_commit_file(const char *tmp, const char *path, char *err)
 
 	if (fd < 0)
 		return fail(tmp, path, errno, err);
-	/* gnuplot closed the file; its data may still be only in the cache. */
+	/* The writer closed the file; its data may still be only in the cache. */
 	if (fsync(fd)) {
 		int e = errno;
 
@@ -134,24 +134,10 @@ int rd_write_file(const char *path, const void *data, size_t len, char *err)
 		}
 		done += n;
 	}
-	/* Data on the disk before the name: the rename must not expose holes. */
-	if (fsync(fd)) {
-		int e = errno;
-
-		close(fd);
-		return fail(tmp, path, e, err);
-	}
 	if (close(fd))
 		return fail(tmp, path, errno, err);
-	if (rename(tmp, path))
-		return fail(tmp, path, errno, err);
-	io_tmp_live = 0;
-	if (sync_dir(path)) {
-		snprintf(err, RD_IO_ERR_LEN, "cannot write %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
+	/* Data on the disk before the name: the rename must not expose holes. */
+	return rd_commit_file(tmp, path, err);
 }
 
 int rd_write_json(const char *path, const json_t *j, size_t flags, char *err)
