@@ -450,6 +450,26 @@ static void write_text(const char *dir, const char *name, const char *text)
 	free(path);
 }
 
+/*
+ * The results folder the winners came from (the folder of e->w.path),
+ * relative to the project when it lies inside it, as the mails name it.
+ */
+static char *results_rel(const struct export *e)
+{
+	char *dir = strdup(e->w.path), *slash = strrchr(dir, '/');
+	size_t n = strlen(e->root);
+	char *rel;
+
+	if (slash)
+		*slash = 0;
+	if (strncmp(dir, e->root, n) == 0 && dir[n] == '/') {
+		rel = strdup(dir + n + 1);
+		free(dir);
+		return rel;
+	}
+	return dir;
+}
+
 #define WHY_NOT_BEGIN	"<!-- cover letter: begin -->"
 #define WHY_NOT_END	"<!-- cover letter: end -->"
 
@@ -597,16 +617,11 @@ static void write_messages(struct export *e, const char *dir,
 			drain_strategy_find(e->strategy)->summary : e->strategy,
 			e->st->src);
 		if (e->w.path) {
-			char *rdir = strdup(e->w.path), *sl = strrchr(rdir, '/');
-			size_t n = strlen(e->root);
-			const char *rel = rdir;
+			char *rel = results_rel(e);
 
-			*sl = 0;
-			if (strncmp(rdir, e->root, n) == 0 && rdir[n] == '/')
-				rel = rdir + n + 1;
 			rd_buf_puts(&t, "\n");
 			add_tick_figures(&t, e, rel);
-			free(rdir);
+			free(rel);
 		}
 		rd_buf_printf(&m, "mm/damon/core: look reports up in a %s index\n\n",
 			      e->strategy);
@@ -629,14 +644,8 @@ static void write_messages(struct export *e, const char *dir,
 		"with a batched index lookup, rebuilt every sampling interval." :
 		"");
 	if (e->w.path) {
-		char *dir = strdup(e->w.path), *slash = strrchr(dir, '/');
-		size_t n = strlen(e->root);
-		const char *rel = dir;
+		char *rel = results_rel(e);
 
-		if (slash)
-			*slash = 0;
-		if (strncmp(dir, e->root, n) == 0 && dir[n] == '/')
-			rel = dir + n + 1;
 		rd_buf_printf(&t,
 			"The ring design and the lookup are the winners of "
 			"ringdrain's benchmark run in %s (its summary.json says "
@@ -644,7 +653,7 @@ static void write_messages(struct export *e, const char *dir,
 		if (strcmp(e->w.design, e->d->name) == 0)
 			add_producer_figures(&t, e, rel);
 		add_why_not(&t, e, rel);
-		free(dir);
+		free(rel);
 	}
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports (%s)%s%s\n\n",
 		      e->d->name, lookup_exported(e) ? ", batched region lookup" : "",
