@@ -17,6 +17,7 @@
 #include "nmi_stats.h"
 #include "report.h"
 #include "results_io.h"
+#include "stats.h"
 #include "ring.h"
 
 #define MAX_KV	12
@@ -104,32 +105,6 @@ static void push(double **arr, int *n, int *cap, double x)
 		*arr = realloc(*arr, *cap * sizeof(**arr));
 	}
 	(*arr)[(*n)++] = x;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Quantile @q of sorted @v (linear interpolation). */
-static double quantile(const double *v, int n, double q)
-{
-	double pos = q * (n - 1);
-	int lo = (int)floor(pos);
-
-	if (n == 0)
-		return NAN;
-	if (lo + 1 >= n)
-		return v[n - 1];
-	return v[lo] + (pos - lo) * (v[lo + 1] - v[lo]);
-}
-
-static double median_of(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return quantile(v, n, 0.5);
 }
 
 static const char *kv(const struct rd_bm *b, const char *key)
@@ -531,10 +506,10 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 		double *tmp = malloc((b->n + 1) * sizeof(double));
 
 		memcpy(tmp, b->v, b->n * sizeof(double));
-		qsort(tmp, b->n, sizeof(double), cmp_double);
-		b->med = quantile(tmp, b->n, 0.5);
-		b->p25 = quantile(tmp, b->n, 0.25);
-		b->p75 = quantile(tmp, b->n, 0.75);
+		qsort(tmp, b->n, sizeof(double), rd_cmp_double);
+		b->med = rd_quantile(tmp, b->n, 0.5);
+		b->p25 = rd_quantile(tmp, b->n, 0.25);
+		b->p75 = rd_quantile(tmp, b->n, 0.75);
 		if (b->n > r->reps)
 			r->reps = b->n;
 		free(tmp);
@@ -669,7 +644,7 @@ static double xfer_med(struct rd_bm *b)
 	/* a copy: b->xfer stays paired with b->v, repetition by repetition */
 	tmp = malloc(b->nx * sizeof(*tmp));
 	memcpy(tmp, b->xfer, b->nx * sizeof(*tmp));
-	m = median_of(tmp, b->nx);
+	m = rd_median(tmp, b->nx);
 	free(tmp);
 	return m;
 }
@@ -846,7 +821,7 @@ static void nmi_row(FILE *f, struct rd_results *r, const char *label,
 				 label, rec, med, lo, hi);
 	}
 	fprintf(f, " %4d", b->n);
-	fprintf(f, " %5.0f", b->nd ? median_of(b->drops, b->nd) : 0);
+	fprintf(f, " %5.0f", b->nd ? rd_median(b->drops, b->nd) : 0);
 	if (sim_net(r, b, rate, cls, sim))
 		fprintf(f, " %6.1f %5.2f %5.2f\n", sim[0], sim[1], sim[2]);
 	else
@@ -1177,29 +1152,6 @@ static void report_peers(FILE *f, struct rd_results *r)
  * regimes at the geometric mean of its ends; otherwise the class has one.
  * The stream and peers tables then give medians per regime, never pooled.
  */
-#define RD_REGIME_GAP	2.0
-
-double rd_regime_split(const double *xfer, int n)
-{
-	double *v, best = RD_REGIME_GAP, split = INFINITY;
-	int k = 0;
-
-	if (n < 2)
-		return INFINITY;
-	v = malloc(n * sizeof(*v));
-	for (int i = 0; i < n; i++)
-		if (xfer[i] > 0 && isfinite(xfer[i]))
-			v[k++] = xfer[i];
-	qsort(v, k, sizeof(*v), cmp_double);
-	for (int i = 0; i + 1 < k; i++)
-		if (v[i + 1] / v[i] >= best) {
-			best = v[i + 1] / v[i];
-			split = sqrt(v[i] * v[i + 1]);
-		}
-	free(v);
-	return split;
-}
-
 static bool streaming(const struct rd_bm *b)
 {
 	return !strcmp(b->suite, "stream") ||
@@ -1321,10 +1273,10 @@ static struct rd_results *regime_subset(struct rd_results *r,
 		tmp = malloc((c->n + 1) * sizeof(*tmp));
 		if (c->n)
 			memcpy(tmp, c->v, c->n * sizeof(*tmp));
-		qsort(tmp, c->n, sizeof(*tmp), cmp_double);
-		c->med = quantile(tmp, c->n, 0.5);
-		c->p25 = quantile(tmp, c->n, 0.25);
-		c->p75 = quantile(tmp, c->n, 0.75);
+		qsort(tmp, c->n, sizeof(*tmp), rd_cmp_double);
+		c->med = rd_quantile(tmp, c->n, 0.5);
+		c->p25 = rd_quantile(tmp, c->n, 0.25);
+		c->p75 = rd_quantile(tmp, c->n, 0.75);
 		free(tmp);
 	}
 	return o;
@@ -1368,62 +1320,6 @@ static void report_streaming(FILE *f, struct rd_results *r)
 		report_peers(f, sub);
 		rd_results_free(sub);
 	}
-}
-
-/* Exact two-sided p of U for small samples, normal approximation above. */
-double rd_mann_whitney_p(const double *a, int na, const double *b, int nb)
-{
-	double u = 0, p;
-	int umax = na * nb;
-
-	if (na < 1 || nb < 1)
-		return NAN;
-	for (int i = 0; i < na; i++)
-		for (int j = 0; j < nb; j++)
-			u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
-	if (umax <= 2500) {
-		/* f[j][k]: arrangements of i a's and j b's with U = k */
-		double *prev = calloc((size_t)(nb + 1) * (umax + 1), sizeof(double));
-		double *cur = calloc((size_t)(nb + 1) * (umax + 1), sizeof(double));
-		double total = 0, le = 0, ge = 0;
-
-#define F(arr, j, k) (arr)[(size_t)(j) * (umax + 1) + (k)]
-		for (int j = 0; j <= nb; j++)
-			F(prev, j, 0) = 1;	/* i = 0 */
-		for (int i = 1; i <= na; i++) {
-			memset(cur, 0, (size_t)(nb + 1) * (umax + 1) * sizeof(double));
-			for (int j = 0; j <= nb; j++)
-				for (int k = 0; k <= i * j; k++) {
-					/* last element an a (beats j b's) or a b */
-					double v = k >= j ? F(prev, j, k - j) : 0;
-
-					if (j > 0)
-						v += F(cur, j - 1, k);
-					F(cur, j, k) = v;
-				}
-			memcpy(prev, cur, (size_t)(nb + 1) * (umax + 1) * sizeof(double));
-		}
-		for (int k = 0; k <= umax; k++) {
-			double c = F(prev, nb, k);
-
-			total += c;
-			if (k <= u)
-				le += c;
-			if (k >= u)
-				ge += c;
-		}
-#undef F
-		free(prev);
-		free(cur);
-		p = 2 * fmin(le, ge) / total;
-	} else {
-		double mu = umax / 2.0;
-		double sigma = sqrt(umax * (na + nb + 1) / 12.0);
-		double z = (fabs(u - mu) - 0.5) / sigma;
-
-		p = erfc(z / sqrt(2));
-	}
-	return p > 1 ? 1 : p;
 }
 
 /* "suite/variant v1 v2 ...": the name without its key names. */
@@ -1620,7 +1516,7 @@ static void report_tick(FILE *f, struct rd_results *r)
 			cell(f, 9, l ? l->med : NAN);
 			cell(f, 6, b->med / (TICK_US) * 100);
 			ratio_cell(f, 7, b, rfc);
-			fprintf(f, " %5.0f\n", b->nd ? median_of(b->drops, b->nd) : 0);
+			fprintf(f, " %5.0f\n", b->nd ? rd_median(b->drops, b->nd) : 0);
 			if (strcmp(strategies[si], "rfc") &&
 			    (!best || b->med < best->med))
 				best = b;
@@ -1837,7 +1733,7 @@ static void contender_of(struct contender *c, const struct rd_bm *b,
 		if (!has_xfer(b) || (b->xfer[j] >= split) == regime)
 			c->v[c->n++] = b->v[j];
 	memcpy(tmp, c->v, c->n * sizeof(*tmp));
-	c->med = c->n ? median_of(tmp, c->n) : NAN;
+	c->med = c->n ? rd_median(tmp, c->n) : NAN;
 }
 
 void rd_report_winners(struct rd_results *r, struct rd_winners *w)

@@ -76,14 +76,7 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png,
 json_t *rd_json_load_gbench(const char *path, json_error_t *jerr);
 json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr);
 
-/*
- * The transfer-regime split of @n xfer_ns values: the geometric mean of the
- * two neighbours (sorted) with the largest ratio, when that ratio is at
- * least 2; INFINITY (one regime) otherwise.
- */
-double rd_regime_split(const double *xfer, int n);
-
-/* Two-sided Mann-Whitney U p-value of samples @a and @b. */
-double rd_mann_whitney_p(const double *a, int na, const double *b, int nb);
+/* rd_mann_whitney_p(), rd_regime_split(): the statistics. */
+#include "stats.h"
 
 #endif /* RINGDRAIN_BENCH_REPORT_H */

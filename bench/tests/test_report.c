@@ -145,6 +145,89 @@ Test(report, mann_whitney_exact_values)
 	cr_assert_float_eq(rd_mann_whitney_p(lo, 5, lo, 5), 1.0, 1e-12);
 }
 
+/*
+ * Ties.  The expected values are exact fractions from an independent
+ * enumeration (bench/tests/u_enumerate.py) of every split of the pooled
+ * sample, U counted pairwise (a tie 1/2), two-sided p = 2 x the smaller
+ * tail.
+ */
+Test(stats, u_test_all_tied_is_p_one)
+{
+	const double z[9] = { 0 }, one[5] = { 7, 7, 7, 7, 7 };
+
+	cr_assert_eq(rd_mann_whitney_p(z, 9, z, 9), 1.0);
+	cr_assert_eq(rd_mann_whitney_p(z, 5, z, 9), 1.0);
+	cr_assert_eq(rd_mann_whitney_p(one, 5, one, 5), 1.0);
+	/* above the exact limit, the normal approximation: still 1 */
+	{
+		double big[60] = { 0 };
+
+		cr_assert_eq(rd_mann_whitney_p(big, 60, big, 50), 1.0);
+	}
+}
+
+Test(stats, u_test_exact_with_ties)
+{
+	const double a[] = { 1, 2, 2, 3, 4 }, b[] = { 2, 3, 3, 5, 6, 7 };
+	/* drop percentages: one run all zero, the other mostly zero */
+	const double z[9] = { 0 };
+	const double d[9] = { 0, 0, 0.2, 0.4, 0, 0.1, 0.3, 0, 0.5 };
+	const double z5[5] = { 0 }, d5[5] = { 0, 0, 0, 0, 1.5 };
+
+	cr_assert_float_eq(rd_mann_whitney_p(a, 5, b, 6), 4.0 / 33, 1e-12);
+	cr_assert_float_eq(rd_mann_whitney_p(b, 6, a, 5), 4.0 / 33, 1e-12);
+	cr_assert_float_eq(rd_mann_whitney_p(z, 9, d, 9), 1.0 / 34, 1e-12);
+	cr_assert_float_eq(rd_mann_whitney_p(d, 9, z, 9), 1.0 / 34, 1e-12);
+	/* the tie-blind distribution said 0.690 here: the truth is 1 */
+	cr_assert_eq(rd_mann_whitney_p(z5, 5, d5, 5), 1.0);
+	/* one value against many (the smaller sample's sum is enumerated) */
+	cr_assert_float_eq(rd_mann_whitney_p(d5 + 4, 1, z, 9), 2.0 / 10,
+			   1e-12);
+}
+
+/* Above RD_U_EXACT_MAX: normal, tie-corrected variance, continuity 1/2. */
+Test(stats, u_test_normal_with_ties)
+{
+	double a[60], b[50], ties = 0, n = 110, u = 0, var, z;
+
+	for (int i = 0; i < 60; i++)
+		a[i] = i % 4;		/* 15 each of 0, 1, 2, 3 */
+	for (int i = 0; i < 50; i++)
+		b[i] = 1 + i % 5;	/* 10 each of 1, 2, 3, 4, 5 */
+	for (int i = 0; i < 60; i++)
+		for (int j = 0; j < 50; j++)
+			u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
+	/* groups: 0 x15, 1..3 x25, 4 x10, 5 x10 */
+	ties = (15.0 * 15 * 15 - 15) + 3 * (25.0 * 25 * 25 - 25) +
+	       2 * (10.0 * 10 * 10 - 10);
+	var = 60.0 * 50 / 12 * (n + 1 - ties / (n * (n - 1)));
+	z = (fabs(u - 1500) - 0.5) / sqrt(var);
+	cr_assert_float_eq(rd_mann_whitney_p(a, 60, b, 50), erfc(z / sqrt(2)),
+			   1e-12);
+}
+
+/* Without ties the exact distribution is the classic one, sample order free. */
+Test(stats, u_test_without_ties_is_the_classic_exact_test)
+{
+	const double a[] = { 0.3, 1.7, 2.2, 9.1 }, b[] = { 2.0, 5.5, 6.1 };
+
+	/* U = 4 of 12; 11 of the C(7,4) = 35 splits have U <= 4 */
+	cr_assert_float_eq(rd_mann_whitney_p(a, 4, b, 3), 22.0 / 35, 1e-12);
+	cr_assert_float_eq(rd_mann_whitney_p(b, 3, a, 4), 22.0 / 35, 1e-12);
+	cr_assert(isnan(rd_mann_whitney_p(a, 0, b, 3)));
+}
+
+Test(stats, quantiles)
+{
+	double v[] = { 4, 1, 3, 2 };
+
+	cr_assert_float_eq(rd_median(v, 4), 2.5, 1e-12);	/* sorts v */
+	cr_assert_eq(v[0], 1);
+	cr_assert_float_eq(rd_quantile(v, 4, 0.25), 1.75, 1e-12);
+	cr_assert_float_eq(rd_quantile(v, 4, 1), 4, 1e-12);
+	cr_assert(isnan(rd_quantile(v, 0, 0.5)));
+}
+
 static void expect_error(const char *dir, const char *needle)
 {
 	char err[RD_REPORT_ERR_LEN] = "";
