@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cachesim.h"
+#include "base.h"
 #include "results_io.h"
 
 extern char **environ;
@@ -35,25 +36,34 @@ void rd_sim_free(struct rd_sim *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* A new zeroed entry of @s (room grows twofold); NULL when out of memory. */
 static struct rd_sim_entry *sim_add(struct rd_sim *s)
 {
-	s->e = realloc(s->e, (s->n + 1) * sizeof(*s->e));
+	if (s->n == s->cap) {
+		int ncap = s->cap ? 2 * s->cap : 32;
+		struct rd_sim_entry *ne = realloc(s->e, ncap * sizeof(*s->e));
+
+		if (!ne)
+			return NULL;
+		s->e = ne;
+		s->cap = ncap;
+	}
 	memset(&s->e[s->n], 0, sizeof(*s->e));
 	return &s->e[s->n++];
 }
 
-int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err)
+int rd_sim_parse_callgrind(const char *path, struct rd_sim *s,
+			   struct rd_err *err)
 {
 	FILE *f = fopen(path, "r");
 	char line[4096], events[512] = "";
 	struct rd_sim_entry *cur = NULL;
-	int lineno = 0;
+	int lineno = 0, ret;
 
 	memset(s, 0, sizeof(*s));
-	if (!f) {
-		snprintf(err, RD_SIM_ERR_LEN, "%s: cannot open: %m", path);
-		return -1;
-	}
+	if (!f)
+		return rd_errf(err, errno, "%s: cannot open: %s", path,
+			       strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		char *p;
 
@@ -68,12 +78,17 @@ int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err)
 			char *name = p + 25, *calls = strstr(name, " calls:");
 
 			if (!calls || atof(calls + 7) < 1) {
-				snprintf(err, RD_SIM_ERR_LEN,
-					 "%s: line %d: dump '%s' lacks ' calls:N'",
-					 path, lineno, name);
+				ret = rd_errf(err, EINVAL,
+					      "%s: line %d: dump '%s' lacks ' calls:N'",
+					      path, lineno, name);
 				goto bad;
 			}
 			cur = sim_add(s);
+			if (!cur) {
+				ret = rd_errf(err, ENOMEM, "%s: out of memory",
+					      path);
+				goto bad;
+			}
 			cur->calls = atof(calls + 7);
 			*calls = 0;
 			snprintf(cur->name, sizeof(cur->name), "%s", name);
@@ -91,9 +106,9 @@ int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err)
 						*event_slot(cur, k) = v;
 			}
 			if (!i || !strstr(events, "D1mr")) {
-				snprintf(err, RD_SIM_ERR_LEN,
-					 "%s: line %d: no cache events (was --cache-sim=yes given?)",
-					 path, lineno);
+				ret = rd_errf(err, EINVAL,
+					      "%s: line %d: no cache events (was --cache-sim=yes given?)",
+					      path, lineno);
 				goto bad;
 			}
 			cur = NULL;
@@ -101,24 +116,28 @@ int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err)
 	}
 	fclose(f);
 	if (!s->n) {
-		snprintf(err, RD_SIM_ERR_LEN,
-			 "%s: no parts dumped by the simulated run", path);
 		rd_sim_free(s);
-		return -1;
+		return rd_errf(err, EINVAL,
+			       "%s: no parts dumped by the simulated run", path);
 	}
 	return 0;
 bad:
 	fclose(f);
 	rd_sim_free(s);
-	return -1;
+	return ret;
 }
 
-int rd_sim_write(const char *path, const struct rd_sim *s)
+int rd_sim_write(const char *path, const struct rd_sim *s, struct rd_err *err)
 {
 	json_t *root = json_object(), *list = json_array();
-	char err[RD_IO_ERR_LEN];
 	int ret;
 
+	if (!root || !list) {
+		json_decref(root);
+		json_decref(list);
+		return rd_errf(err, ENOMEM, "cannot write %s: %s", path,
+			       strerror(ENOMEM));
+	}
 	if (s->skipped[0])
 		json_object_set_new(root, "skipped", json_string(s->skipped));
 	json_object_set_new(root, "tool", json_string(s->tool));
@@ -135,27 +154,33 @@ int rd_sim_write(const char *path, const struct rd_sim *s)
 	}
 	json_object_set_new(root, "subjects", list);
 	ret = rd_write_json(path, root, JSON_INDENT(1), err);
-	if (ret)
-		fprintf(stderr, "ringdrain bench: %s\n", err);
 	json_decref(root);
 	return ret;
 }
 
-int rd_sim_load(const char *path, struct rd_sim *s, char *err)
+int rd_sim_load(const char *path, struct rd_sim *s, struct rd_err *err)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr), *list, *e;
+	struct rd_err rerr = { 0 };
+	char *text = rd_read_file(path, NULL, &rerr);
+	json_t *root, *list, *e;
 	size_t i;
+	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (!root) {
-		snprintf(err, RD_SIM_ERR_LEN, "%s: line %d: not valid JSON: %s",
-			 path, jerr.line, jerr.text);
-		return -1;
-	}
+	if (!text)
+		return rd_errf(err, rerr.code, "%s: line 0: not valid JSON: %s",
+			       path, rerr.msg + (strncmp(rerr.msg, path,
+						strlen(path)) ? 0 :
+						strlen(path) + 2));
+	root = json_loads(text, 0, &jerr);
+	free(text);
+	if (!root)
+		return rd_errf(err, EINVAL, "%s: line %d: not valid JSON: %s",
+			       path, jerr.line, jerr.text);
 	list = json_object_get(root, "subjects");
 	if (!json_is_object(root) || !json_is_array(list)) {
-		snprintf(err, RD_SIM_ERR_LEN, "%s: no \"subjects\" array", path);
+		ret = rd_errf(err, EINVAL, "%s: no \"subjects\" array", path);
 		goto bad;
 	}
 	snprintf(s->skipped, sizeof(s->skipped), "%s",
@@ -168,26 +193,30 @@ int rd_sim_load(const char *path, struct rd_sim *s, char *err)
 		struct rd_sim_entry *d;
 
 		if (!name) {
-			snprintf(err, RD_SIM_ERR_LEN,
-				 "%s: subject #%zu has no name", path, i);
+			ret = rd_errf(err, EINVAL,
+				      "%s: subject #%zu has no name", path, i);
 			goto bad;
 		}
 		if (!json_is_number(calls) || json_number_value(calls) < 1) {
-			snprintf(err, RD_SIM_ERR_LEN,
-				 "%s: subject '%s': \"calls\" is not a number >= 1",
-				 path, name);
+			ret = rd_errf(err, EINVAL,
+				      "%s: subject '%s': \"calls\" is not a number >= 1",
+				      path, name);
 			goto bad;
 		}
 		d = sim_add(s);
+		if (!d) {
+			ret = rd_errf(err, ENOMEM, "%s: out of memory", path);
+			goto bad;
+		}
 		snprintf(d->name, sizeof(d->name), "%s", name);
 		d->calls = json_number_value(calls);
 		for (int k = 0; k < 7; k++) {
 			json_t *v = json_object_get(e, event_names[k]);
 
 			if (!json_is_number(v) || json_number_value(v) < 0) {
-				snprintf(err, RD_SIM_ERR_LEN,
-					 "%s: subject '%s': \"%s\" is not a number >= 0",
-					 path, name, event_names[k]);
+				ret = rd_errf(err, EINVAL,
+					      "%s: subject '%s': \"%s\" is not a number >= 0",
+					      path, name, event_names[k]);
 				goto bad;
 			}
 			*event_slot(d, k) = json_number_value(v);
@@ -198,7 +227,7 @@ int rd_sim_load(const char *path, struct rd_sim *s, char *err)
 bad:
 	json_decref(root);
 	rd_sim_free(s);
-	return -1;
+	return ret;
 }
 
 const struct rd_sim_entry *rd_sim_find(const struct rd_sim *s,
@@ -231,19 +260,22 @@ static int skip(const char *dir, char *note, size_t len, int ret,
 		const char *fmt, const char *arg)
 {
 	struct rd_sim s = { 0 };
+	struct rd_err err = { 0 };
 	char path[1100];
 
 	snprintf(note, len, fmt, arg);
 	snprintf(s.skipped, sizeof(s.skipped), "%s", note);
 	snprintf(path, sizeof(path), "%s/%s", dir, RD_SIM_FILE);
-	rd_sim_write(path, &s);
+	if (rd_sim_write(path, &s, &err))	/* the note says it too */
+		snprintf(note + strlen(note), len - strlen(note), "; %s",
+			 err.msg);
 	return ret;
 }
 
 int rd_sim_run(char *const argv[], const char *dir, char *note, size_t len)
 {
 	char vg[1024], out[1100], log[1100], path[1100], outflag[1200];
-	char err[RD_SIM_ERR_LEN];
+	struct rd_err err = { 0 };
 	char *args[64];
 	posix_spawn_file_actions_t fa;
 	struct rd_sim s;
@@ -286,16 +318,16 @@ int rd_sim_run(char *const argv[], const char *dir, char *note, size_t len)
 		return skip(dir, note, len, -1,
 			    "simulated counts failed: the run under valgrind failed (see %s)",
 			    log);
-	if (rd_sim_parse_callgrind(out, &s, err))
+	if (rd_sim_parse_callgrind(out, &s, &err))
 		return skip(dir, note, len, -1, "simulated counts failed: %s",
-			    err);
+			    err.msg);
 	snprintf(s.tool, sizeof(s.tool),
 		 "valgrind callgrind --cache-sim=yes, I1 %s D1 %s LL %s",
 		 RD_SIM_I1, RD_SIM_D1, RD_SIM_LL);
 	snprintf(path, sizeof(path), "%s/%s", dir, RD_SIM_FILE);
-	if (rd_sim_write(path, &s)) {
+	if (rd_sim_write(path, &s, &err)) {
 		rd_sim_free(&s);
-		snprintf(note, len, "cannot write %s", path);
+		snprintf(note, len, "%s", err.msg);
 		return -1;
 	}
 	snprintf(note, len, "simulated counts of %d subjects in %s", s.n, path);

@@ -10,8 +10,9 @@
 
 #include <stddef.h>
 
+#include "base.h"
+
 #define RD_SIM_FILE	"producer-sim.json"
-#define RD_SIM_ERR_LEN	512
 
 /* The fixed cache model: sizes, ways, line (callgrind's --I1/--D1/--LL). */
 #define RD_SIM_I1	"32768,8,64"
@@ -28,7 +29,7 @@ struct rd_sim_entry {
 struct rd_sim {
 	char skipped[256];	/* why there are no counts, or "" */
 	char tool[128];
-	int n;
+	int n, cap;
 	struct rd_sim_entry *e;
 };
 
@@ -36,21 +37,22 @@ struct rd_sim {
  * Parse a callgrind output file written with --combine-dumps=yes: one entry
  * per part dumped by CALLGRIND_DUMP_STATS_AT("NAME calls:N"), its events
  * from the part's "summary:" line.  Parts of another trigger (program
- * termination) are ignored.  Returns 0, or -1 with @err naming the file
- * and the problem.
+ * termination) are ignored.  Returns 0, or -errno with @err naming the
+ * file and the problem.
  */
-int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err);
+int rd_sim_parse_callgrind(const char *path, struct rd_sim *s,
+			   struct rd_err *err);
 
-/* Write @s as JSON to @path; 0 or -1. */
-int rd_sim_write(const char *path, const struct rd_sim *s);
+/* Write @s as JSON to @path, whole or not at all; 0 or -errno with @err. */
+int rd_sim_write(const char *path, const struct rd_sim *s, struct rd_err *err);
 
 /*
- * Load @path (producer-sim.json).  Returns 0, or -1 with @err naming the
- * file and the problem (not JSON, no "subjects" array, an entry without a
+ * Load @path (producer-sim.json).  Returns 0, or -errno with @err naming
+ * the file and the problem (not JSON, no "subjects" array, an entry without a
  * name or with a count that is not a non-negative number, calls < 1).
  * A file with "skipped" has no subjects and loads with s->skipped set.
  */
-int rd_sim_load(const char *path, struct rd_sim *s, char *err);
+int rd_sim_load(const char *path, struct rd_sim *s, struct rd_err *err);
 
 void rd_sim_free(struct rd_sim *s);
 

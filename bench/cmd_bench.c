@@ -162,10 +162,25 @@ static void run_state_free(struct run_state *st)
 	json_decref(st->cut);
 }
 
+/* report.txt and summary.json (rd_report_write()), said here: 0 or 1. */
+static int write_report(const char *dir, bool print)
+{
+	struct rd_err err = { 0 };
+	int ret = rd_report_write(dir, print, &err);
+
+	if (ret < 0)
+		fprintf(stderr, "ringdrain report: %s\n", err.msg);
+	else if (ret)	/* `ringdrain export` takes winners from a whole run */
+		fprintf(stderr, "ringdrain report: %s/summary.json is not written for an incomplete run: winners need every suite\n",
+			rd_project_path(dir));
+	return ret < 0;
+}
+
 static int machine_write(const char *dir, struct run_state *st,
 			 const char *status)
 {
-	char path[1100], err[RD_IO_ERR_LEN];
+	struct rd_err err = { 0 };
+	char path[1100];
 
 	json_object_set_new(st->machine, "status", json_string(status));
 	json_object_set(st->machine, "suites", st->suites);
@@ -173,9 +188,9 @@ static int machine_write(const char *dir, struct run_state *st,
 	json_object_set(st->machine, "suites_missing", st->missing);
 	json_object_set(st->machine, "benchmarks_cut_short", st->cut);
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
-	st->write_failed = rd_write_json(path, st->machine, JSON_INDENT(2), err);
+	st->write_failed = rd_write_json(path, st->machine, JSON_INDENT(2), &err);
 	if (st->write_failed)
-		fprintf(stderr, "ringdrain bench: %s\n", err);
+		fprintf(stderr, "ringdrain bench: %s\n", err.msg);
 	return st->write_failed ? -1 : 0;
 }
 
@@ -246,7 +261,8 @@ static size_t keep_measured(json_t *root, json_t *cut_list)
 static int write_suite(const char *dir, const char *suite, const char *text,
 		       json_t *cut, bool *wrote)
 {
-	char path[1100], err[RD_IO_ERR_LEN];
+	struct rd_err err = { 0 };
+	char path[1100];
 	json_error_t jerr;
 	json_t *root;
 	int ret = 0;
@@ -263,9 +279,9 @@ static int write_suite(const char *dir, const char *suite, const char *text,
 	}
 	if (keep_measured(root, cut)) {
 		snprintf(path, sizeof(path), "%s/%s.json", dir, suite);
-		ret = rd_write_json(path, root, JSON_INDENT(1), err);
+		ret = rd_write_json(path, root, JSON_INDENT(1), &err);
 		if (ret)
-			fprintf(stderr, "ringdrain bench: %s\n", err);
+			fprintf(stderr, "ringdrain bench: %s\n", err.msg);
 		*wrote = !ret;
 	}
 	json_decref(root);
@@ -550,10 +566,12 @@ static int run(int argc, char **argv)
 		return 1;
 	}
 	{
-		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
+		struct rd_err lock_err = { 0 };
+		char note[RD_ERR_MSG_LEN];
 
-		if (rd_results_lock(dir, argc, argv, lock_err, note))
-			rd_usage_error("bench", "%s", lock_err);
+		if (rd_results_lock(dir, argc, argv, note, sizeof(note),
+				    &lock_err))
+			rd_usage_error("bench", "%s", lock_err.msg);
 		if (note[0])
 			fprintf(stderr, "ringdrain bench: note: %s\n", note);
 	}
@@ -644,7 +662,7 @@ static int run(int argc, char **argv)
 		if (machine_write(dir, &st, "interrupted"))
 			goto failed;
 		if (nwritten)
-			rd_report_write(dir, !no_report);
+			write_report(dir, !no_report);
 		fprintf(stderr, "ringdrain bench: interrupted by %s: %zu suite(s) complete, %zu missing or cut short, %zu benchmark(s) cut short; what was measured is in %s\n"
 			"ringdrain bench: resume with: %s\n",
 			sig, json_array_size(st.done), json_array_size(st.missing),
@@ -652,7 +670,7 @@ static int run(int argc, char **argv)
 		ret = 128 + stop_signal;
 	} else {
 		ret = machine_write(dir, &st, "complete") ? 1 :
-			rd_report_write(dir, !no_report);
+			write_report(dir, !no_report);
 	}
 	run_state_free(&st);
 	rd_results_unlock();

@@ -23,7 +23,7 @@ static int run(int argc, char **argv)
 		  .help = "also draw the main comparison as PNG (gnuplot)" },
 		{ 0 },
 	};
-	char err[RD_REPORT_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct rd_results *cur, *base = NULL;
 	int npos, ret = 0;
 
@@ -34,36 +34,45 @@ static int run(int argc, char **argv)
 	if (update) {
 		/* Not while a bench run writes the folder: take its lock. */
 		char *lock_argv[] = { "report", "--update", argv[0] };
-		char lock_err[RD_IO_ERR_LEN], note[RD_IO_ERR_LEN];
+		char note[RD_ERR_MSG_LEN];
 
-		if (rd_results_lock(argv[0], 3, lock_argv, lock_err, note))
-			rd_usage_error("report", "%s", lock_err);
+		if (rd_results_lock(argv[0], 3, lock_argv, note, sizeof(note),
+				    &err))
+			rd_usage_error("report", "%s", err.msg);
 		if (note[0])
 			fprintf(stderr, "ringdrain report: note: %s\n", note);
 	}
-	cur = rd_results_load(argv[0], err);
+	cur = rd_results_load(argv[0], &err);
 	if (!cur) {
 		rd_results_unlock();	/* held with --update only */
-		rd_usage_error("report", "%s", err);
+		rd_usage_error("report", "%s", err.msg);
 	}
 	if (npos == 2) {
-		base = rd_results_load(argv[1], err);
+		base = rd_results_load(argv[1], &err);
 		if (!base)
-			rd_usage_error("report", "%s", err);
+			rd_usage_error("report", "%s", err.msg);
 	}
 	if (update) {
 		rd_results_free(cur);
-		ret = rd_report_write(argv[0], true);
+		ret = rd_report_write(argv[0], true, &err);
 		rd_results_unlock();
-		return ret;
+		if (ret < 0)
+			fprintf(stderr, "ringdrain report: %s\n", err.msg);
+		else if (ret)	/* `ringdrain export` takes winners from a whole run */
+			fprintf(stderr, "ringdrain report: %s/summary.json is not written for an incomplete run: winners need every suite\n",
+				rd_project_path(argv[0]));
+		return ret < 0;
 	}
-	rd_report_print(stdout, cur, base);
-	if (svg && rd_report_plot(cur, svg, false, err)) {
-		fprintf(stderr, "ringdrain report: %s\n", err);
+	if (rd_report_print(stdout, cur, base, &err)) {
+		fprintf(stderr, "ringdrain report: %s\n", err.msg);
 		ret = 1;
 	}
-	if (png && rd_report_plot(cur, png, true, err)) {
-		fprintf(stderr, "ringdrain report: %s\n", err);
+	if (!ret && svg && rd_report_plot(cur, svg, false, &err)) {
+		fprintf(stderr, "ringdrain report: %s\n", err.msg);
+		ret = 1;
+	}
+	if (!ret && png && rd_report_plot(cur, png, true, &err)) {
+		fprintf(stderr, "ringdrain report: %s\n", err.msg);
 		ret = 1;
 	}
 	rd_results_free(cur);

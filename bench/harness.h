@@ -29,11 +29,18 @@ struct rd_bench {
 
 extern struct rd_bench rd_bench;
 
+struct rd_suite_report;
+
 /* A suite registers its benchmarks, named "<suite>/<variant>/key:value/..". */
 struct rd_suite {
 	const char *name;
 	const char *summary;
 	void (*add)(struct rd_bench *b);
+	/*
+	 * How its results are read and reported: its tables, targets,
+	 * verdicts and winners (report.h; <file>_report.c).
+	 */
+	const struct rd_suite_report *report;
 	/*
 	 * Optional: a step run after Google Benchmark when the suite is
 	 * selected, writing its own files into the results folder @dir.
@@ -47,6 +54,13 @@ int rd_producer_sim_main(int argc, char **argv);
 
 extern const struct rd_suite *const rd_suites[];
 extern const unsigned int rd_nr_suites;
+
+/* Every suite and its report (suites.def). */
+#define RD_SUITE(name)							\
+	extern const struct rd_suite rd_suite_##name;			\
+	extern const struct rd_suite_report rd_report_##name;
+#include "suites.def"
+#undef RD_SUITE
 
 static inline uint64_t rd_now_ns(void)
 {

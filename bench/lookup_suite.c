@@ -238,4 +238,5 @@ const struct rd_suite rd_suite_drain = {
 	.name = "drain",
 	.summary = "ns per report per lookup strategy: 1e2..1e6 regions, 1..64 targets, uniform/zipf/mix/trace/procs",
 	.add = add,
+	.report = &rd_report_drain,
 };

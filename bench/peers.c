@@ -300,4 +300,5 @@ const struct rd_suite rd_suite_peers = {
 	.name = "peers",
 	.summary = "DPDK rte_ring (SP/SC, _elem), ck_ring and the io_uring CQ ring beside the designs",
 	.add = add,
+	.report = &rd_report_peers,
 };

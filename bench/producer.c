@@ -744,7 +744,8 @@ static int nmi_after(struct rd_bench *b, const char *dir)
 	double budget = b->nmi_budget_s > 0 ? b->nmi_budget_s :
 		b->quick ? 60 : 240;
 	json_t *root, *benchmarks = json_array(), *runs = json_array();
-	char path[1100], host[64] = "host", err[RD_IO_ERR_LEN];
+	char path[1100], host[64] = "host";
+	struct rd_err err = { 0 };
 	int ret = 0;
 
 	if (!rd_cross_classes(b, cross))
@@ -766,8 +767,8 @@ static int nmi_after(struct rd_bench *b, const char *dir)
 			 "producer/nmi: adaptive repetitions, see bench/README.md",
 			 "nmi_runs", runs, "benchmarks", benchmarks);
 	snprintf(path, sizeof(path), "%s/producer-nmi.json", dir);
-	if (rd_write_json(path, root, JSON_INDENT(1), err)) {
-		fprintf(stderr, "ringdrain bench: %s\n", err);
+	if (rd_write_json(path, root, JSON_INDENT(1), &err)) {
+		fprintf(stderr, "ringdrain bench: %s\n", err.msg);
 		ret = 1;
 	}
 	json_decref(root);
@@ -988,5 +989,6 @@ const struct rd_suite rd_suite_producer = {
 	.name = "producer",
 	.summary = "cost of one produce(): hot, and in the NMI regime with a 5 ms drain",
 	.add = add,
+	.report = &rd_report_producer,
 	.after = nmi_after,
 };

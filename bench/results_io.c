@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* results_io.c - whole-or-nothing files and the results folder lock. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "results_io.h"
 
 /*
@@ -46,12 +49,11 @@ void rd_io_abandon(void)
 		unlink(io_tmp);
 }
 
-static int fail(const char *tmp, const char *path, int e, char *err)
+static int fail(const char *tmp, const char *path, int e, struct rd_err *err)
 {
 	unlink(tmp);
 	io_tmp_live = 0;
-	snprintf(err, RD_IO_ERR_LEN, "cannot write %s: %s", path, strerror(e));
-	return -1;
+	return rd_errf(err, e, "cannot write %s: %s", path, strerror(e));
 }
 
 /* Sync @path's folder, so that a rename into it survives a crash. */
@@ -70,7 +72,7 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
-int rd_commit_file(const char *tmp, const char *path, char *err)
+int rd_commit_file(const char *tmp, const char *path, struct rd_err *err)
 {
 	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 
@@ -87,11 +89,9 @@ int rd_commit_file(const char *tmp, const char *path, char *err)
 	if (rename(tmp, path))
 		return fail(tmp, path, errno, err);
 	io_tmp_live = 0;
-	if (sync_dir(path)) {
-		snprintf(err, RD_IO_ERR_LEN, "cannot write %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
+	if (sync_dir(path))
+		return rd_errf(err, errno, "cannot write %s: %s", path,
+			       strerror(errno));
 	return 0;
 }
 
@@ -103,7 +103,8 @@ static size_t injected_limit(const char *path, size_t len)
 	return name && !strcmp(name, base_name(path)) ? len / 2 : SIZE_MAX;
 }
 
-int rd_write_file(const char *path, const void *data, size_t len, char *err)
+int rd_write_file(const char *path, const void *data, size_t len,
+		  struct rd_err *err)
 {
 	size_t done = 0, limit = injected_limit(path, len);
 	char tmp[sizeof(io_tmp)];
@@ -140,17 +141,16 @@ int rd_write_file(const char *path, const void *data, size_t len, char *err)
 	return rd_commit_file(tmp, path, err);
 }
 
-int rd_write_json(const char *path, const json_t *j, size_t flags, char *err)
+int rd_write_json(const char *path, const json_t *j, size_t flags,
+		  struct rd_err *err)
 {
 	char *text = json_dumps(j, flags);
 	size_t len;
 	int ret;
 
-	if (!text) {
-		snprintf(err, RD_IO_ERR_LEN, "cannot write %s: %s", path,
-			 strerror(ENOMEM));
-		return -1;
-	}
+	if (!text)
+		return rd_errf(err, ENOMEM, "cannot write %s: %s", path,
+			       strerror(ENOMEM));
 	len = strlen(text);
 	text[len] = '\n';	/* json_dumps leaves room for its NUL */
 	ret = rd_write_file(path, text, len + 1, err);
@@ -179,8 +179,8 @@ static long lock_holder(int fd, char *buf, size_t len)
 	return pid;
 }
 
-int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
-		    char *note)
+int rd_results_lock(const char *dir, int argc, char *const *argv,
+		    char *note, size_t note_len, struct rd_err *err)
 {
 	char holder[1100], line[2048] = "";
 	struct stat a, b;
@@ -193,25 +193,23 @@ int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
 	snprintf(lock_path, sizeof(lock_path), "%s/.lock", dir);
 	for (;;) {
 		fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			snprintf(err, RD_IO_ERR_LEN, "cannot create %s: %s",
-				 lock_path, strerror(errno));
-			return -1;
-		}
+		if (fd < 0)
+			return rd_errf(err, errno, "cannot create %s: %s",
+				       lock_path, strerror(errno));
 		if (flock(fd, LOCK_EX | LOCK_NB)) {
-			int e = errno;
+			int e = errno, ret;
 
 			if (e == EWOULDBLOCK) {
 				lock_holder(fd, holder, sizeof(holder));
-				snprintf(err, RD_IO_ERR_LEN,
-					 "%s is in use by %s: wait for it to end",
-					 dir, holder);
+				ret = rd_errf(err, EBUSY,
+					      "%s is in use by %s: wait for it to end",
+					      dir, holder);
 			} else {
-				snprintf(err, RD_IO_ERR_LEN, "cannot lock %s: %s",
-					 lock_path, strerror(e));
+				ret = rd_errf(err, e, "cannot lock %s: %s",
+					      lock_path, strerror(e));
 			}
 			close(fd);
-			return -1;
+			return ret;
 		}
 		/* The holder before us may have unlinked the file: retry. */
 		if (!fstat(fd, &a) && !stat(lock_path, &b) &&
@@ -221,7 +219,7 @@ int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
 	}
 	if (!fstat(fd, &a) && a.st_size > 0) {
 		pid = lock_holder(fd, holder, sizeof(holder));
-		snprintf(note, RD_IO_ERR_LEN,
+		snprintf(note, note_len,
 			 "taking over the stale lock %s of %s: %s", lock_path,
 			 holder, pid > 0 && kill(pid, 0) && errno == ESRCH ?
 			 "that process is gone" : "it no longer holds it");
@@ -233,11 +231,12 @@ int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
 		len = sizeof(line) - 2;
 	line[len++] = '\n';
 	if (ftruncate(fd, 0) || pwrite(fd, line, len, 0) != (ssize_t)len) {
-		snprintf(err, RD_IO_ERR_LEN, "cannot write %s: %s", lock_path,
-			 strerror(errno));
+		int ret = rd_errf(err, errno ? errno : EIO, "cannot write %s: %s",
+				  lock_path, strerror(errno));
+
 		unlink(lock_path);
 		close(fd);
-		return -1;
+		return ret;
 	}
 	lock_fd = fd;
 	lock_live = 1;
@@ -259,4 +258,72 @@ void rd_results_unlock(void)
 	lock_live = 0;
 	close(lock_fd);
 	lock_fd = -1;
+}
+
+json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
+{
+	struct rd_err e = { 0 };
+	char *text = rd_read_file(path, NULL, &e);
+	json_t *root;
+
+	if (!text) {
+		/* the message names the file already; say only the problem */
+		const char *why = strncmp(e.msg, path, strlen(path)) ? e.msg :
+				  e.msg + strlen(path) + 2;
+
+		snprintf(jerr->text, sizeof(jerr->text), "%s", why);
+		jerr->line = 0;
+		return NULL;
+	}
+	root = rd_json_loads_gbench(text, jerr);
+	free(text);
+	return root;
+}
+
+json_t *rd_json_loads_gbench(const char *text, json_error_t *jerr)
+{
+	static const char *const bad[] = { "-nan", "nan", "-NaN", "NaN", "-inf",
+					   "inf", "-Infinity", "Infinity" };
+	size_t len = strlen(text), o = 0;
+	bool in_string = false;
+	char *clean;
+	json_t *root;
+
+	/*
+	 * Google Benchmark writes non-finite numbers (the cv of an all-zero
+	 * counter is -nan) as bare nan/inf tokens, which JSON does not have,
+	 * and jansson has no flag to accept them: outside strings, read them
+	 * as null.
+	 */
+	clean = malloc(2 * len + 1);
+	if (!clean) {
+		snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+		jerr->line = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < len;) {
+		bool replaced = false;
+
+		if (text[i] == '"' && (i == 0 || text[i - 1] != '\\'))
+			in_string = !in_string;
+		if (!in_string && (i == 0 || !isalnum((unsigned char)text[i - 1])))
+			for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+				size_t bl = strlen(bad[k]);
+
+				if (!strncmp(text + i, bad[k], bl) &&
+				    !isalnum((unsigned char)text[i + bl])) {
+					memcpy(clean + o, "null", 4);
+					o += 4;
+					i += bl;
+					replaced = true;
+					break;
+				}
+			}
+		if (!replaced)
+			clean[o++] = text[i++];
+	}
+	clean[o] = 0;
+	root = json_loads(clean, 0, jerr);
+	free(clean);
+	return root;
 }

@@ -23,13 +23,18 @@
 
 #include <jansson.h>
 
-#define RD_IO_ERR_LEN 1280
+#include "base.h"
 
-/* Write @len bytes of @data to @path atomically.  0, or -1 and @err. */
-int rd_write_file(const char *path, const void *data, size_t len, char *err);
+/*
+ * Write @len bytes of @data to @path atomically.  0, or -errno with @err:
+ * "cannot write PATH: <errno text>".
+ */
+int rd_write_file(const char *path, const void *data, size_t len,
+		  struct rd_err *err);
 
-/* Write @j (json_dumps @flags) to @path atomically.  0, or -1 and @err. */
-int rd_write_json(const char *path, const json_t *j, size_t flags, char *err);
+/* Write @j (json_dumps @flags) to @path atomically.  0, or -errno and @err. */
+int rd_write_json(const char *path, const json_t *j, size_t flags,
+		  struct rd_err *err);
 
 /*
  * The temporary name for @path, for a file another program writes (gnuplot):
@@ -37,8 +42,8 @@ int rd_write_json(const char *path, const json_t *j, size_t flags, char *err);
  */
 void rd_tmp_name(const char *path, char *tmp, size_t len);
 
-/* fsync @tmp and rename it over @path; on error @tmp is removed. */
-int rd_commit_file(const char *tmp, const char *path, char *err);
+/* fsync @tmp and rename it over @path; on error @tmp is removed.  0/-errno. */
+int rd_commit_file(const char *tmp, const char *path, struct rd_err *err);
 
 /*
  * Remove the temporary file being written now, if any.  Async-signal-safe:
@@ -49,12 +54,13 @@ void rd_io_abandon(void);
 /*
  * Take the lock of results folder @dir: @dir/.lock, held with flock() for
  * the life of the process and holding "PID\nCOMMAND LINE\n".  A lock held by
- * a live process: -1 and @err naming its pid and command line.  A lock file
- * no process holds (its process died) is taken over, with a note in @note
- * (else @note is empty).  @argv is this process's command line.
+ * a live process: -EBUSY and @err naming its pid and command line.  A lock
+ * file no process holds (its process died) is taken over, with a note in
+ * @note (@note_len bytes; else @note is empty).  @argv is this process's
+ * command line.  0 or -errno.
  */
-int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
-		    char *note);
+int rd_results_lock(const char *dir, int argc, char *const *argv,
+		    char *note, size_t note_len, struct rd_err *err);
 
 /* Remove the lock file and release the lock.  Idempotent. */
 void rd_results_unlock(void);

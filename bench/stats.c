@@ -31,6 +31,36 @@ double rd_median(double *v, int n)
 	return rd_quantile(v, n, 0.5);
 }
 
+/* The @k-th smallest (from 0) of @v, by counting. */
+static double kth(const double *v, int n, int k)
+{
+	for (int i = 0; i < n; i++) {
+		int below = 0, upto = 0;
+
+		for (int j = 0; j < n; j++) {
+			below += v[j] < v[i];
+			upto += v[j] <= v[i];
+		}
+		if (below <= k && k < upto)
+			return v[i];
+	}
+	return NAN;	/* NANs among the values */
+}
+
+double rd_median_of(const double *v, int n)
+{
+	double pos = 0.5 * (n - 1), lo;
+	int k = (int)floor(pos);
+
+	if (n == 0)
+		return NAN;
+	lo = kth(v, n, k);
+	if (k + 1 >= n)
+		return lo;
+	/* rd_quantile()'s interpolation, term for term */
+	return lo + (pos - k) * (kth(v, n, k + 1) - lo);
+}
+
 /*
  * Twice the mid-rank of every value of the pooled sample @x (@n values),
  * into @r2 (integers: a mid-rank is a multiple of 1/2), and the tie term

@@ -32,6 +32,18 @@ double rd_quantile(const double *v, int n, double q);
  */
 double rd_median(double *v, int n);
 
+/**
+ * rd_median_of() - median of @n values, leaving them as they are.
+ * @v:	the values.
+ * @n:	how many; 0 gives NAN.
+ *
+ * The same value as rd_median() (sorted, interpolated), found without a
+ * copy: nothing to allocate, nothing to fail.  O(@n^2): for repetitions.
+ *
+ * Return: the median.
+ */
+double rd_median_of(const double *v, int n);
+
 /*
  * Largest na * nb for which rd_mann_whitney_p() computes the exact
  * permutation distribution; above it, the normal approximation.

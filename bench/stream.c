@@ -224,4 +224,5 @@ const struct rd_suite rd_suite_stream = {
 	.name = "stream",
 	.summary = "cross-core streaming throughput per design, topology class, record size, capacity, batch",
 	.add = add,
+	.report = &rd_report_stream,
 };

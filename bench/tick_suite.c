@@ -297,4 +297,5 @@ const struct rd_suite rd_suite_tick = {
 	.name = "tick",
 	.summary = "a whole kdamond tick: 256 CPUs x 5K samples/s, drain + lookup + zero pass; the committed traces with aggregation",
 	.add = add,
+	.report = &rd_report_tick,
 };

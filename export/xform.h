@@ -26,6 +26,7 @@ void rd_buf_printf(struct rd_buf *b, const char *fmt, ...)
 void rd_buf_free(struct rd_buf *b);
 
 /* Read a whole file; NULL with errno set on failure. */
+#define rd_read_file rd_export_read_file	/* not ring/base.h's (bench links both) */
 char *rd_read_file(const char *path, size_t *len);
 
 #endif /* RINGDRAIN_XFORM_H */

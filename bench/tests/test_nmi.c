@@ -6,6 +6,7 @@
  * every input is a committed file or a literal.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +25,15 @@
 
 static char *report_of(const char *dir)
 {
-	char err[RD_REPORT_ERR_LEN] = "", *text = NULL;
-	struct rd_results *r = rd_results_load(dir, err);
+	struct rd_err err = { 0 };
+	char *text = NULL;
+	struct rd_results *r = rd_results_load(dir, &err);
 	size_t len;
 	FILE *f;
 
-	cr_assert_not_null(r, "%s", err);
+	cr_assert_not_null(r, "%s", err.msg);
 	f = open_memstream(&text, &len);
-	rd_report_print(f, r, NULL);
+	cr_assert_eq(rd_report_print(f, r, NULL, &err), 0, "%s", err.msg);
 	fclose(f);
 	rd_results_free(r);
 	return text;
@@ -253,11 +255,11 @@ Test(nmi_report, miscalibrated_table_is_flagged)
 
 Test(cachesim, load_good_and_skipped)
 {
-	char err[RD_SIM_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct rd_sim s;
 	const struct rd_sim_entry *e;
 
-	cr_assert_eq(rd_sim_load(DATA "/sim/good.json", &s, err), 0, "%s", err);
+	cr_assert_eq(rd_sim_load(DATA "/sim/good.json", &s, &err), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 3);
 	cr_assert_str_empty(s.skipped);
 	e = rd_sim_find(&s, "producer/nmi/design:rfc/rec:48/rate:20000/class:l3");
@@ -267,7 +269,7 @@ Test(cachesim, load_good_and_skipped)
 	cr_assert_float_eq(e->d1mw / e->calls, 4.5, 1e-9);
 	cr_assert_null(rd_sim_find(&s, "producer/nmi/design:ck/rec:48/rate:20000/class:l3"));
 	rd_sim_free(&s);
-	cr_assert_eq(rd_sim_load(DATA "/sim/skipped.json", &s, err), 0, "%s", err);
+	cr_assert_eq(rd_sim_load(DATA "/sim/skipped.json", &s, &err), 0, "%s", err.msg);
 	cr_assert_eq(s.n, 0);
 	cr_assert_str_eq(s.skipped, "simulated counts skipped: no valgrind in PATH");
 	rd_sim_free(&s);
@@ -275,12 +277,14 @@ Test(cachesim, load_good_and_skipped)
 
 static void expect_sim_error(const char *file, const char *needle)
 {
-	char err[RD_SIM_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct rd_sim s;
 
-	cr_assert_eq(rd_sim_load(file, &s, err), -1, "%s loaded", file);
-	cr_assert(strstr(err, needle), "%s: '%s' lacks '%s'", file, err, needle);
-	cr_assert(strstr(err, file), "the error names the file: %s", err);
+	cr_assert_lt(rd_sim_load(file, &s, &err), 0, "%s loaded", file);
+	cr_assert(strstr(err.msg, needle), "%s: '%s' lacks '%s'", file, err.msg,
+		  needle);
+	cr_assert(strstr(err.msg, file), "the error names the file: %s",
+		  err.msg);
 }
 
 Test(cachesim, load_broken_files)
@@ -295,11 +299,11 @@ Test(cachesim, load_broken_files)
 
 Test(cachesim, parse_callgrind_output)
 {
-	char err[RD_SIM_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct rd_sim s;
 
-	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind.out", &s, err), 0,
-		     "%s", err);
+	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind.out", &s, &err),
+		     0, "%s", err.msg);
 	cr_assert_eq(s.n, 2, "two dumped parts; program termination ignored");
 	cr_assert_str_eq(s.e[0].name, "producer/nmi/design:rfc/rec:32/rate:20000/class:l3");
 	cr_assert_str_eq(s.e[1].name, "producer/nmi/design:rfc/rec:48/rate:20000/class:l3");
@@ -313,23 +317,24 @@ Test(cachesim, parse_callgrind_output)
 	cr_assert_float_eq(s.e[0].d1mw, 800, 1e-9);
 	rd_sim_free(&s);
 	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind-no-calls.out", &s,
-					    err), -1);
-	cr_assert(strstr(err, "lacks ' calls:N'"), "%s", err);
+					    &err), -EINVAL);
+	cr_assert(strstr(err.msg, "lacks ' calls:N'"), "%s", err.msg);
 	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind-no-cache.out", &s,
-					    err), -1);
-	cr_assert(strstr(err, "no cache events"), "%s", err);
+					    &err), -EINVAL);
+	cr_assert(strstr(err.msg, "no cache events"), "%s", err.msg);
 }
 
 Test(cachesim, write_then_load)
 {
-	char err[RD_SIM_ERR_LEN] = "", path[64];
+	struct rd_err err = { 0 };
+	char path[64];
 	struct rd_sim s, back;
 
-	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind.out", &s, err), 0,
-		     "%s", err);
+	cr_assert_eq(rd_sim_parse_callgrind(DATA "/sim/callgrind.out", &s, &err),
+		     0, "%s", err.msg);
 	snprintf(path, sizeof(path), "/tmp/rd-sim-%d.json", getpid());
-	cr_assert_eq(rd_sim_write(path, &s), 0);
-	cr_assert_eq(rd_sim_load(path, &back, err), 0, "%s", err);
+	cr_assert_eq(rd_sim_write(path, &s, &err), 0, "%s", err.msg);
+	cr_assert_eq(rd_sim_load(path, &back, &err), 0, "%s", err.msg);
 	cr_assert_eq(back.n, s.n);
 	for (int i = 0; i < s.n; i++) {
 		cr_assert_str_eq(back.e[i].name, s.e[i].name);

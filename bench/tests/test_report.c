@@ -6,6 +6,7 @@
  * what an unfinished run lacks.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +26,19 @@
 
 static char *report_of(const char *dir, const char *base)
 {
-	char err[RD_REPORT_ERR_LEN] = "", *text = NULL;
-	struct rd_results *r = rd_results_load(dir, err), *b = NULL;
+	struct rd_err err = { 0 };
+	char *text = NULL;
+	struct rd_results *r = rd_results_load(dir, &err), *b = NULL;
 	size_t len;
 	FILE *f;
 
-	cr_assert_not_null(r, "%s", err);
+	cr_assert_not_null(r, "%s", err.msg);
 	if (base) {
-		b = rd_results_load(base, err);
-		cr_assert_not_null(b, "%s", err);
+		b = rd_results_load(base, &err);
+		cr_assert_not_null(b, "%s", err.msg);
 	}
 	f = open_memstream(&text, &len);
-	rd_report_print(f, r, b);
+	cr_assert_eq(rd_report_print(f, r, b, &err), 0, "%s", err.msg);
 	fclose(f);
 	rd_results_free(r);
 	rd_results_free(b);
@@ -73,11 +75,11 @@ static double json_median(const char *file, const char *name,
 
 Test(report, medians_match_the_json)
 {
-	char err[RD_REPORT_ERR_LEN] = "";
-	struct rd_results *r = rd_results_load(DATA "/run-base", err);
+	struct rd_err err = { 0 };
+	struct rd_results *r = rd_results_load(DATA "/run-base", &err);
 	static const char *const designs[] = { "rfc", "cached", "perfnest", "seqslot" };
 
-	cr_assert_not_null(r, "%s", err);
+	cr_assert_not_null(r, "%s", err.msg);
 	for (size_t i = 0; i < 4; i++) {
 		char nmi[256], hot[256], gb_nmi[300], gb_hot[300];
 
@@ -230,10 +232,12 @@ Test(stats, quantiles)
 
 static void expect_error(const char *dir, const char *needle)
 {
-	char err[RD_REPORT_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 
-	cr_assert_null(rd_results_load(dir, err), "%s loaded", dir);
-	cr_assert(strstr(err, needle), "%s: '%s' lacks '%s'", dir, err, needle);
+	cr_assert_null(rd_results_load(dir, &err), "%s loaded", dir);
+	cr_assert(strstr(err.msg, needle), "%s: '%s' lacks '%s'", dir, err.msg,
+		  needle);
+	cr_assert_null(strchr(err.msg, '\n'), "one line: %s", err.msg);
 }
 
 Test(report, malformed_and_foreign_files)
@@ -249,15 +253,16 @@ Test(report, malformed_and_foreign_files)
 
 Test(report, plots)
 {
-	char err[RD_REPORT_ERR_LEN] = "", svg[64], png[64], head[8] = "";
-	struct rd_results *r = rd_results_load(DATA "/run-base", err);
+	struct rd_err err = { 0 };
+	char svg[64], png[64], head[8] = "";
+	struct rd_results *r = rd_results_load(DATA "/run-base", &err);
 	FILE *f;
 
-	cr_assert_not_null(r, "%s", err);
+	cr_assert_not_null(r, "%s", err.msg);
 	snprintf(svg, sizeof(svg), "/tmp/rd-plot-%d.svg", getpid());
 	snprintf(png, sizeof(png), "/tmp/rd-plot-%d.png", getpid());
-	cr_assert_eq(rd_report_plot(r, svg, false, err), 0, "%s", err);
-	cr_assert_eq(rd_report_plot(r, png, true, err), 0, "%s", err);
+	cr_assert_eq(rd_report_plot(r, svg, false, &err), 0, "%s", err.msg);
+	cr_assert_eq(rd_report_plot(r, png, true, &err), 0, "%s", err.msg);
 	f = fopen(png, "rb");
 	cr_assert_not_null(f);
 	cr_assert_eq(fread(head, 1, 4, f), 4);
@@ -282,10 +287,37 @@ Test(report, plots)
 	rd_results_free(r);
 }
 
+/* A plot with nothing to draw, or a path gnuplot cannot be given: one line. */
+Test(report, plot_errors_name_the_plot)
+{
+	struct rd_err err = { 0 };
+	struct rd_results *r = rd_results_load(DATA "/run-regimes", &err);
+	char path[64];
+
+	cr_assert_not_null(r, "%s", err.msg);
+	snprintf(path, sizeof(path), "/tmp/rd-plot-%d.svg", getpid());
+	cr_assert_eq(rd_report_plot(r, path, false, &err), -ENODATA);
+	cr_assert(strstr(err.msg, "plot producer-nmi: no rows to draw in "),
+		  "%s", err.msg);
+	cr_assert_null(strchr(err.msg, '\n'), "one line: %s", err.msg);
+	cr_assert_neq(access(path, F_OK), 0, "%s drawn", path);
+	rd_results_free(r);
+
+	r = rd_results_load(DATA "/run-base", &err);
+	cr_assert_not_null(r, "%s", err.msg);
+	snprintf(path, sizeof(path), "/tmp/rd-plot-%d'x.svg", getpid());
+	cr_assert_eq(rd_report_plot(r, path, false, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "plot producer-nmi: /tmp/rd-plot-"), "%s",
+		  err.msg);
+	cr_assert(strstr(err.msg, "with a quote"), "%s", err.msg);
+	cr_assert_neq(access(path, F_OK), 0, "%s drawn", path);
+	rd_results_free(r);
+}
+
 Test(report, incomplete_run)
 {
 	char *text = report_of(DATA "/incomplete", NULL), *line, *save;
-	char err[RD_REPORT_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 
 	cr_assert(strstr(text, "INCOMPLETE run: interrupted by SIGINT\n"
 			       "suites not run or cut short: stream drain\n"
@@ -304,10 +336,10 @@ Test(report, incomplete_run)
 	text = report_of(DATA "/run-base", NULL);
 	cr_assert_null(strstr(text, "INCOMPLETE"), "%s", text);
 	free(text);
-	cr_assert_null(rd_results_load(DATA "/interrupted-early", err));
-	cr_assert(strstr(err, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer; machine.json says how to resume)"),
-		  "%s", err);
-	cr_assert_null(strchr(err, '\n'), "one line: %s", err);
+	cr_assert_null(rd_results_load(DATA "/interrupted-early", &err));
+	cr_assert(strstr(err.msg, "no results: the run was not completed and no suite finished (INCOMPLETE run: interrupted by SIGTERM; suites not run or cut short: producer; machine.json says how to resume)"),
+		  "%s", err.msg);
+	cr_assert_null(strchr(err.msg, '\n'), "one line: %s", err.msg);
 }
 
 /* The text of the report between the lines starting @from and @to. */
@@ -362,11 +394,11 @@ Test(report, medians_per_transfer_regime_never_pooled)
 
 static void winners_of(const char *dir, struct rd_winners *w)
 {
-	char err[RD_REPORT_ERR_LEN] = "";
-	struct rd_results *r = rd_results_load(dir, err);
+	struct rd_err err = { 0 };
+	struct rd_results *r = rd_results_load(dir, &err);
 
-	cr_assert_not_null(r, "%s", err);
-	rd_report_winners(r, w);
+	cr_assert_not_null(r, "%s", err.msg);
+	cr_assert_eq(rd_report_winners(r, w, &err), 0, "%s", err.msg);
 	rd_results_free(r);
 }
 
@@ -418,7 +450,7 @@ Test(report, summary_records_ties_and_rule)
 	snprintf(cmd, sizeof(cmd), "cp %s/run-ties-b/producer.json %s/", DATA,
 		 dir);
 	cr_assert_eq(system(cmd), 0);
-	cr_assert_eq(rd_report_write(dir, false), 0);
+	cr_assert_eq(rd_report_write(dir, false, NULL), 0);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	root = json_load_file(path, 0, &jerr);
 	cr_assert_not_null(root, "%s", jerr.text);
