@@ -486,7 +486,7 @@ static int run(int argc, char **argv)
 	struct run_state st = { 0 };
 	size_t nran = 0, nwritten = 0;
 	bool user_reps = false, user_interleave = false;
-	char err[256];
+	struct rd_err err = { 0 };
 
 	/* Google Benchmark's own flags pass through untouched. */
 	gb_argv[gb_argc++] = "ringdrain-bench";
@@ -537,8 +537,8 @@ static int run(int argc, char **argv)
 	rd_bench.quick = !full;
 	rd_bench.reps = reps;
 
-	if (rd_topo_load(&rd_bench.topo, err)) {
-		fprintf(stderr, "ringdrain bench: %s\n", err);
+	if (rd_topo_load(&rd_bench.topo, &err)) {
+		fprintf(stderr, "ringdrain bench: %s\n", err.msg);
 		return 1;
 	}
 	if (!rd_bench.topo.thissystem)

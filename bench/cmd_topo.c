@@ -18,11 +18,12 @@ static int run(int argc, char **argv)
 		{ 0 },
 	};
 	struct rd_topo t;
-	char err[256], summary[256];
+	struct rd_err err = { 0 };
+	char summary[256];
 
 	rd_parse_cmdline(&rd_cmd_topo, opts, argc, argv, 0, 0, NULL);
-	if (rd_topo_load(&t, err)) {
-		fprintf(stderr, "ringdrain topo: %s\n", err);
+	if (rd_topo_load(&t, &err)) {
+		fprintf(stderr, "ringdrain topo: %s\n", err.msg);
 		return 1;
 	}
 	rd_topo_summary(&t, summary, sizeof(summary));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* harness.c - shared bench machinery (see harness.h). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,31 +21,38 @@ int rd_cross_classes(const struct rd_bench *b, enum rd_pair_class *out)
 	return n;
 }
 
+/* RD_THREAD_*: how far a new thread got; its creator waits for the verdict. */
+enum { RD_THREAD_STARTING, RD_THREAD_BOUND, RD_THREAD_FAILED };
+
 static void *thread_main(void *p)
 {
 	struct rd_thread *t = p;
+	int state = RD_THREAD_BOUND;
 
-	if (rd_topo_bind_thread(&t->b->topo, t->cpu, t->err)) {
-		fprintf(stderr, "ringdrain bench: %s\n", t->err);
-		exit(1);
-	}
-	return t->fn(t->arg);
+	if (rd_topo_bind_thread(&t->b->topo, t->cpu, &t->err))
+		state = RD_THREAD_FAILED;
+	__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
+	/* Never run unbound: the creator reports the error and joins. */
+	return state == RD_THREAD_BOUND ? t->fn(t->arg) : NULL;
 }
 
 int rd_thread_start(struct rd_thread *t, struct rd_bench *b, unsigned int cpu,
-		    void *(*fn)(void *), void *arg)
+		    void *(*fn)(void *), void *arg, struct rd_err *e)
 {
 	pthread_attr_t attr;
 	cpu_set_t set;
-	int ret;
+	int ret, state;
 
 	t->fn = fn;
 	t->arg = arg;
 	t->cpu = cpu;
 	t->b = b;
-	t->err[0] = 0;
-	if (pthread_attr_init(&attr))
-		return -1;
+	t->state = RD_THREAD_STARTING;
+	rd_err_clear(&t->err);
+	ret = pthread_attr_init(&attr);
+	if (ret)
+		return rd_errf(e, ret, "cannot start a thread on CPU %u: %s",
+			       cpu, strerror(ret));
 	/*
 	 * Created already on its CPU: a thread inheriting its creator's
 	 * one-CPU binding would wait for a spinning creator to be preempted.
@@ -56,7 +64,20 @@ int rd_thread_start(struct rd_thread *t, struct rd_bench *b, unsigned int cpu,
 	}
 	ret = pthread_create(&t->tid, &attr, thread_main, t);
 	pthread_attr_destroy(&attr);
-	return ret;
+	if (ret)
+		return rd_errf(e, ret, "cannot start a thread on CPU %u: %s",
+			       cpu, strerror(ret));
+	/* Until it is bound (or cannot be): outside every timed window. */
+	while ((state = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) ==
+	       RD_THREAD_STARTING)
+		sched_yield();
+	if (state == RD_THREAD_FAILED) {
+		pthread_join(t->tid, NULL);
+		if (e)
+			*e = t->err;
+		return -(t->err.code ? t->err.code : EINVAL);
+	}
+	return 0;
 }
 
 void rd_thread_join(struct rd_thread *t)
@@ -96,12 +117,11 @@ double rd_xfer_ns(struct rd_bench *b, unsigned int a, unsigned int b_cpu)
 	struct pingpong pp = { .turn = 0, .rounds = BATCHES * PER_BATCH };
 	uint64_t batch_ns[BATCHES];
 	struct rd_thread t;
-	char err[256];
 
 	if (a == b_cpu)
 		return 0;
-	if (rd_topo_bind_thread(&b->topo, a, err) ||
-	    rd_thread_start(&t, b, b_cpu, pong, &pp))
+	if (rd_topo_bind_thread(&b->topo, a, NULL) ||
+	    rd_thread_start(&t, b, b_cpu, pong, &pp, NULL))
 		return -1;
 	for (unsigned long batch = 0, i = 0; batch < BATCHES; batch++) {
 		uint64_t t0 = rd_now_ns();
@@ -124,25 +144,30 @@ struct rd_ring *rd_bench_ring(struct rd_bench *b,
 			      const struct rd_ring_design *d,
 			      unsigned int capacity, unsigned int rec_size,
 			      unsigned int prod_cpu, unsigned int cons_cpu,
-			      char *err)
+			      struct rd_err *e)
 {
+	char err[RD_ERR_LEN];	/* the ring library's own message */
 	unsigned int node_cpu = b->ring_mem == RD_MEM_PRODUCER ? prod_cpu :
 							       cons_cpu;
 	size_t bytes = d->size(capacity, rec_size);
 	struct rd_ring *ring;
 	void *mem;
 
-	if (rd_ring_check(d, capacity, rec_size, err))
+	if (rd_ring_check(d, capacity, rec_size, err)) {
+		rd_errf(e, EINVAL, "%s", err);
 		return NULL;
+	}
 	mem = rd_topo_alloc_near(&b->topo, node_cpu, bytes);
 	if (!mem) {
-		snprintf(err, RD_ERR_LEN, "cannot allocate %zu bytes near CPU %u",
-			 bytes, node_cpu);
+		rd_errf(e, ENOMEM, "cannot allocate %zu bytes near CPU %u",
+			bytes, node_cpu);
 		return NULL;
 	}
 	ring = rd_ring_create_in(d, mem, capacity, rec_size, prod_cpu, err);
-	if (!ring)
+	if (!ring) {
+		rd_errf(e, EINVAL, "%s", err);
 		rd_topo_free(&b->topo, mem, bytes);
+	}
 	return ring;
 }
 

@@ -87,11 +87,17 @@ struct rd_thread {
 	void *arg;
 	unsigned int cpu;
 	struct rd_bench *b;
-	char err[256];
+	int state;		/* starting, bound, failed (harness.c) */
+	struct rd_err err;	/* why it could not be bound */
 };
 
+/*
+ * Start @fn(@arg) on a thread bound to CPU @cpu (hwloc, after the pthread
+ * attr affinity).  Returns once the thread is bound: 0; or, when it cannot
+ * be bound or created, -errno with @e, the thread gone and @fn never run.
+ */
 int rd_thread_start(struct rd_thread *t, struct rd_bench *b, unsigned int cpu,
-		    void *(*fn)(void *), void *arg);
+		    void *(*fn)(void *), void *arg, struct rd_err *e);
 void rd_thread_join(struct rd_thread *t);
 
 /* A ring whose memory sits on the producer's (or consumer's) NUMA node. */
@@ -99,7 +105,7 @@ struct rd_ring *rd_bench_ring(struct rd_bench *b,
 			      const struct rd_ring_design *d,
 			      unsigned int capacity, unsigned int rec_size,
 			      unsigned int prod_cpu, unsigned int cons_cpu,
-			      char *err);
+			      struct rd_err *e);
 void rd_bench_ring_free(struct rd_bench *b, struct rd_ring *ring);
 
 /* Reports that look like PEBS samples: page-aligned, PAGE_SIZE, varied. */
@@ -137,18 +143,18 @@ const struct rd_stream_loops *rd_stream_loops_of(const struct rd_ring_design *d)
  * already bound to @cons_cpu, both signal ready and start together at t0;
  * the reports are prepared before and the consumer's checksum verified
  * after.  Returns the wall time in ns from t0 to the last report consumed
- * (0 on failure, with @err filled), and in *full_spins how often the
+ * (0 on failure, with @e filled), and in *full_spins how often the
  * producer found the queue full and retried.
  */
 uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 		       void *q, unsigned int prod_cpu, unsigned int cons_cpu,
 		       unsigned int batch, uint64_t n, uint64_t *full_spins,
-		       char *err);
+		       struct rd_err *e);
 
 /*
  * A native peer queue for streaming (peers.c): "ck_ring" (its typed SPSC
  * calls) or "rte_ring" (SP/SC _elem bursts), 48-byte reports, memory near
- * @node_cpu.  -1 with @err filled on failure.
+ * @node_cpu.  0, or -errno with @e filled.
  */
 struct rd_peer_queue {
 	const struct rd_stream_loops *loops;
@@ -159,7 +165,8 @@ struct rd_peer_queue {
 /* The stream loops of native peer @peer; NULL if there is none. */
 const struct rd_stream_loops *rd_peer_loops(const char *peer);
 int rd_peer_create(struct rd_peer_queue *pq, const char *peer,
-		   unsigned int capacity, unsigned int node_cpu, char *err);
+		   unsigned int capacity, unsigned int node_cpu,
+		   struct rd_err *e);
 void rd_peer_free(struct rd_peer_queue *pq);
 
 /* Records per timed window of the streaming benchmarks: ~50-200 ms here. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nmi_stats.c - the NMI-regime figure's statistics (see nmi_stats.h). */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,24 +46,31 @@ static double median_sorted(const double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-void rd_boot_median_ci(const double *v, int n, double *med, double *lo,
-		       double *hi)
+int rd_boot_median_ci(const double *v, int n, double *med, double *lo,
+		      double *hi)
 {
 	double *tmp, *meds;
 	uint64_t x = 0x2545f4914f6cdd1dULL;
 
 	*med = *lo = *hi = NAN;
 	if (n < 1)
-		return;
+		return 0;
 	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
 	memcpy(tmp, v, n * sizeof(*tmp));
 	qsort(tmp, n, sizeof(*tmp), cmp_d);
 	*med = median_sorted(tmp, n);
 	if (n < 2) {
 		free(tmp);
-		return;
+		return 0;
 	}
 	meds = malloc(RD_BOOT_RESAMPLES * sizeof(*meds));
+	if (!meds) {
+		free(tmp);
+		*med = NAN;
+		return -ENOMEM;
+	}
 	for (int r = 0; r < RD_BOOT_RESAMPLES; r++) {
 		for (int i = 0; i < n; i++) {
 			x ^= x << 13;
@@ -78,6 +86,7 @@ void rd_boot_median_ci(const double *v, int n, double *med, double *lo,
 	*hi = meds[(int)ceil((1 + RD_BOOT_LEVEL) / 2 * RD_BOOT_RESAMPLES) - 1];
 	free(meds);
 	free(tmp);
+	return 0;
 }
 
 double rd_nmi_target_width(double miss_ns)
@@ -120,25 +129,31 @@ bool rd_nmi_calibration_ok(const double med[RD_NMI_PROBES], double miss_ns,
 	return true;
 }
 
-enum rd_nmi_verdict rd_nmi_verdict(const double *safe, int ns,
-				   const double *rfc, int nr, double *p)
+int rd_nmi_verdict(const double *safe, int ns, const double *rfc, int nr,
+		   enum rd_nmi_verdict *v, double *p)
 {
 	double ms, ls, hs, mr, lr, hr;
 
 	double orderings = 1;
 
 	*p = NAN;
+	*v = RD_NMI_UNRESOLVED;
 	/* the smallest two-sided p of the U test is 2 / C(ns + nr, ns) */
 	for (int i = 1; i <= ns && ns > 0 && nr > 0; i++)
 		orderings = orderings * (nr + i) / i;
 	if (ns < 2 || nr < 2 || 2 / orderings >= 0.05)
-		return RD_NMI_UNRESOLVED;
-	rd_boot_median_ci(safe, ns, &ms, &ls, &hs);
-	rd_boot_median_ci(rfc, nr, &mr, &lr, &hr);
+		return 0;
+	if (rd_boot_median_ci(safe, ns, &ms, &ls, &hs) ||
+	    rd_boot_median_ci(rfc, nr, &mr, &lr, &hr))
+		return -ENOMEM;
 	if (!rd_cost_resolved(ls, hs) || !rd_cost_resolved(lr, hr))
-		return RD_NMI_UNRESOLVED;
+		return 0;
 	*p = rd_mann_whitney_p(safe, ns, rfc, nr);
+	if (isnan(*p))
+		return -ENOMEM;
 	if (*p >= 0.05)
-		return RD_NMI_TIE;
-	return ms < mr ? RD_NMI_FASTER : RD_NMI_SLOWER;
+		*v = RD_NMI_TIE;
+	else
+		*v = ms < mr ? RD_NMI_FASTER : RD_NMI_SLOWER;
+	return 0;
 }

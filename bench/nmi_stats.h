@@ -35,9 +35,10 @@ double rd_iq_mean(double *v, size_t n);
  * The median of @v[0..n) in *@med and the RD_BOOT_LEVEL percentile
  * bootstrap interval of it in [*@lo, *@hi].  @v is not changed.  With
  * n < 2 the interval is NAN.  Deterministic: the resampling is seeded.
+ * Returns 0, or -ENOMEM (all three NAN).
  */
-void rd_boot_median_ci(const double *v, int n, double *med, double *lo,
-		       double *hi);
+int rd_boot_median_ci(const double *v, int n, double *med, double *lo,
+		      double *hi);
 
 /*
  * A cost is resolved when its interval lies wholly above zero: an interval
@@ -77,12 +78,13 @@ extern const char *const rd_nmi_verdict_names[];
 
 /*
  * Best NMI-safe design (repetitions @safe[0..ns)) against rfc (@rfc[0..nr))
- * by the two-sided Mann-Whitney U test at p < 0.05; the p value in *@p.
- * UNRESOLVED (p NAN) when the test cannot reach p < 0.05 with so few
- * repetitions (3 vs 3 cannot; 4 vs 4 can) or either cost is not resolved
- * (its bootstrap interval reaches zero).
+ * by the two-sided Mann-Whitney U test at p < 0.05: the verdict in *@v,
+ * the p value in *@p.  UNRESOLVED (p NAN) when the test cannot reach
+ * p < 0.05 with so few repetitions (3 vs 3 cannot; 4 vs 4 can) or either
+ * cost is not resolved (its bootstrap interval reaches zero).  Returns 0,
+ * or -ENOMEM.
  */
-enum rd_nmi_verdict rd_nmi_verdict(const double *safe, int ns,
-				   const double *rfc, int nr, double *p);
+int rd_nmi_verdict(const double *safe, int ns, const double *rfc, int nr,
+		   enum rd_nmi_verdict *v, double *p);
 
 #endif /* RINGDRAIN_NMI_STATS_H */

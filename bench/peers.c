@@ -91,7 +91,8 @@ const struct rd_stream_loops *rd_peer_loops(const char *peer)
 }
 
 int rd_peer_create(struct rd_peer_queue *pq, const char *peer,
-		   unsigned int capacity, unsigned int node_cpu, char *err)
+		   unsigned int capacity, unsigned int node_cpu,
+		   struct rd_err *err)
 {
 	memset(pq, 0, sizeof(*pq));
 	if (!strcmp(peer, "ck_ring")) {
@@ -103,30 +104,26 @@ int rd_peer_create(struct rd_peer_queue *pq, const char *peer,
 			sizeof(struct damon_access_report), capacity);
 
 		if (bytes <= 0) {
-			snprintf(err, RD_ERR_LEN, "rte_ring: capacity %u refused",
-				 capacity);
-			return -1;
+			return rd_errf(err, EINVAL,
+				       "rte_ring: capacity %u refused", capacity);
 		}
 		pq->bytes = bytes;
 		pq->loops = &rte_native_loops;
 	} else {
-		snprintf(err, RD_ERR_LEN, "peer '%s' is not ck_ring or rte_ring",
-			 peer);
-		return -1;
+		return rd_errf(err, EINVAL, "peer '%s' is not ck_ring or rte_ring",
+			       peer);
 	}
 	pq->q = rd_topo_alloc_near(&rd_bench.topo, node_cpu, pq->bytes);
 	if (!pq->q) {
-		snprintf(err, RD_ERR_LEN, "cannot allocate %zu bytes near CPU %u",
-			 pq->bytes, node_cpu);
-		return -1;
+		return rd_errf(err, ENOMEM, "cannot allocate %zu bytes near CPU %u",
+			       pq->bytes, node_cpu);
 	}
 	if (pq->loops == &ck_native_loops) {
 		ck_ring_init(&((struct peer_ck *)pq->q)->ring, capacity);
 	} else if (rte_ring_init(pq->q, "ringdrain", capacity,
 				 RING_F_SP_ENQ | RING_F_SC_DEQ)) {
-		snprintf(err, RD_ERR_LEN, "rte_ring_init failed");
 		rd_peer_free(pq);
-		return -1;
+		return rd_errf(err, EINVAL, "rte_ring_init failed");
 	}
 	return 0;
 }
@@ -150,7 +147,7 @@ static void peer_stream(struct cbench_state *s, void *arg)
 	unsigned int node_cpu = rd_bench.ring_mem == RD_MEM_PRODUCER ?
 				pair->cpu[0] : pair->cpu[1];
 	uint64_t records = 0, total_ns = 0, spins = 0;
-	char err[RD_ERR_LEN];
+	struct rd_err err = { 0 };
 	double xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
 
 	while (cbench_keep_running(s)) {
@@ -163,17 +160,17 @@ static void peer_stream(struct cbench_state *s, void *arg)
 		if (c->d) {
 			ring = rd_bench_ring(&rd_bench, c->d, PEER_CAPACITY,
 					     DAMON_REPORT_FULL, pair->cpu[0],
-					     pair->cpu[1], err);
+					     pair->cpu[1], &err);
 			if (!ring) {
-				cbench_skip_with_error(s, err);
+				cbench_skip_with_error(s, err.msg);
 				return;
 			}
 			l = rd_stream_loops_of(c->d);
 			q = ring->impl;
 		} else {
 			if (rd_peer_create(&pq, c->peer, PEER_CAPACITY,
-					   node_cpu, err)) {
-				cbench_skip_with_error(s, err);
+					   node_cpu, &err)) {
+				cbench_skip_with_error(s, err.msg);
 				return;
 			}
 			l = pq.loops;
@@ -181,13 +178,13 @@ static void peer_stream(struct cbench_state *s, void *arg)
 		}
 		ns = rd_stream_run(&rd_bench, l, q, pair->cpu[0],
 				   pair->cpu[1], PEER_BATCH, RD_STREAM_RECORDS,
-				   &sp, err);
+				   &sp, &err);
 		if (ring)
 			rd_bench_ring_free(&rd_bench, ring);
 		else
 			rd_peer_free(&pq);
 		if (!ns) {
-			cbench_skip_with_error(s, err);
+			cbench_skip_with_error(s, err.msg);
 			return;
 		}
 		cbench_set_iteration_time(s, ns * 1e-9);

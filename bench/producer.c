@@ -74,16 +74,16 @@ static void hot(struct cbench_state *s, void *arg)
 	unsigned int cpu = rd_bench.topo.pairs[RD_PAIR_SAME_CPU].cpu[0];
 	unsigned int batch, k = 0;
 	struct rd_ring *ring;
-	char err[RD_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	if (rd_topo_bind_thread(&rd_bench.topo, cpu, err)) {
-		cbench_skip_with_error(s, err);
+	if (rd_topo_bind_thread(&rd_bench.topo, cpu, &err)) {
+		cbench_skip_with_error(s, err.msg);
 		return;
 	}
 	ring = rd_bench_ring(&rd_bench, c->d, HOT_CAPACITY, c->rec_size, cpu,
-			     cpu, err);
+			     cpu, &err);
 	if (!ring) {
-		cbench_skip_with_error(s, err);
+		cbench_skip_with_error(s, err.msg);
 		return;
 	}
 	batch = rd_usable_capacity(c->d, HOT_CAPACITY) / 2;
@@ -283,13 +283,13 @@ struct nmi_rep_out {
  * @rate/s on @pair, the producer dirtying @pollute_bytes in each window.
  * Ring setup, page faults, thread start and the drain's stop are outside
  * every window.  With @sim (under valgrind) nothing waits for the period and
- * the cache events of each produce() call alone are collected.  0 or -1
- * with @err.
+ * the cache events of each produce() call alone are collected.  0, or
+ * -errno with @err.
  */
 static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 		   const struct rd_pair *pair, unsigned int periods,
 		   size_t pollute_bytes, bool sim, struct nmi_rep_out *o,
-		   char *err)
+		   struct rd_err *err)
 {
 	uint64_t period = 1000000000ULL / rate, t_start, next;
 	struct damon_access_report out[64], rep;
@@ -299,16 +299,21 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 	struct rd_thread consumer;
 	void *target;
 	bool (*produce)(void *, const struct damon_access_report *);
+	int ret;
 
-	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
+	*o = (struct nmi_rep_out){ 0 };
+	if (!diff)
+		return rd_errf(err, ENOMEM, "%s: out of memory", sj->name);
+	ret = rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err);
+	if (ret) {
 		free(diff);
-		return -1;
+		return ret;
 	}
 	dr.ring = rd_bench_ring(&rd_bench, sj->d, NMI_CAPACITY, sj->rec_size,
 				pair->cpu[0], pair->cpu[1], err);
 	if (!dr.ring) {
 		free(diff);
-		return -1;
+		return -(err && err->code ? err->code : EINVAL);
 	}
 	/* Fault every page of the ring in, untimed. */
 	make_report(&rep, 0, pair->cpu[0]);
@@ -328,8 +333,13 @@ static int nmi_rep(const struct nmi_subject *sj, unsigned int rate,
 		produce = sj->d->produce;
 		target = dr.ring->impl;
 	}
-	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
-			&dr);
+	ret = rd_thread_start(&consumer, &rd_bench, pair->cpu[1],
+			      drain_periodically, &dr, err);
+	if (ret) {
+		free(diff);
+		rd_bench_ring_free(&rd_bench, dr.ring);
+		return ret;
+	}
 	t_start = next = rd_now_ns();
 	for (unsigned int p = 0; p < periods; p++) {
 		int64_t took[2];
@@ -474,12 +484,16 @@ static void setup_lines(void)
 	}
 }
 
-/* Every design at both record sizes, then the probes. */
+/* Every design at both record sizes, then the probes; -ENOMEM. */
 static int nmi_subjects(struct nmi_subject **out, unsigned int rate,
 			enum rd_pair_class cls)
 {
 	int n = 0, max = rd_nr_designs * 2 + RD_NMI_PROBES;
 	struct nmi_subject *s = calloc(max, sizeof(*s));
+
+	*out = s;
+	if (!s)
+		return -ENOMEM;
 
 	for (unsigned int i = 0; i < rd_nr_designs; i++)
 		for (unsigned int rs = DAMON_REPORT_COMPACT;
@@ -524,6 +538,7 @@ static int nmi_unresolved(struct nmi_subject *s, int n, double width)
 	for (int i = 0; i < n; i++) {
 		if (s[i].error[0])
 			continue;
+		/* out of memory: a NAN interval, counted as wide */
 		rd_boot_median_ci(s[i].v, s[i].n, &s[i].med, &s[i].lo,
 				  &s[i].hi);
 		wide += !(s[i].hi - s[i].lo < width);
@@ -549,11 +564,17 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 	double *miss = NULL, width = 0;
 	uint64_t t0 = rd_now_ns(), last = t0, spent = 0;
 	int *order = malloc(n * sizeof(*order)), nm = 0, mcap = 0;
-	char lat_name[160], err[RD_ERR_LEN];
+	char lat_name[160];
+	struct rd_err err = { 0 };
 	json_t *reps = json_array();
 
 	snprintf(lat_name, sizeof(lat_name), "producer/misslat/rate:%u/class:%s",
 		 rate, rd_pair_class_name(cls));
+	if (n < 0 || !order || !reps) {
+		n = n < 0 ? 0 : n;
+		rd_errf(&err, ENOMEM, "out of memory");
+		goto fail;
+	}
 	for (int i = 0; i < n; i++)
 		order[i] = i;
 	while (rounds < min_reps ||
@@ -561,10 +582,17 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 		double xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
 
 		if (nm == mcap) {
-			mcap = mcap ? 2 * mcap : 16;
-			miss = realloc(miss, mcap * sizeof(*miss));
+			int ncap = mcap ? 2 * mcap : 16;
+			double *nmiss = realloc(miss, ncap * sizeof(*miss));
+
+			if (!nmiss) {
+				rd_errf(&err, ENOMEM, "out of memory");
+				goto fail;
+			}
+			miss = nmiss;
+			mcap = ncap;
 		}
-		if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err))
+		if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], &err))
 			goto fail;
 
 		for (int i = n - 1; i > 0; i--) {
@@ -581,18 +609,26 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 			if (sj->error[0])
 				continue;
 			if (nmi_rep(sj, rate, pair, periods, pollute_bytes,
-				    false, &o, sj->error)) {
+				    false, &o, &err)) {
 				/* the probes must run; a design may not */
-				snprintf(err, sizeof(err), "%s", sj->error);
-				if (sj->probe >= 0)
+				snprintf(sj->error, sizeof(sj->error), "%s",
+					 err.msg);
+				if (sj->probe >= 0 || err.code == ENOMEM)
 					goto fail;
 				fprintf(stderr, "ringdrain bench: %s skipped: %s\n",
 					sj->name, sj->error);
 				continue;
 			}
 			if (sj->n == sj->cap) {
-				sj->cap = sj->cap ? 2 * sj->cap : 16;
-				sj->v = realloc(sj->v, sj->cap * sizeof(*sj->v));
+				int ncap = sj->cap ? 2 * sj->cap : 16;
+				double *nv = realloc(sj->v, ncap * sizeof(*nv));
+
+				if (!nv) {
+					rd_errf(&err, ENOMEM, "out of memory");
+					goto fail;
+				}
+				sj->v = nv;
+				sj->cap = ncap;
 			}
 			sj->v[sj->n++] = o.ns;
 			if (sj->probe == 0) {
@@ -638,6 +674,11 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 		size_t i;
 		json_t *e;
 		int *idx = calloc(n + 1, sizeof(*idx)), li = 0;
+
+		if (!idx) {
+			rd_errf(&err, ENOMEM, "out of memory");
+			goto fail;
+		}
 
 		json_array_foreach(reps, i, e) {
 			const char *name = json_string_value(json_object_get(e, "name"));
@@ -686,7 +727,7 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 	free(miss);
 	return 0;
 fail:
-	fprintf(stderr, "ringdrain bench: producer/nmi: %s\n", err);
+	fprintf(stderr, "ringdrain bench: producer/nmi: %s\n", err.msg);
 	json_decref(reps);
 	for (int i = 0; i < n; i++)
 		free(s[i].v);
@@ -785,7 +826,7 @@ int rd_producer_sim_main(int argc, char **argv)
 	unsigned int rates[3], nrates = 0, periods = 0, nbytes = 0;
 	enum rd_pair_class cross[RD_NR_PAIR_CLASSES];
 	size_t bytes[3];
-	char err[RD_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		unsigned long v = strtoul(argv[i + 1], NULL, 10);
@@ -812,8 +853,8 @@ int rd_producer_sim_main(int argc, char **argv)
 	fprintf(stderr, "%s: built without valgrind/callgrind.h\n", argv[0]);
 	return 1;
 #endif
-	if (rd_topo_load(&rd_bench.topo, err)) {
-		fprintf(stderr, "%s: %s\n", argv[0], err);
+	if (rd_topo_load(&rd_bench.topo, &err)) {
+		fprintf(stderr, "%s: %s\n", argv[0], err.msg);
 		return 1;
 	}
 	if (!rd_cross_classes(&rd_bench, cross)) {
@@ -825,15 +866,19 @@ int rd_producer_sim_main(int argc, char **argv)
 		struct nmi_subject *s;
 		int n = nmi_subjects(&s, rates[r], cross[0]);
 
+		if (n < 0) {
+			fprintf(stderr, "%s: out of memory\n", argv[0]);
+			return 1;
+		}
 		for (int i = 0; i < n; i++) {
 			struct nmi_rep_out o;
 			char dump[256];
 
 			if (nmi_rep(&s[i], rates[r], &rd_bench.topo.pairs[cross[0]],
-				    periods, bytes[r], true, &o, err)) {
+				    periods, bytes[r], true, &o, &err)) {
 				/* no part for it: the report shows no counts */
 				fprintf(stderr, "%s: %s skipped: %s\n", argv[0],
-					s[i].name, err);
+					s[i].name, err.msg);
 				if (s[i].probe >= 0)
 					return 1;
 				continue;
@@ -864,20 +909,24 @@ static void cadence(struct cbench_state *s, void *arg)
 	uint64_t produced = 0, period = 1000000000ULL / c->rate;
 	struct rd_ring_counters rc;
 	struct rd_thread consumer;
-	char err[RD_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], err)) {
-		cbench_skip_with_error(s, err);
+	if (rd_topo_bind_thread(&rd_bench.topo, pair->cpu[0], &err)) {
+		cbench_skip_with_error(s, err.msg);
 		return;
 	}
 	dr.ring = rd_bench_ring(&rd_bench, c->d, c->capacity, c->rec_size,
-				pair->cpu[0], pair->cpu[1], err);
+				pair->cpu[0], pair->cpu[1], &err);
 	if (!dr.ring) {
-		cbench_skip_with_error(s, err);
+		cbench_skip_with_error(s, err.msg);
 		return;
 	}
-	rd_thread_start(&consumer, &rd_bench, pair->cpu[1], drain_periodically,
-			&dr);
+	if (rd_thread_start(&consumer, &rd_bench, pair->cpu[1],
+			    drain_periodically, &dr, &err)) {
+		rd_bench_ring_free(&rd_bench, dr.ring);
+		cbench_skip_with_error(s, err.msg);
+		return;
+	}
 	while (cbench_keep_running(s)) {
 		uint64_t t0 = rd_now_ns(), next = t0;
 

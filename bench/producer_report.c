@@ -100,9 +100,10 @@ static bool sim_net(struct rd_results *r, const struct rd_bm *b,
 }
 
 /* One row of the NMI table: cost, interval, repetitions, drops, sim. */
-static void nmi_row(FILE *f, struct rd_results *r, const char *label,
-		    const char *rec, const struct rd_bm *b, const char *rate,
-		    const char *cls, char *unresolved, size_t len)
+static int nmi_row(FILE *f, struct rd_results *r, const char *label,
+		   const char *rec, const struct rd_bm *b, const char *rate,
+		   const char *cls, char *unresolved, size_t len,
+		   struct rd_err *e)
 {
 	double med, lo, hi, sim[3];
 	char iv[48];
@@ -110,9 +111,10 @@ static void nmi_row(FILE *f, struct rd_results *r, const char *label,
 	fprintf(f, "%-10s %4s", label, rec);
 	if (!b) {
 		fprintf(f, " %8s %17s\n", "-", "");
-		return;
+		return 0;
 	}
-	rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+	if (rd_boot_median_ci(b->v, b->n, &med, &lo, &hi))
+		return rd_errf(e, ENOMEM, "%s: out of memory", b->name);
 	if (rd_cost_resolved(lo, hi)) {
 		rd_cell(f, 8, med);
 		snprintf(iv, sizeof(iv), "[%.1f, %.1f]", lo, hi);
@@ -126,11 +128,12 @@ static void nmi_row(FILE *f, struct rd_results *r, const char *label,
 				 label, rec, med, lo, hi);
 	}
 	fprintf(f, " %4d", b->n);
-	fprintf(f, " %5.0f", b->nd ? rd_median(b->drops, b->nd) : 0);
+	fprintf(f, " %5.0f", rd_drops_med(b));
 	if (sim_net(r, b, rate, cls, sim))
 		fprintf(f, " %6.1f %5.2f %5.2f\n", sim[0], sim[1], sim[2]);
 	else
 		fprintf(f, " %6s %5s %5s\n", "-", "-", "-");
+	return 0;
 }
 
 /*
@@ -138,8 +141,8 @@ static void nmi_row(FILE *f, struct rd_results *r, const char *label,
  * rfc: faster / tie / slower by the U test over repetitions; no verdict
  * from an unresolved cost or an unreliable calibration.
  */
-static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
-			const char *cls, bool reliable, const char *why)
+static int nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
+		       const char *cls, bool reliable, struct rd_err *e)
 {
 	struct rd_bm *rfc = rd_find(r, "producer/nmi", "design", "rfc", "rec",
 				 "48", "rate", rate, "class", cls, NULL);
@@ -149,7 +152,7 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 
 	if (!reliable) {
 		fprintf(f, "verdict: withheld: the calibration is unreliable (above)\n");
-		return;
+		return 0;
 	}
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
 		const char *d = rd_designs[i]->name;
@@ -161,7 +164,8 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 			 rate, "class", cls, NULL);
 		if (!b)
 			continue;
-		rd_boot_median_ci(b->v, b->n, &med, &lo, &hi);
+		if (rd_boot_median_ci(b->v, b->n, &med, &lo, &hi))
+			return rd_errf(e, ENOMEM, "%s: out of memory", b->name);
 		if (rd_cost_resolved(lo, hi) && (!best || med < bmed)) {
 			best = b;
 			bmed = med;
@@ -170,9 +174,10 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 	if (!best || !rfc) {
 		fprintf(f, "verdict: best NMI-safe vs rfc (48B): not resolved here\n  (%s)\n",
 			!rfc ? "no rfc" : "no NMI-safe design has a resolved cost");
-		return;
+		return 0;
 	}
-	v = rd_nmi_verdict(best->v, best->n, rfc->v, rfc->n, &p);
+	if (rd_nmi_verdict(best->v, best->n, rfc->v, rfc->n, &v, &p))
+		return rd_errf(e, ENOMEM, "%s: out of memory", best->name);
 	fprintf(f, "verdict: best NMI-safe %s vs rfc (48B): %s", rd_kv(best, "design"),
 		rd_nmi_verdict_names[v]);
 	if (v == RD_NMI_UNRESOLVED)
@@ -184,9 +189,11 @@ static void nmi_verdict(FILE *f, struct rd_results *r, const char *rate,
 	if (sim_net(r, best, rate, cls, s_best) && sim_net(r, rfc, rate, cls, s_rfc))
 		fprintf(f, "  simulated per call: %.0f vs %.0f instructions, %.2f vs %.2f cold lines\n",
 			s_best[0], s_rfc[0], s_best[1], s_rfc[1]);
+	return 0;
 }
 
-static void report_producer_nmi(FILE *f, struct rd_results *r)
+static int report_producer_nmi(FILE *f, struct rd_results *r,
+			       struct rd_err *e)
 {
 	char rates[8][48], classes[8][48];
 	int nr = rd_values_of(r, "producer/nmi", "rate", rates, 8);
@@ -221,9 +228,9 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 				snprintf(rec, sizeof(rec), "%d", rs);
 				b = rd_find(r, "producer/nmi", "design", d, "rec",
 					 rec, "rate", rate, "class", cls, NULL);
-				if (b)
-					nmi_row(f, r, d, rec, b, rate, cls,
-						unresolved, sizeof(unresolved));
+				if (b && nmi_row(f, r, d, rec, b, rate, cls,
+						 unresolved, sizeof(unresolved), e))
+					return -ENOMEM;
 				if (b && isnan(xfer))
 					xfer = rd_xfer_med(b);
 			}
@@ -238,11 +245,12 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 			b = rd_find(r, "producer/nmi", "probe", lines, "rate", rate,
 				 "class", cls, NULL);
 			probe[p] = NAN;
-			if (b) {
-				rd_boot_median_ci(b->v, b->n, &probe[p], &lo, &hi);
-				nmi_row(f, r, label, "-", b, rate, cls,
-					unresolved, sizeof(unresolved));
-			}
+			if (b && (rd_boot_median_ci(b->v, b->n, &probe[p], &lo,
+						    &hi) ||
+				  nmi_row(f, r, label, "-", b, rate, cls,
+					  unresolved, sizeof(unresolved), e)))
+				return rd_errf(e, ENOMEM, "%s: out of memory",
+					       b->name);
 		}
 		if (unresolved[0])
 			fprintf(f, "not resolved here (interval reaches zero or below):%s\n",
@@ -263,10 +271,12 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 		else
 			fprintf(f, "calibration: UNRELIABLE, no verdict from this table:\n  %s\n",
 				why);
-		nmi_verdict(f, r, rate, cls, reliable, why);
+		if (nmi_verdict(f, r, rate, cls, reliable, e))
+			return -ENOMEM;
 	}
 	if (r->sim_note[0])
 		rd_note_wrapped(f, r->sim_note);
+	return 0;
 }
 
 static void report_cadence(FILE *f, struct rd_results *r)
@@ -313,7 +323,8 @@ static int producer_report(const struct rd_report_ctx *ctx, FILE *f,
 			   struct rd_err *e)
 {
 	report_producer_hot(f, ctx->r);
-	report_producer_nmi(f, ctx->r);
+	if (report_producer_nmi(f, ctx->r, e))
+		return -ENOMEM;
 	report_cadence(f, ctx->r);
 	return 0;
 }

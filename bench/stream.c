@@ -8,6 +8,7 @@
  * The one-way cache-line transfer latency of the pair is measured before
  * every repetition and reported with it (xfer_ns).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ static void *consume_all(void *p)
 uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 		       void *q, unsigned int prod_cpu, unsigned int cons_cpu,
 		       unsigned int batch, uint64_t n, uint64_t *full_spins,
-		       char *err)
+		       struct rd_err *err)
 {
 	static struct damon_access_report reports[RD_STREAM_NREPORTS];
 	struct stream_consumer c = {
@@ -75,8 +76,8 @@ uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 	struct rd_thread t;
 
 	if (batch < 1 || batch > RD_STREAM_MAX_BATCH) {
-		snprintf(err, RD_ERR_LEN, "batch %u is outside 1..%u", batch,
-			 RD_STREAM_MAX_BATCH);
+		rd_errf(err, EINVAL, "batch %u is outside 1..%u", batch,
+			RD_STREAM_MAX_BATCH);
 		return 0;
 	}
 	rd_bench_reports(reports, RD_STREAM_NREPORTS, prod_cpu);
@@ -84,9 +85,8 @@ uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 		want += reports[i & (RD_STREAM_NREPORTS - 1)].vaddr;
 	if (rd_topo_bind_thread(&b->topo, prod_cpu, err))
 		return 0;
-	if (rd_thread_start(&t, b, cons_cpu, consume_all, &c)) {
-		snprintf(err, RD_ERR_LEN, "cannot start the consumer thread on CPU %u",
-			 cons_cpu);
+	if (rd_thread_start(&t, b, cons_cpu, consume_all, &c, err)) {
+		rd_err_prefix(err, "the consumer thread on CPU %u: ", cons_cpu);
 		return 0;
 	}
 	/* Acquire: the consumer is running on its CPU and waits for go. */
@@ -99,8 +99,8 @@ uint64_t rd_stream_run(struct rd_bench *b, const struct rd_stream_loops *l,
 	rd_thread_join(&t);
 	*full_spins = spins;
 	if (c.checksum != want) {
-		snprintf(err, RD_ERR_LEN, "%s: the consumer's checksum of %llu reports is wrong: reports lost, duplicated or torn",
-			 l->name, (unsigned long long)n);
+		rd_errf(err, EIO, "%s: the consumer's checksum of %llu reports is wrong: reports lost, duplicated or torn",
+			l->name, (unsigned long long)n);
 		return 0;
 	}
 	return c.t_end - t0;
@@ -120,7 +120,7 @@ static void stream(struct cbench_state *s, void *arg)
 	unsigned int node_cpu = rd_bench.ring_mem == RD_MEM_PRODUCER ?
 				pair->cpu[0] : pair->cpu[1];
 	uint64_t records = 0, spins = 0, total_ns = 0;
-	char err[RD_ERR_LEN];
+	struct rd_err err = { 0 };
 	double xfer;
 
 	xfer = rd_xfer_ns(&rd_bench, pair->cpu[0], pair->cpu[1]);
@@ -132,25 +132,25 @@ static void stream(struct cbench_state *s, void *arg)
 		if (c->d) {
 			ring = rd_bench_ring(&rd_bench, c->d, c->capacity,
 					     c->rec_size, pair->cpu[0],
-					     pair->cpu[1], err);
+					     pair->cpu[1], &err);
 			if (!ring) {
-				cbench_skip_with_error(s, err);
+				cbench_skip_with_error(s, err.msg);
 				return;
 			}
 		} else if (rd_peer_create(&pq, "ck_ring", c->capacity, node_cpu,
-					  err)) {
-			cbench_skip_with_error(s, err);
+					  &err)) {
+			cbench_skip_with_error(s, err.msg);
 			return;
 		}
 		ns = rd_stream_run(&rd_bench, c->loops, ring ? ring->impl : pq.q,
 				   pair->cpu[0], pair->cpu[1], c->batch,
-				   RD_STREAM_RECORDS, &sp, err);
+				   RD_STREAM_RECORDS, &sp, &err);
 		if (ring)
 			rd_bench_ring_free(&rd_bench, ring);
 		else
 			rd_peer_free(&pq);
 		if (!ns) {
-			cbench_skip_with_error(s, err);
+			cbench_skip_with_error(s, err.msg);
 			return;
 		}
 		cbench_set_iteration_time(s, ns * 1e-9);

@@ -71,7 +71,7 @@ static void report_tick(FILE *f, struct rd_results *r)
 			rd_cell(f, 9, l ? l->med : NAN);
 			rd_cell(f, 6, b->med / (TICK_US) * 100);
 			rd_ratio_cell(f, 7, b, rfc);
-			fprintf(f, " %5.0f\n", b->nd ? rd_median(b->drops, b->nd) : 0);
+			fprintf(f, " %5.0f\n", rd_drops_med(b));
 			if (strcmp(strategies[si], "rfc") &&
 			    (!best || b->med < best->med))
 				best = b;

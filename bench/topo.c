@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* topo.c - CPU pair classes from hwloc (see topo.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,25 +81,23 @@ enum rd_pair_class rd_topo_classify(struct rd_topo *t, unsigned int a,
 	return RD_PAIR_NODE;
 }
 
-int rd_topo_load(struct rd_topo *t, char *err)
+int rd_topo_load(struct rd_topo *t, struct rd_err *err)
 {
 	hwloc_obj_t first;
 
 	memset(t, 0, sizeof(*t));
 	if (hwloc_topology_init(&t->topo) ||
 	    hwloc_topology_load(t->topo)) {
-		snprintf(err, 256, "hwloc cannot load the topology%s",
-			 getenv("HWLOC_XMLFILE") ? " from HWLOC_XMLFILE" :
-			 getenv("HWLOC_SYNTHETIC") ? " from HWLOC_SYNTHETIC" :
-			 "");
-		return -1;
+		return rd_errf(err, EIO, "hwloc cannot load the topology%s",
+			       getenv("HWLOC_XMLFILE") ? " from HWLOC_XMLFILE" :
+			       getenv("HWLOC_SYNTHETIC") ? " from HWLOC_SYNTHETIC" :
+			       "");
 	}
 	t->thissystem = hwloc_topology_is_thissystem(t->topo);
 	t->nr_pus = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_PU);
 	first = hwloc_get_obj_by_type(t->topo, HWLOC_OBJ_PU, 0);
 	if (!first) {
-		snprintf(err, 256, "the topology has no processing unit");
-		return -1;
+		return rd_errf(err, EINVAL, "the topology has no processing unit");
 	}
 	/*
 	 * The closest pair of each class, preferring the lowest PUs: the
@@ -130,22 +129,21 @@ void rd_topo_destroy(struct rd_topo *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int rd_topo_bind_thread(struct rd_topo *t, unsigned int cpu, char *err)
+int rd_topo_bind_thread(struct rd_topo *t, unsigned int cpu,
+			struct rd_err *err)
 {
 	hwloc_obj_t pu = pu_by_os(t, cpu);
 
 	if (!t->thissystem) {
-		snprintf(err, 256, "the topology is not this machine's (HWLOC_XMLFILE or HWLOC_SYNTHETIC is set): cannot bind");
-		return -1;
+		return rd_errf(err, EINVAL, "the topology is not this machine's (HWLOC_XMLFILE or HWLOC_SYNTHETIC is set): cannot bind");
 	}
 	if (!pu) {
-		snprintf(err, 256, "no CPU %u in this topology", cpu);
-		return -1;
+		return rd_errf(err, EINVAL, "no CPU %u in this topology", cpu);
 	}
 	if (hwloc_set_cpubind(t->topo, pu->cpuset, HWLOC_CPUBIND_THREAD |
 			      HWLOC_CPUBIND_STRICT)) {
-		snprintf(err, 256, "cannot bind a thread to CPU %u: %m", cpu);
-		return -1;
+		return rd_errf(err, errno, "cannot bind a thread to CPU %u: %s",
+			       cpu, strerror(errno));
 	}
 	return 0;
 }

@@ -25,6 +25,8 @@
 
 #include <hwloc.h>
 
+#include "base.h"
+
 enum rd_pair_class {
 	RD_PAIR_SAME_CPU,
 	RD_PAIR_SMT,
@@ -52,16 +54,17 @@ const char *rd_pair_class_name(enum rd_pair_class c);
 const char *rd_pair_class_desc(enum rd_pair_class c);
 int rd_pair_class_parse(const char *name);	/* -1 if unknown */
 
-/* Load and classify; on error fill @err (256 bytes) and return -1. */
-int rd_topo_load(struct rd_topo *t, char *err);
+/* Load and classify; 0, or -errno with @err. */
+int rd_topo_load(struct rd_topo *t, struct rd_err *err);
 void rd_topo_destroy(struct rd_topo *t);
 
 /* Class of the pair of PUs with OS indexes @a and @b. */
 enum rd_pair_class rd_topo_classify(struct rd_topo *t, unsigned int a,
 				    unsigned int b);
 
-/* Bind the calling thread to PU @cpu (OS index); -1 with @err on failure. */
-int rd_topo_bind_thread(struct rd_topo *t, unsigned int cpu, char *err);
+/* Bind the calling thread to PU @cpu (OS index); 0, or -errno with @err. */
+int rd_topo_bind_thread(struct rd_topo *t, unsigned int cpu,
+			struct rd_err *err);
 
 /*
  * Memory bound to the NUMA node of PU @cpu, 64-byte aligned (page

@@ -16,7 +16,7 @@
 
 static void load(struct rd_topo *t, const char *synthetic, const char *xml)
 {
-	char err[256];
+	struct rd_err err = { 0 };
 
 	unsetenv("HWLOC_SYNTHETIC");
 	unsetenv("HWLOC_XMLFILE");
@@ -24,7 +24,7 @@ static void load(struct rd_topo *t, const char *synthetic, const char *xml)
 		setenv("HWLOC_SYNTHETIC", synthetic, 1);
 	if (xml)
 		setenv("HWLOC_XMLFILE", xml, 1);
-	cr_assert_eq(rd_topo_load(t, err), 0, "%s", err);
+	cr_assert_eq(rd_topo_load(t, &err), 0, "%s", err.msg);
 }
 
 static void expect(struct rd_topo *t, enum rd_pair_class c, int a, int b)
@@ -103,11 +103,11 @@ Test(topo, recorded_machine)
 Test(topo, no_binding_on_a_foreign_topology)
 {
 	struct rd_topo t;
-	char err[256];
+	struct rd_err err = { 0 };
 
 	load(&t, "pack:2 core:2 pu:1", NULL);
-	cr_assert_eq(rd_topo_bind_thread(&t, 0, err), -1);
-	cr_assert(strstr(err, "not this machine"), "%s", err);
+	cr_assert_lt(rd_topo_bind_thread(&t, 0, &err), 0);
+	cr_assert(strstr(err.msg, "not this machine"), "%s", err.msg);
 	cr_assert_null(rd_topo_alloc_near(&t, 0, 4096));
 	rd_topo_destroy(&t);
 }
