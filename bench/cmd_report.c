@@ -66,12 +66,13 @@ static int run(int argc, char **argv)
 	if (rd_report_print(stdout, cur, base, &err)) {
 		fprintf(stderr, "ringdrain report: %s\n", err.msg);
 		ret = 1;
+		svg = png = NULL;
 	}
-	if (!ret && svg && rd_report_plot(cur, svg, false, &err)) {
+	if (svg && rd_report_plot(cur, svg, false, &err)) {
 		fprintf(stderr, "ringdrain report: %s\n", err.msg);
 		ret = 1;
 	}
-	if (!ret && png && rd_report_plot(cur, png, true, &err)) {
+	if (png && rd_report_plot(cur, png, true, &err)) {
 		fprintf(stderr, "ringdrain report: %s\n", err.msg);
 		ret = 1;
 	}

@@ -231,13 +231,27 @@ extern const unsigned int rd_nr_suite_reports;
 struct rd_bm *rd_find(struct rd_results *r, const char *prefix, ...)
 	__attribute__((sentinel));
 
-/* The value of key @key in @b's name, or NULL. */
+/**
+ * rd_kv() - the value of a key in a benchmark's name.
+ * @b:		the benchmark.
+ * @key:	the key ("design", "rate", ...).
+ *
+ * Return: the value, or NULL when @b's name has no such key.
+ */
 const char *rd_kv(const struct rd_bm *b, const char *key);
 
-/*
- * The distinct values of @key among @prefix's benchmarks (at most @max), in
- * order: numbers numerically; names with RD_BASELINE first, then
+/**
+ * rd_values_of() - the distinct values of a key among some benchmarks.
+ * @r:		the run.
+ * @prefix:	"suite/variant" of the benchmarks.
+ * @key:	the key.
+ * @vals:	filled with the values, each at most 47 characters.
+ * @max:	room in @vals.
+ *
+ * In order: numbers numerically; names with RD_BASELINE first, then
  * alphabetically.
+ *
+ * Return: how many values were found (at most @max).
  */
 int rd_values_of(struct rd_results *r, const char *prefix, const char *key,
 		 char vals[][48], int max);
@@ -248,38 +262,109 @@ static inline bool rd_has_xfer(const struct rd_bm *b)
 	return b->nx && b->nx == b->n;
 }
 
-/*
- * Append @x to the array *@arr of *@n values (*@cap allocated; it grows
- * twofold).  0, or -ENOMEM with @e filled and the array as it was.
+/**
+ * rd_push() - append a value to a growing array.
+ * @arr:	the array (NULL to start).
+ * @n:		its number of values.
+ * @cap:	its allocated room; it grows twofold.
+ * @x:		the value.
+ * @e:		why it failed.
+ *
+ * Return: 0, or -ENOMEM with @e filled and the array as it was.
  */
 int rd_push(double **arr, int *n, int *cap, double x, struct rd_err *e);
 
-/* Interquartile range over the median, in %; NAN without one. */
+/**
+ * rd_spread_pct() - interquartile range over the median, in %.
+ * @b:	the benchmark, or NULL.
+ *
+ * Return: the spread, NAN without a benchmark or with a zero median.
+ */
 double rd_spread_pct(const struct rd_bm *b);
-/* The median of @b's transfer latencies; NAN without any. */
+
+/**
+ * rd_xfer_med() - the median transfer latency of a benchmark's repetitions.
+ * @b:	the benchmark, or NULL.
+ *
+ * Return: the median in ns, NAN without any.
+ */
 double rd_xfer_med(const struct rd_bm *b);
-/* The median of @b's drop counts; 0 without any. */
+
+/**
+ * rd_drops_med() - the median drop count of a benchmark's repetitions.
+ * @b:	the benchmark.
+ *
+ * Return: the median, 0 without any.
+ */
 double rd_drops_med(const struct rd_bm *b);
 
-/* Is @design a ring design safe against nesting (NMI-safe)? */
+/**
+ * rd_nmi_safe() - is a ring design safe against nesting (NMI-safe)?
+ * @design:	the design's name.
+ *
+ * Return: true for a design of ring/designs.def whose nesting is "safe".
+ */
 bool rd_nmi_safe(const char *design);
 
-/* @path relative to the project when it lies inside it. */
+/**
+ * rd_project_path() - a path as a reader of the report types it.
+ * @path:	the path.
+ *
+ * Return: @path relative to the project when it lies inside it, else @path.
+ */
 const char *rd_project_path(const char *path);
 
-/* A number right-aligned in @width: "-" for NAN, 2/1/0 decimals by size. */
+/**
+ * rd_cell() - print a number right-aligned after a space.
+ * @f:		where.
+ * @width:	the column's width.
+ * @v:		the number: "-" for NAN, 2, 1 or 0 decimals by size.
+ */
 void rd_cell(FILE *f, int width, double v);
-/* @b's median over @base's as "1.23x", "-" without both. */
+
+/**
+ * rd_ratio_cell() - print one benchmark's median over another's.
+ * @f:		where.
+ * @width:	the column's width.
+ * @b:		the benchmark, or NULL.
+ * @base:	the one it is compared with, or NULL.
+ *
+ * Prints "1.23x", or "-" without both or with a zero base.
+ */
 void rd_ratio_cell(FILE *f, int width, const struct rd_bm *b,
 		   const struct rd_bm *base);
-/* A percentage without decimals, "-" for NAN. */
+
+/**
+ * rd_pct_cell() - print a percentage without decimals ("-" for NAN).
+ * @f:		where.
+ * @width:	the column's width.
+ * @v:		the percentage.
+ */
 void rd_pct_cell(FILE *f, int width, double v);
-/* A blank line, then @title. */
+
+/**
+ * rd_section() - start a table: a blank line, then its title.
+ * @f:		where.
+ * @title:	the title; lines after the first start with two spaces.
+ */
 void rd_section(FILE *f, const char *title);
-/* "verdict: MET: ..." or "verdict: MISSED: ...". */
+
+/**
+ * rd_verdict() - print a verdict line against a suite's target.
+ * @f:		where.
+ * @met:	whether the target is met.
+ * @fmt:	printf format of what was measured and the target.
+ *
+ * Prints "verdict: MET: ..." or "verdict: MISSED: ...".
+ */
 void rd_verdict(FILE *f, bool met, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* "note: TEXT", folded at spaces to stay within 80 columns. */
+
+/**
+ * rd_note_wrapped() - print "note: TEXT", folded to stay within 80 columns.
+ * @f:		where.
+ * @text:	the note, one line.
+ */
 void rd_note_wrapped(FILE *f, const char *text);
 
 /*

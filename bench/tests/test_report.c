@@ -219,6 +219,21 @@ Test(stats, u_test_without_ties_is_the_classic_exact_test)
 	cr_assert(isnan(rd_mann_whitney_p(a, 0, b, 3)));
 }
 
+/* rd_median_of() gives rd_median()'s value, without touching the array. */
+Test(stats, median_of_leaves_the_values)
+{
+	const double odd[] = { 9, 1, 5, 5, 3 }, even[] = { 8, 2, 6, 4, 4, 10 };
+	double copy[6];
+
+	cr_assert_eq(rd_median_of(odd, 5), 5);
+	cr_assert_eq(odd[0], 9);
+	memcpy(copy, even, sizeof(even));
+	cr_assert_eq(rd_median_of(even, 6), rd_median(copy, 6));
+	cr_assert_eq(rd_median_of(even, 6), 5);
+	cr_assert_eq(even[0], 8);
+	cr_assert(isnan(rd_median_of(even, 0)));
+}
+
 Test(stats, quantiles)
 {
 	double v[] = { 4, 1, 3, 2 };
