@@ -60,7 +60,13 @@ int rd_sim_parse_callgrind(const char *path, struct rd_sim *s, char *err)
 		lineno++;
 		line[strcspn(line, "\n")] = 0;
 		if (!strncmp(line, "events: ", 8)) {
-			snprintf(events, sizeof(events), "%s", line + 8);
+			if ((size_t)snprintf(events, sizeof(events), "%s",
+					     line + 8) >= sizeof(events)) {
+				snprintf(err, RD_SIM_ERR_LEN,
+					 "%s: line %d: more events than %zu bytes hold",
+					 path, lineno, sizeof(events) - 1);
+				goto bad;
+			}
 		} else if (!strncmp(line, "part: ", 6)) {
 			cur = NULL;
 		} else if ((p = strstr(line, "Trigger: Client Request: ")) &&

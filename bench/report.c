@@ -17,7 +17,7 @@
 #include "nmi_stats.h"
 #include "report.h"
 #include "results_io.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 #define MAX_KV	12
 #define TICK_US	5000.0	/* kdamond's sampling interval */
@@ -292,16 +292,16 @@ static int load_file(struct rd_results *r, const char *path, char *err)
 	int ret = -1;
 
 	if (!root) {
-		snprintf(err, RD_REPORT_ERR_LEN, "%s: line %d: not valid JSON: %s",
-			 path, jerr.line, jerr.text);
+		rd_msgf(err, RD_REPORT_ERR_LEN, "%s: line %d: not valid JSON: %s",
+			path, jerr.line, jerr.text);
 		return -1;
 	}
 	list = json_object_get(root, "benchmarks");
 	if (!json_is_object(root) || !json_is_object(json_object_get(root, "context")) ||
 	    !json_is_array(list)) {
-		snprintf(err, RD_REPORT_ERR_LEN,
-			 "%s: not Google Benchmark output (no \"context\" object and \"benchmarks\" array)",
-			 path);
+		rd_msgf(err, RD_REPORT_ERR_LEN,
+			"%s: not Google Benchmark output (no \"context\" object and \"benchmarks\" array)",
+			path);
 		goto out;
 	}
 	json_array_foreach(list, i, e) {
@@ -316,16 +316,16 @@ static int load_file(struct rd_results *r, const char *path, char *err)
 		if (!name)
 			name = json_string_value(json_object_get(e, "name"));
 		if (!json_is_object(e) || !name) {
-			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: benchmark #%zu has no name", path, i);
+			rd_msgf(err, RD_REPORT_ERR_LEN,
+				"%s: benchmark #%zu has no name", path, i);
 			goto out;
 		}
 		m = metric_of(name);
 		b = m ? find_or_add(r, name, &bad) : NULL;
 		if (!m || bad) {
-			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: benchmark '%s' is not one of ringdrain's (foreign results file?)",
-				 path, name);
+			rd_msgf(err, RD_REPORT_ERR_LEN,
+				"%s: benchmark '%s' is not one of ringdrain's (foreign results file?)",
+				path, name);
 			goto out;
 		}
 		b->m = m;
@@ -338,9 +338,9 @@ static int load_file(struct rd_results *r, const char *path, char *err)
 			continue;	/* aggregates are recomputed here */
 		val = json_object_get(e, m->field);
 		if (!json_is_number(val)) {
-			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: benchmark '%s' lacks the number \"%s\"",
-				 path, name, m->field);
+			rd_msgf(err, RD_REPORT_ERR_LEN,
+				"%s: benchmark '%s' lacks the number \"%s\"",
+				path, name, m->field);
 			goto out;
 		}
 		if (!strcmp(m->field, "real_time"))
@@ -454,8 +454,8 @@ static void rd_results_load_sim(struct rd_results *r)
 
 		/* the message names the file as a reader would type it */
 		if (!strncmp(err, path, strlen(path)))
-			snprintf(r->sim_note, sizeof(r->sim_note), "%s%s", rel,
-				 err + strlen(path));
+			rd_msgf(r->sim_note, sizeof(r->sim_note), "%s%s", rel,
+				err + strlen(path));
 		else
 			snprintf(r->sim_note, sizeof(r->sim_note), "%s", err);
 		return;
@@ -516,9 +516,9 @@ struct rd_results *rd_results_load(const char *dir, char *err)
 			for (const char *c = why; *c; c++)
 				o += snprintf(line + o, sizeof(line) - o, "%s",
 					      *c == '\n' ? "; " : (char[2]){ *c, 0 });
-			snprintf(err, RD_REPORT_ERR_LEN,
-				 "%s: no results: the run was not completed and no suite finished (%s%s)",
-				 dir, line, resume ? "; machine.json says how to resume" : "");
+			rd_msgf(err, RD_REPORT_ERR_LEN,
+				"%s: no results: the run was not completed and no suite finished (%s%s)",
+				dir, line, resume ? "; machine.json says how to resume" : "");
 		} else {
 			snprintf(err, RD_REPORT_ERR_LEN,
 				 "%s: no results (no <suite>.json from ringdrain bench)", dir);
@@ -631,6 +631,7 @@ static int cmp_value(const void *pa, const void *pb)
 	return strcmp(a, b);
 }
 
+/* Each value is at most 47 characters: titles print them with %.47s. */
 static int values_of(struct rd_results *r, const char *prefix, const char *key,
 		     char vals[][48], int max)
 {
@@ -922,8 +923,8 @@ static void report_producer_nmi(FILE *f, struct rd_results *r)
 		bool reliable;
 
 		snprintf(title, sizeof(title),
-			 "producer/nmi: ns per produce(), %s/s, task evicts the ring,\n"
-			 "  kdamond drains every 5 ms on the other CPU (pair %s);\n"
+			 "producer/nmi: ns per produce(), %.47s/s, task evicts the ring,\n"
+			 "  kdamond drains every 5 ms on the other CPU (pair %.47s);\n"
 			 "  median of repetitions [95%% bootstrap interval]; simulated per call,\n"
 			 "  net of the empty call: instructions, D1 = lines touched cold, LL misses",
 			 rate, cls);
@@ -997,18 +998,18 @@ static void report_cadence(FILE *f, struct rd_results *r)
 	int nr = values_of(r, "producer/cadence", "rate", rates, 8);
 
 	for (int ri = 0; ri < nr; ri++) {
-		char title[160];
+		char title[200];
 
 		snprintf(title, sizeof(title),
-			 "producer/cadence: %% of reports the RFC ring drops, %s/s per CPU,\n"
+			 "producer/cadence: %% of reports the RFC ring drops, %.47s/s per CPU,\n"
 			 "  by capacity and drain period (the RFC: 256 slots, 5 ms)",
 			 rates[ri]);
 		section(f, title);
 		fprintf(f, "%-10s", "capacity");
 		for (int pi = 0; pi < np && pi < 6; pi++) {
-			char h[16];
+			char h[sizeof(periods[0]) + 3];
 
-			snprintf(h, sizeof(h), "%s ms", periods[pi]);
+			snprintf(h, sizeof(h), "%.47s ms", periods[pi]);
 			fprintf(f, " %8s", h);
 		}
 		fputc('\n', f);
@@ -1046,10 +1047,10 @@ static void report_stream(FILE *f, struct rd_results *r)
 		struct rd_bm *best = NULL, *ck = NULL, *safe = NULL;
 
 		for (int k = 0; k < ncap; k++) {
-			char title[160];
+			char title[200];
 
 			snprintf(title, sizeof(title),
-				 "stream: Mrec/s cross-core (pair %s), capacity %s, by record size/batch",
+				 "stream: Mrec/s cross-core (pair %.47s), capacity %.47s, by record size/batch",
 				 cls, caps[k]);
 			section(f, title);
 			fprintf(f, "%-10s", "design");
@@ -1512,7 +1513,7 @@ static void report_drain(FILE *f, struct rd_results *r)
 		if (!any)
 			continue;
 		snprintf(title, sizeof(title),
-			 "drain/lookup: ns per report, %s addresses, %s targets, by regions",
+			 "drain/lookup: ns per report, %.47s addresses, %.47s targets, by regions",
 			 dists[di], targets[ti]);
 		section(f, title);
 		fprintf(f, "%-10s", "strategy");
@@ -1591,10 +1592,10 @@ static void report_tick(FILE *f, struct rd_results *r)
 					 "default", "alloc", "reuse", "zero",
 					 "eager", NULL);
 		struct rd_bm *best = NULL;
-		char title[200];
+		char title[300];
 
 		snprintf(title, sizeof(title),
-			 "tick: one kdamond tick, %s CPUs x %s samples/s, %s regions:\n"
+			 "tick: one kdamond tick, %.47s CPUs x %.47s samples/s, %.47s regions:\n"
 			 "  drain every ring, look up, credit, zero-access pass (us)",
 			 cp, rt, rg);
 		section(f, title);
@@ -1651,7 +1652,7 @@ static void report_tick_trace(FILE *f, struct rd_results *r)
 		char title[160];
 
 		snprintf(title, sizeof(title),
-			 "tick/trace: whole tick, ns per report, %s trace, aggregation on, by regions",
+			 "tick/trace: whole tick, ns per report, %.47s trace, aggregation on, by regions",
 			 loads[li]);
 		section(f, title);
 		fprintf(f, "%-10s %-6s", "strategy", "zero");
@@ -2028,8 +2029,8 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 	FILE *f, *gp;
 
 	if (!nr || !nc) {
-		snprintf(err, RD_REPORT_ERR_LEN,
-			 "%s: no producer/nmi results to plot", r->dir);
+		rd_msgf(err, RD_REPORT_ERR_LEN,
+			"%s: no producer/nmi results to plot", r->dir);
 		return -1;
 	}
 	fd = mkstemp(data);
@@ -2061,12 +2062,20 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 			   "'DATA' using 5:6:7:xtic(1) title '32-byte records'") : "");
 	{
 		/* put the data file's name where DATA stands */
-		char tmp[512], *p = strstr(plots, "DATA");
+		char tmp[sizeof(plots)], *p = strstr(plots, "DATA");
+		int n;
 
 		if (p) {
 			*p = 0;
-			snprintf(tmp, sizeof(tmp), "%s%s%s", plots, data, p + 4);
-			snprintf(plots, sizeof(plots), "%s", tmp);
+			n = snprintf(tmp, sizeof(tmp), "%s%s%s", plots, data, p + 4);
+			if (n < 0 || (size_t)n >= sizeof(tmp)) {
+				unlink(data);
+				rd_msgf(err, RD_REPORT_ERR_LEN,
+					"the plot command does not fit in %zu bytes",
+					sizeof(tmp));
+				return -1;
+			}
+			memcpy(plots, tmp, (size_t)n + 1);
 		}
 	}
 	/* gnuplot draws into a temporary name; it becomes @path whole. */
@@ -2099,7 +2108,7 @@ int rd_report_plot(struct rd_results *r, const char *path, bool png, char *err)
 		return -1;
 	}
 	if (rd_commit_file(out, path, ioerr)) {
-		snprintf(err, RD_REPORT_ERR_LEN, "%s", ioerr);
+		rd_msgf(err, RD_REPORT_ERR_LEN, "%s", ioerr);
 		return -1;
 	}
 	return rows ? 0 : -1;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,19 @@
 static char io_tmp[1100], lock_path[1100];
 static volatile sig_atomic_t io_tmp_live, lock_live;
 static int lock_fd = -1;
+
+char *rd_msgf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n >= (int)len)
+		memcpy(buf + len - 4, "...", 4);
+	return buf;
+}
 
 static const char *base_name(const char *path)
 {
@@ -221,10 +235,10 @@ int rd_results_lock(const char *dir, int argc, char *const *argv, char *err,
 	}
 	if (!fstat(fd, &a) && a.st_size > 0) {
 		pid = lock_holder(fd, holder, sizeof(holder));
-		snprintf(note, RD_IO_ERR_LEN,
-			 "taking over the stale lock %s of %s: %s", lock_path,
-			 holder, pid > 0 && kill(pid, 0) && errno == ESRCH ?
-			 "that process is gone" : "it no longer holds it");
+		rd_msgf(note, RD_IO_ERR_LEN,
+			"taking over the stale lock %s of %s: %s", lock_path,
+			holder, pid > 0 && kill(pid, 0) && errno == ESRCH ?
+			"that process is gone" : "it no longer holds it");
 	}
 	len = snprintf(line, sizeof(line), "%ld\nringdrain", (long)getpid());
 	for (int i = 0; i < argc && len < sizeof(line) - 2; i++)

@@ -25,6 +25,14 @@
 
 #define RD_IO_ERR_LEN 1280
 
+/*
+ * rd_msgf() - snprintf() for a message into a fixed buffer (an error, a
+ * note): one longer than @len - 1 bytes (@len >= 4) is cut and ends in
+ * "...", as ring/base.h's rd_errf() does.  Return: @buf.
+ */
+char *rd_msgf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Write @len bytes of @data to @path atomically.  0, or -1 and @err. */
 int rd_write_file(const char *path, const void *data, size_t len, char *err);
 
