@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "cachesim.h"
-#include "base.h"
+#include "ring/base.h"
 #include "results_io.h"
 
 extern char **environ;
@@ -70,7 +70,13 @@ int rd_sim_parse_callgrind(const char *path, struct rd_sim *s,
 		lineno++;
 		line[strcspn(line, "\n")] = 0;
 		if (!strncmp(line, "events: ", 8)) {
-			snprintf(events, sizeof(events), "%s", line + 8);
+			if ((size_t)snprintf(events, sizeof(events), "%s",
+					     line + 8) >= sizeof(events)) {
+				ret = rd_errf(err, EINVAL,
+					      "%s: line %d: more events than %zu bytes hold",
+					      path, lineno, sizeof(events) - 1);
+				goto bad;
+			}
 		} else if (!strncmp(line, "part: ", 6)) {
 			cur = NULL;
 		} else if ((p = strstr(line, "Trigger: Client Request: ")) &&

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "base.h"
+#include "ring/base.h"
 
 #define RD_SIM_FILE	"producer-sim.json"
 

@@ -35,7 +35,7 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "harness.h"
 #include "report.h"
 #include "results_io.h"

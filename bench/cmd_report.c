@@ -2,7 +2,7 @@
 /* cmd_report.c - ringdrain report: the review table of a results folder. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "report.h"
 #include "results_io.h"
 

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "topo.h"
 
 extern const struct rd_command rd_cmd_topo;

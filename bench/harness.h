@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "cbench.h"
-#include "ring.h"
+#include "ring/ring.h"
 #include "topo.h"
 
 enum rd_ring_mem { RD_MEM_PRODUCER, RD_MEM_CONSUMER };

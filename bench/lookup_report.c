@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 static const struct rd_metric drain_metrics[] = {
 	{ "drain", "real_time", "ns", 1, false },
@@ -39,7 +39,7 @@ static void report_drain(FILE *f, struct rd_results *r)
 		if (!any)
 			continue;
 		snprintf(title, sizeof(title),
-			 "drain/lookup: ns per report, %s addresses, %s targets, by regions",
+			 "drain/lookup: ns per report, %.47s addresses, %.47s targets, by regions",
 			 dists[di], targets[ti]);
 		rd_section(f, title);
 		fprintf(f, "%-10s", "strategy");

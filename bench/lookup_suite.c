@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 #include "harness.h"
 
 #define POOL		16384	/* reports cycled through */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 static const struct rd_metric peers_metrics[] = {
 	{ "peers/stream", "items_per_second", "Mrec/s", 1e-6, true },

@@ -611,8 +611,8 @@ static int nmi_rate(unsigned int rate, enum rd_pair_class cls,
 			if (nmi_rep(sj, rate, pair, periods, pollute_bytes,
 				    false, &o, &err)) {
 				/* the probes must run; a design may not */
-				snprintf(sj->error, sizeof(sj->error), "%s",
-					 err.msg);
+				snprintf(sj->error, sizeof(sj->error), "%.*s",
+					 (int)sizeof(sj->error) - 1, err.msg);
 				if (sj->probe >= 0 || err.code == ENOMEM)
 					goto fail;
 				fprintf(stderr, "ringdrain bench: %s skipped: %s\n",

@@ -17,7 +17,7 @@
 #include "cachesim.h"
 #include "nmi_stats.h"
 #include "report.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 /*
  * The design winner: among the nesting-safe designs in the NMI regime, the
@@ -209,8 +209,8 @@ static int report_producer_nmi(FILE *f, struct rd_results *r,
 		bool reliable;
 
 		snprintf(title, sizeof(title),
-			 "producer/nmi: ns per produce(), %s/s, task evicts the ring,\n"
-			 "  kdamond drains every 5 ms on the other CPU (pair %s);\n"
+			 "producer/nmi: ns per produce(), %.47s/s, task evicts the ring,\n"
+			 "  kdamond drains every 5 ms on the other CPU (pair %.47s);\n"
 			 "  median of repetitions [95%% bootstrap interval]; simulated per call,\n"
 			 "  net of the empty call: instructions, D1 = lines touched cold, LL misses",
 			 rate, cls);
@@ -287,10 +287,10 @@ static void report_cadence(FILE *f, struct rd_results *r)
 	int nr = rd_values_of(r, "producer/cadence", "rate", rates, 8);
 
 	for (int ri = 0; ri < nr; ri++) {
-		char title[160];
+		char title[256];
 
 		snprintf(title, sizeof(title),
-			 "producer/cadence: %% of reports the RFC ring drops, %s/s per CPU,\n"
+			 "producer/cadence: %% of reports the RFC ring drops, %.47s/s per CPU,\n"
 			 "  by capacity and drain period (the RFC: 256 slots, 5 ms)",
 			 rates[ri]);
 		rd_section(f, title);
@@ -298,7 +298,7 @@ static void report_cadence(FILE *f, struct rd_results *r)
 		for (int pi = 0; pi < np && pi < 6; pi++) {
 			char h[16];
 
-			snprintf(h, sizeof(h), "%s ms", periods[pi]);
+			snprintf(h, sizeof(h), "%.12s ms", periods[pi]);
 			fprintf(f, " %8s", h);
 		}
 		fputc('\n', f);

@@ -22,7 +22,7 @@
 #include "cachesim.h"
 #include "report.h"
 #include "results_io.h"
-#include "ring.h"
+#include "ring/ring.h"
 #include "stats.h"
 
 extern char **environ;

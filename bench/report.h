@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "base.h"
+#include "ring/base.h"
 /* rd_mann_whitney_p(), rd_regime_split(), quantiles: the statistics. */
 #include "stats.h"
 

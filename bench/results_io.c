@@ -271,7 +271,8 @@ json_t *rd_json_load_gbench(const char *path, json_error_t *jerr)
 		const char *why = strncmp(e.msg, path, strlen(path)) ? e.msg :
 				  e.msg + strlen(path) + 2;
 
-		snprintf(jerr->text, sizeof(jerr->text), "%s", why);
+		snprintf(jerr->text, sizeof(jerr->text), "%.*s",
+			 (int)sizeof(jerr->text) - 1, why);
 		jerr->line = 0;
 		return NULL;
 	}

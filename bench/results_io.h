@@ -23,7 +23,7 @@
 
 #include <jansson.h>
 
-#include "base.h"
+#include "ring/base.h"
 
 /*
  * Write @len bytes of @data to @path atomically.  0, or -errno with @err:

@@ -19,7 +19,7 @@
 #define RD_DESIGN(id)							\
 	extern const struct rd_stream_loops rd_stream_##id##_loops;	\
 	extern const struct rd_ring_design *const rd_stream_##id##_design;
-#include "designs.def"
+#include "ring/designs.def"
 #undef RD_DESIGN
 
 static const struct {
@@ -27,7 +27,7 @@ static const struct {
 	const struct rd_ring_design *const *design;
 } stream_insts[] = {
 #define RD_DESIGN(id) { &rd_stream_##id##_loops, &rd_stream_##id##_design },
-#include "designs.def"
+#include "ring/designs.def"
 #undef RD_DESIGN
 };
 

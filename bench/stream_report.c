@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 static const struct rd_metric stream_metrics[] = {
 	{ "stream", "items_per_second", "Mrec/s", 1e-6, true },
@@ -37,10 +37,10 @@ static void report_stream(FILE *f, struct rd_results *r)
 		struct rd_bm *best = NULL, *ck = NULL, *safe = NULL;
 
 		for (int k = 0; k < ncap; k++) {
-			char title[160];
+			char title[256];
 
 			snprintf(title, sizeof(title),
-				 "stream: Mrec/s cross-core (pair %s), capacity %s, by record size/batch",
+				 "stream: Mrec/s cross-core (pair %.47s), capacity %.47s, by record size/batch",
 				 cls, caps[k]);
 			rd_section(f, title);
 			fprintf(f, "%-10s", "design");

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "report.h"
-#include "ring.h"
+#include "ring/ring.h"
 
 #define TICK_US	5000.0	/* kdamond's sampling interval */
 
@@ -42,10 +42,10 @@ static void report_tick(FILE *f, struct rd_results *r)
 					 "default", "alloc", "reuse", "zero",
 					 "eager", NULL);
 		struct rd_bm *best = NULL;
-		char title[200];
+		char title[320];
 
 		snprintf(title, sizeof(title),
-			 "tick: one kdamond tick, %s CPUs x %s samples/s, %s regions:\n"
+			 "tick: one kdamond tick, %.47s CPUs x %.47s samples/s, %.47s regions:\n"
 			 "  drain every ring, look up, credit, zero-access pass (us)",
 			 cp, rt, rg);
 		rd_section(f, title);
@@ -102,7 +102,7 @@ static void report_tick_trace(FILE *f, struct rd_results *r)
 		char title[160];
 
 		snprintf(title, sizeof(title),
-			 "tick/trace: whole tick, ns per report, %s trace, aggregation on, by regions",
+			 "tick/trace: whole tick, ns per report, %.47s trace, aggregation on, by regions",
 			 loads[li]);
 		rd_section(f, title);
 		fprintf(f, "%-10s %-6s", "strategy", "zero");

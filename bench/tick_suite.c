@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 #include "harness.h"
 
 #define TICK_NS		5000000ULL

@@ -25,7 +25,7 @@
 
 #include <hwloc.h>
 
-#include "base.h"
+#include "ring/base.h"
 
 enum rd_pair_class {
 	RD_PAIR_SAME_CPU,

@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "../ring/ring.h"
-#include "../drain/drain.h"
+#include "ring/ring.h"
+#include "drain/drain.h"
 
 static const struct rd_command *self;
 

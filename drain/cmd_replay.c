@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/cli.h"
+#include "cli/cli.h"
 #include "drain.h"
 
 static const struct rd_command *self;

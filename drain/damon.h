@@ -28,8 +28,8 @@
 #error "drain/damon.h is the userspace stand-in for <linux/damon.h>"
 #endif
 
-#include "../ring/kcompat.h"
-#include "../ring/report.h"
+#include "ring/kcompat.h"
+#include "ring/report.h"
 
 /* ---- a minimal <linux/list.h> -------------------------------------- */
 

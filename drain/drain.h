@@ -74,7 +74,7 @@
 
 #include "damon.h"
 #include "lookup.h"
-#include "../ring/ring.h"
+#include "ring/ring.h"
 
 #define DRAIN_ERR_LEN		320
 #define DRAIN_MAX_TARGETS	4096

@@ -23,9 +23,9 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "drain.h"
-#include "ring.h"
+#include "cli/cli.h"
+#include "drain/drain.h"
+#include "ring/ring.h"
 #include "series.h"
 #include "xform.h"
 

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "ring.h"
+#include "cli/cli.h"
+#include "ring/ring.h"
 
 #ifndef RD_SOURCE_DIR
 #error "RD_SOURCE_DIR must name the ringdrain source tree"

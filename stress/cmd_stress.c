@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "stress.h"
 
 static const struct rd_command *self;

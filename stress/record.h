@@ -24,7 +24,7 @@
 #ifndef RINGDRAIN_STRESS_RECORD_H
 #define RINGDRAIN_STRESS_RECORD_H
 
-#include "ring.h"
+#include "ring/ring.h"
 
 #define RD_STRESS_TGID_BASE	0x52440000U	/* "RD" in the top half */
 #define RD_STRESS_TGID_MASK	0xffff0000U

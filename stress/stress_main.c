@@ -4,7 +4,7 @@
  * ASan+UBSan, TSan): the same command over another ring library variant,
  * "ringdrain-stress-VARIANT ARGS" being "ringdrain stress ARGS".
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 extern const struct rd_command rd_cmd_stress;
 

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cbench.h"
+#include "bench/cbench.h"
 
 static void bm_counter(struct cbench_state *s, void *arg)
 {

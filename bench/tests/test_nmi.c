@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cachesim.h"
-#include "nmi_stats.h"
-#include "report.h"
+#include "bench/cachesim.h"
+#include "bench/nmi_stats.h"
+#include "bench/report.h"
 
 #ifndef RD_TEST_DATA
 #error "RD_TEST_DATA must name bench/tests/data"

@@ -15,8 +15,9 @@
 
 #include <jansson.h>
 
-#include "report.h"
-#include "ring.h"
+#include "bench/report.h"
+#include "cli/tests/proc.h"
+#include "ring/ring.h"
 
 #ifndef RD_TEST_DATA
 #error "RD_TEST_DATA must name bench/tests/data"
@@ -457,14 +458,16 @@ Test(report, a_significant_winner_is_not_a_tie)
 /* summary.json carries the tie set and the rule beside the keys export reads. */
 Test(report, summary_records_ties_and_rule)
 {
-	char dir[] = "/tmp/ringdrain-test-ties-XXXXXX", cmd[512], path[600];
+	char dir[] = "/tmp/ringdrain-test-ties-XXXXXX", path[600];
 	json_error_t jerr;
 	json_t *root, *win, *ties;
+	struct rd_proc p;
 
 	cr_assert_not_null(mkdtemp(dir));
-	snprintf(cmd, sizeof(cmd), "cp %s/run-ties-b/producer.json %s/", DATA,
-		 dir);
-	cr_assert_eq(system(cmd), 0);
+	rd_proc_run(&p, NULL, "cp", "%s/run-ties-b/producer.json %s/", DATA,
+		    dir);
+	cr_assert_eq(p.status, 0, "%s: %s", p.cmd, p.err);
+	rd_proc_free(&p);
 	cr_assert_eq(rd_report_write(dir, false, NULL), 0);
 	snprintf(path, sizeof(path), "%s/summary.json", dir);
 	root = json_load_file(path, 0, &jerr);
@@ -479,8 +482,9 @@ Test(report, summary_records_ties_and_rule)
 	cr_assert(strstr(json_string_value(json_object_get(win, "design_rule")),
 			 "smallest per-CPU ring"));
 	json_decref(root);
-	snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	rd_proc_run(&p, NULL, "rm", "-r %s", dir);
+	cr_assert_eq(p.status, 0, "%s: %s", p.cmd, p.err);
+	rd_proc_free(&p);
 }
 
 /*

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "topo.h"
+#include "bench/topo.h"
 
 #ifndef RD_TEST_DATA
 #error "RD_TEST_DATA must name bench/tests/data"

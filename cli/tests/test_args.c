@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static void u64_ok(const char *s, uint64_t min, uint64_t max, uint64_t want)
 {

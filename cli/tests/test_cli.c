@@ -9,18 +9,19 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "ring.h"
-#include "../../drain/drain.h"
-#include "run_cli.h"
+#include "ring/ring.h"
+#include "drain/drain.h"
+#include "cli/tests/proc.h"
 
 static void expect_usage_error(const char *args, const char *needle)
 {
-	struct rd_cli_result *r = rd_run_cli("%s", args);
+	struct rd_proc *r = rd_run_cli("%s", args);
 
 	cr_assert_eq(r->status, 2, "'%s' exited %d, want 2", args, r->status);
-	cr_assert_eq(rd_cli_lines(r->err), 1, "'%s' printed %d lines on stderr: %s",
-		     args, rd_cli_lines(r->err), r->err);
+	cr_assert_eq(rd_proc_lines(r->err), 1, "'%s' printed %d lines on stderr: %s",
+		     args, rd_proc_lines(r->err), r->err);
 	cr_assert(strstr(r->err, needle), "'%s': '%s' lacks '%s'", args,
 		  r->err, needle);
 }
@@ -28,7 +29,7 @@ static void expect_usage_error(const char *args, const char *needle)
 /* Every command listed by --help answers --help itself. */
 Test(cli, help_everywhere)
 {
-	struct rd_cli_result *r = rd_run_cli("--help");
+	struct rd_proc *r = rd_run_cli("--help");
 	char cmds[32][32];
 	int n = 0;
 	const char *p;
@@ -51,7 +52,7 @@ Test(cli, help_everywhere)
 		snprintf(a, sizeof(a), "%s --no-such-option", cmds[i]);
 		r = rd_run_cli("%s", a);
 		cr_assert_eq(r->status, 2, "'%s' exited %d", a, r->status);
-		cr_assert_eq(rd_cli_lines(r->err), 1, "'%s': %s", a, r->err);
+		cr_assert_eq(rd_proc_lines(r->err), 1, "'%s': %s", a, r->err);
 	}
 }
 
@@ -94,7 +95,7 @@ static size_t list_bytes(const struct rd_ring_design *d, unsigned int cap,
 
 Test(cli, list_matches_the_table)
 {
-	struct rd_cli_result *r = rd_run_cli("list");
+	struct rd_proc *r = rd_run_cli("list");
 
 	cr_assert_eq(r->status, 0);
 	for (unsigned int i = 0; i < rd_nr_designs; i++) {
@@ -113,7 +114,7 @@ Test(cli, list_matches_the_table)
 /* The drain's lookup strategies and zero-access policies, in text. */
 Test(cli, list_shows_strategies_and_policies)
 {
-	struct rd_cli_result *r = rd_run_cli("list");
+	struct rd_proc *r = rd_run_cli("list");
 
 	cr_assert_eq(r->status, 0);
 	cr_assert_geq(drain_nr_strategies, 5, "list, rfc and three fast ones");
@@ -141,7 +142,7 @@ Test(cli, list_shows_strategies_and_policies)
 
 Test(cli, list_json)
 {
-	struct rd_cli_result *r = rd_run_cli("list --json");
+	struct rd_proc *r = rd_run_cli("list --json");
 	json_error_t jerr;
 	json_t *root, *designs;
 
@@ -313,18 +314,18 @@ static const char *num_bin(const struct num_case *c)
 /* A valid @value of @c's option is taken (see enum num_how). */
 static void num_expect_valid(const struct num_case *c, const char *value)
 {
-	struct rd_cli_result *r;
+	struct rd_proc *r;
 	char line[1024], shows[256], opt[64];
 
 	num_cmdline(line, sizeof(line), c, value);
 	snprintf(opt, sizeof(opt), "--%s", c->opt);
 	if (c->how == NUM_HEADER) {
-		r = rd_run_first_line(num_bin(c), "%s", line);
+		r = rd_proc_first_line(rd_proc_reuse(), num_bin(c), "%s", line);
 		cr_assert(r->stopped || r->status == 0,
 			  "'%s' exited %d before its first line: %s", line,
 			  r->status, r->err);
 	} else {
-		r = rd_run_bin(num_bin(c), "%s", line);
+		r = rd_proc_run(rd_proc_reuse(), NULL, num_bin(c), "%s", line);
 	}
 	if (c->how == NUM_THEN) {
 		cr_assert_eq(r->status, 2, "'%s' exited %d: %s", line,
@@ -349,14 +350,14 @@ static void num_expect_valid(const struct num_case *c, const char *value)
 static void num_expect_refused(const struct num_case *c, const char *value,
 			       const char *range)
 {
-	struct rd_cli_result *r;
+	struct rd_proc *r;
 	char line[1024], want[512];
 
 	num_cmdline(line, sizeof(line), c, value);
-	r = rd_run_bin(num_bin(c), "%s", line);
+	r = rd_proc_run(rd_proc_reuse(), NULL, num_bin(c), "%s", line);
 	cr_assert_eq(r->status, 2, "'%s' exited %d, want 2: %s", line,
 		     r->status, r->err);
-	cr_assert_eq(rd_cli_lines(r->err), 1, "'%s': %s", line, r->err);
+	cr_assert_eq(rd_proc_lines(r->err), 1, "'%s': %s", line, r->err);
 	snprintf(want, sizeof(want), ": --%s: '%s' ", c->opt, value);
 	cr_assert(strstr(r->err, want), "'%s': '%s' lacks '%s'", line, r->err,
 		  want);
@@ -451,7 +452,8 @@ static void num_exercise(const struct num_case *c, json_t *o)
 /* The option table of @cmd in @bin ("" for the hooks build), from --help-json. */
 static json_t *help_json(const char *bin, const char *cmd)
 {
-	struct rd_cli_result *r = rd_run_bin(bin, "%s --help-json", cmd);
+	struct rd_proc *r = rd_proc_run(rd_proc_reuse(), NULL, bin,
+					 "%s --help-json", cmd);
 	json_error_t jerr;
 	json_t *root;
 
@@ -481,7 +483,7 @@ static const struct num_case *num_case_find(bool hooks, const char *cmd,
  */
 Test(cli, every_numeric_option)
 {
-	struct rd_cli_result *r = rd_run_cli("--help");
+	struct rd_proc *r = rd_run_cli("--help");
 	char cmds[32][32];
 	bool used[sizeof(num_cases) / sizeof(num_cases[0])] = { false };
 	int n = 0;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 
 #define MAX_REPORTS	512
 

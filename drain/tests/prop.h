@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 
 extern int drain_btree_isa_override;
 extern int drain_radix_override;
@@ -338,7 +338,8 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 		if (!runs[i].ctx || !runs[i].kd ||
 		    rd_ring_set_init(&runs[i].set, ring, nr_cpus, 256,
 				     rec_size, err)) {
-			snprintf(why, DRAIN_ERR_LEN, "setup: %s", err);
+			snprintf(why, DRAIN_ERR_LEN, "setup: %.*s",
+				 (int)(DRAIN_ERR_LEN - sizeof("setup: ")), err);
 			return false;
 		}
 	}

@@ -13,8 +13,8 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
-#include "access.h"
-#include "internal.h"
+#include "drain/access.h"
+#include "drain/internal.h"
 #include "prop.h"
 
 /* ---- DAMON's rules --------------------------------------------------- */

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 
 static int layout(const char *text, struct drain_layout *l, char *err)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "drain/drain.h"
 
 /* A trace of @n records of tgid @tgid, addresses tgid * 0x10000 + j. */
 static void mk(struct drain_trace *t, pid_t tgid, size_t n)

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "drain.h"
-#include "run_cli.h"
+#include "drain/drain.h"
+#include "cli/tests/proc.h"
 
 #ifndef RD_DRAIN_DATA
 #error "RD_DRAIN_DATA must name drain/data"
@@ -38,7 +38,7 @@ static const char *tmpfile_with(const char *name, const char *text)
  * Every strategy x policy (or, without @both_policies, every strategy with
  * its default policy) has a row with its times; identical results.
  */
-static void expect_rows(const struct rd_cli_result *r, bool both_policies)
+static void expect_rows(const struct rd_proc *r, bool both_policies)
 {
 	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
 		for (int z = 0; z < (both_policies ? 2 : 1); z++) {
@@ -70,7 +70,7 @@ static void expect_rows(const struct rd_cli_result *r, bool both_policies)
 
 Test(replay, committed_lackey_trace_every_strategy)
 {
-	struct rd_cli_result *r = rd_run_cli("replay %s --strategy all --zero all --repeat 1", TRACE);
+	struct rd_proc *r = rd_run_cli("replay %s --strategy all --zero all --repeat 1", TRACE);
 
 	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
 	cr_assert(strstr(r->out, "valgrind lackey"), "%s", r->out);
@@ -80,16 +80,16 @@ Test(replay, committed_lackey_trace_every_strategy)
 Test(replay, aggregation_dump_and_sampling)
 {
 	const char *dump = tmpfile_with("dump", "");
-	char text[1 << 16];
+	char *text;
 	unsigned int tgid, nr, bp, last, age;
 	unsigned long start, end;
-	struct rd_cli_result *r;
+	struct rd_proc *r;
 
 	r = rd_run_cli("replay %s --sample 4 --regions 64 --tick-reports 200 --aggr-ticks 5 --max-regions 200 --zero all --repeat 1 --dump %s",
 		TRACE, dump);
 	cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
 	expect_rows(r, true);
-	rd_cli_slurp(dump, text, sizeof(text));
+	text = rd_slurp(dump);
 	cr_assert_eq(sscanf(strchr(text, '\n') + 1, "%u %lx %lx %u %u %u %u",
 			    &tgid, &start, &end, &nr, &bp, &last, &age), 7,
 		     "%s", text);
@@ -97,6 +97,7 @@ Test(replay, aggregation_dump_and_sampling)
 	cr_assert_lt(start, end);
 	cr_assert(strstr(text, "\n# applied "), "%s", text);
 	cr_assert(strstr(text, "\n# merges "), "%s", text);
+	free(text);
 	unlink(dump);
 }
 
@@ -108,7 +109,7 @@ Test(replay, text_trace_and_layout)
 		"30 0x5000 8 0 r\n10 0x3000 4096 0 w\n20 0x2000 8 0 r\n");
 	const char *ly = tmpfile_with("t.layout",
 		"10 0x1000 0x2000\n10 0x2000 0x4000\n20 0x0 0x1800\n");
-	struct rd_cli_result *r;
+	struct rd_proc *r;
 
 	r = rd_run_cli("replay %s --layout %s --aggr-ticks 0 --tick-reports 2 --zero all --repeat 1",
 		tr, ly);
@@ -146,11 +147,11 @@ Test(replay, text_trace_and_layout)
 	cr_assert(strstr(r->out, "\nbtree      lazy "), "%s", r->out);
 }
 
-static void expect_bad(struct rd_cli_result *r, const char *needle)
+static void expect_bad(struct rd_proc *r, const char *needle)
 {
 	cr_assert_eq(r->status, 2, "exit %d, want 2: %s%s", r->status, r->out,
 		     r->err);
-	cr_assert_eq(rd_cli_lines(r->err), 1, "stderr is not one line: %s", r->err);
+	cr_assert_eq(rd_proc_lines(r->err), 1, "stderr is not one line: %s", r->err);
 	cr_assert(strncmp(r->err, "ringdrain replay: ", 18) == 0, "%s", r->err);
 	cr_assert(strstr(r->err, needle), "'%s' lacks '%s'", r->err, needle);
 }
@@ -193,7 +194,7 @@ Test(replay, bad_input_is_one_line_and_exit_2)
  */
 Test(replay, several_processes_every_strategy, .timeout = 240)
 {
-	struct rd_cli_result *r = rd_run_cli(
+	struct rd_proc *r = rd_run_cli(
 		"replay %s %s %s --sample 4 --regions 1000 --aggr-ticks 5 --tick-reports 1000 --repeat 1",
 		TRACE, RD_DRAIN_DATA "/gzip.lackey", RD_DRAIN_DATA "/xz.lackey");
 

@@ -25,7 +25,7 @@
 #define DAMON_CTXSPLIT_NO_TRANSITION
 #endif
 #define rd_design_ctxsplit rd_design_ctxsplit_under_test
-#include "../ctxsplit.c"
+#include "ring/ctxsplit.c"
 #include "testlib.h"
 
 unsigned long jiffies = 42;

@@ -21,7 +21,7 @@
 #define DAMON_LLIST_NO_GEN
 #endif
 #define rd_design_llist rd_design_llist_under_test
-#include "../llist.c"
+#include "ring/llist.c"
 #include "testlib.h"
 
 unsigned long jiffies = 42;

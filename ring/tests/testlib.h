@@ -13,7 +13,7 @@
 #include <criterion/parameterized.h>
 #include <stdio.h>
 
-#include "ring.h"
+#include "ring/ring.h"
 
 static inline u64 rt_mix(u64 x)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ring.h"
+#include "ring/ring.h"
 
 static bool bad_produce(void *ring, const struct damon_access_report *r)
 {

@@ -5,7 +5,7 @@
  * thread, and every record is accounted for.  Exits 3 (CTest: skipped,
  * shown as such) when the command says perf events are not permitted.
  */
-#include "runner.h"
+#include "summary.h"
 
 #ifndef RD_BIN
 #error "RD_BIN must name the ringdrain binary"
@@ -13,24 +13,24 @@
 
 static int check(const char *design, const char *record)
 {
-	struct rs_run r;
+	struct rd_proc r;
 	json_error_t jerr;
 	json_t *o;
 	int bad = 0;
 
-	rs_exec(&r, NULL, RD_BIN,
+	rd_proc_run(&r, NULL, RD_BIN,
 		"stress --design %s --mode perf --seconds 1 --record %s --json",
 		design, record);
 	if (r.status == 3) {
 		printf("SKIP: %s", r.err);
-		rs_free(&r);
+		rd_proc_free(&r);
 		return 3;
 	}
 	o = r.status == 0 ? json_loads(r.out, 0, &jerr) : NULL;
 	if (!o) {
 		printf("FAIL: %s exited %d:\n%s%s", r.cmd, r.status, r.out,
 		       r.err);
-		rs_free(&r);
+		rd_proc_free(&r);
 		return 1;
 	}
 #define EXPECT(cond) do {						\
@@ -51,7 +51,7 @@ static int check(const char *design, const char *record)
 	       bad ? "FAIL" : "ok", design, record, rs_num(o, "perf_samples"),
 	       rs_num(o, "signals"), rs_num(o, "consumed"));
 	json_decref(o);
-	rs_free(&r);
+	rd_proc_free(&r);
 	return bad;
 }
 

@@ -23,8 +23,8 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include "ring.h"
-#include "runner.h"
+#include "ring/ring.h"
+#include "summary.h"
 
 #if !defined(RD_BIN) || !defined(RD_STRESS_HOOKS) || \
 	!defined(RD_STRESS_ASAN) || !defined(RD_STRESS_HOOKS_ASAN) || \
@@ -70,7 +70,7 @@ ParameterizedTestParameters(suite, test)				\
 }									\
 struct sp_unused_##suite##_##test
 
-static json_t *sp_json(const struct rs_run *r)
+static json_t *sp_json(const struct rd_proc *r)
 {
 	json_error_t jerr;
 	json_t *o = json_loads(r->out, 0, &jerr);
@@ -81,7 +81,7 @@ static json_t *sp_json(const struct rs_run *r)
 }
 
 /* Summary line present, exit as expected, counts that balance. */
-static void sp_expect_clean_line(const struct rs_run *r, const struct sp *p,
+static void sp_expect_clean_line(const struct rd_proc *r, const struct sp *p,
 				 const char *mode)
 {
 	struct rs_line l;
@@ -104,9 +104,9 @@ static void sp_expect_clean_line(const struct rs_run *r, const struct sp *p,
 
 static void expect_usage(const char *args, const char *needle)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, NULL, RD_BIN, "stress %s", args);
+	rd_proc_run(&r, NULL, RD_BIN, "stress %s", args);
 	cr_assert_eq(r.status, 2, "'stress %s' exited %d, want 2: %s", args,
 		     r.status, r.err);
 	cr_assert(strchr(r.err, '\n') && !strchr(strchr(r.err, '\n') + 1, '\n'),
@@ -115,7 +115,7 @@ static void expect_usage(const char *args, const char *needle)
 		  r.err, needle);
 	cr_assert_str_empty(r.out, "'stress %s' printed on stdout: %s", args,
 			    r.out);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 Test(cli, bad_arguments_exit_2_with_one_line)
@@ -145,36 +145,36 @@ Test(cli, bad_arguments_exit_2_with_one_line)
 
 Test(cli, aim_only_in_nest_mode)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, NULL, RD_STRESS_HOOKS, "--design rfc --mode thread --aim 3");
+	rd_proc_run(&r, NULL, RD_STRESS_HOOKS, "--design rfc --mode thread --aim 3");
 	cr_assert_eq(r.status, 2, "%s exited %d", r.cmd, r.status);
 	cr_assert(strstr(r.err, "--aim: only in --mode nest"), "%s", r.err);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 /* Where perf events are not permitted: say so, exit 3 (tests: skipped). */
 Test(cli, perf_not_permitted_exits_3)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, "LD_PRELOAD=" RD_DENY_PERF, RD_BIN,
+	rd_proc_run(&r, "LD_PRELOAD=" RD_DENY_PERF, RD_BIN,
 		"stress --design perfnest --mode perf --seconds 1");
 	cr_assert_eq(r.status, 3, "%s exited %d: %s", r.cmd, r.status, r.err);
 	cr_assert(strstr(r.err, "ringdrain stress: perf events are not permitted here: perf_event_open(cpu-clock sampling) failed: Permission denied (kernel.perf_event_paranoid="),
 		  "%s: %s", r.cmd, r.err);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 Test(cli, json_and_progress)
 {
 	unsigned long long last[8] = { 0 };
 	unsigned int last_t = 0;
-	struct rs_run r;
+	struct rd_proc r;
 	json_t *o;
 	int lines = 0;
 
-	rs_exec(&r, NULL, RD_BIN,
+	rd_proc_run(&r, NULL, RD_BIN,
 		"stress --design seqslot --mode thread --seconds 3.5 --json --progress");
 	cr_assert_eq(r.status, 0, "%s exited %d: %s", r.cmd, r.status, r.err);
 	o = sp_json(&r);
@@ -217,7 +217,7 @@ Test(cli, json_and_progress)
 	cr_assert_leq(last[2], rs_num(o, "consumed"));
 	cr_assert_leq(last[3], rs_num(o, "dropped_full"));
 	json_decref(o);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 /* ---- matrix: thread and signal modes, plain build ------------------------ */
@@ -229,14 +229,14 @@ ParameterizedTest(struct sp *p, matrix, thread_and_signal)
 	static const char *const modes[] = { "thread", "signal" };
 
 	for (int m = 0; m < 2; m++) {
-		struct rs_run r;
+		struct rd_proc r;
 
 		/* continuous drain: producer and consumer overlap all the time */
-		rs_exec(&r, NULL, RD_BIN,
+		rd_proc_run(&r, NULL, RD_BIN,
 			"stress --design %s --mode %s --seconds 1 --record %u --drain-us %d",
 			p->design, modes[m], p->rec, m ? 5000 : 0);
 		sp_expect_clean_line(&r, p, modes[m]);
-		rs_free(&r);
+		rd_proc_free(&r);
 	}
 }
 
@@ -246,10 +246,10 @@ SP_PARAMETERS(nest, natural, true);
 
 ParameterizedTest(struct sp *p, nest, natural)
 {
-	struct rs_run r;
+	struct rd_proc r;
 	json_t *o;
 
-	rs_exec(&r, NULL, RD_BIN,
+	rd_proc_run(&r, NULL, RD_BIN,
 		"stress --design %s --mode nest --seconds 2 --record %u --drain-us 0 --json",
 		p->design, p->rec);
 	cr_assert_eq(r.status, 0, "%s exited %d: %s%s", r.cmd, r.status, r.out,
@@ -267,7 +267,7 @@ ParameterizedTest(struct sp *p, nest, natural)
 		cr_assert_gt(rs_num(o, "dropped_nested"), 0,
 			     "%s: no nested drop counted", r.out);
 	json_decref(o);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 /* ---- aimed: hooks build, nesting signal at every hook point --------------- */
@@ -279,10 +279,10 @@ ParameterizedTest(struct sp *p, nest, natural)
  */
 static void aimed_run(const struct sp *p, const char *bin, const char *env)
 {
-	struct rs_run r;
+	struct rd_proc r;
 	json_t *o;
 
-	rs_exec(&r, env, bin,
+	rd_proc_run(&r, env, bin,
 		"--design %s --mode nest --seconds 1 --record %u --drain-us 0 --aim 8 --json",
 		p->design, p->rec);
 	cr_assert(!rs_sanitizer_spoke(&r), "%s: sanitizer report:\n%s", r.cmd,
@@ -313,7 +313,7 @@ static void aimed_run(const struct sp *p, const char *bin, const char *env)
 		break;
 	}
 	json_decref(o);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 SP_PARAMETERS(aimed, every_design, false);
@@ -343,7 +343,7 @@ static bool within(const char *w, const char *end, const char *needle)
  * TSan does not record an access it has reported.)  Every report must be
  * this one, and at least one must carry both stacks.
  */
-static void expect_rfc_tail_race(const struct rs_run *r)
+static void expect_rfc_tail_race(const struct rd_proc *r)
 {
 	const char *w = r->err;
 	int reports = 0, with_stacks = 0;
@@ -380,9 +380,9 @@ SP_PARAMETERS(tsan, thread_mode, false);
 
 ParameterizedTest(struct sp *p, tsan, thread_mode)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, RS_TSAN_ENV, RD_STRESS_TSAN,
+	rd_proc_run(&r, RS_TSAN_ENV, RD_STRESS_TSAN,
 		"--design %s --mode thread --seconds 1 --record %u --capacity 64 --drain-us 0",
 		p->design, p->rec);
 	if (strcmp(p->design, "rfc") == 0) {
@@ -395,7 +395,7 @@ ParameterizedTest(struct sp *p, tsan, thread_mode)
 		cr_assert_eq(r.status, 0, "%s exited %d: %s", r.cmd, r.status,
 			     r.out);
 	}
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 /*
@@ -406,20 +406,20 @@ ParameterizedTest(struct sp *p, tsan, thread_mode)
  */
 Test(tsan, ck_annotations_are_not_blind)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL, "%s", "");
+	rd_proc_run(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL, "%s", "");
 	cr_assert(!rs_sanitizer_spoke(&r) && r.status == 0,
 		  "%s exited %d:\n%s", r.cmd, r.status, r.err);
-	rs_free(&r);
-	rs_exec(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL_NO_ACQUIRE, "%s", "");
+	rd_proc_free(&r);
+	rd_proc_run(&r, RS_TSAN_ENV, RD_TSAN_CK_CONTROL_NO_ACQUIRE, "%s", "");
 	cr_assert_eq(r.status, RS_SANITIZER_EXIT, "%s exited %d:\n%s", r.cmd,
 		     r.status, r.err);
 	cr_assert(strstr(r.err, "WARNING: ThreadSanitizer: data race") &&
 		  strstr(r.err, "rd_ck_consume") &&
 		  strstr(r.err, "rd_ck_produce"),
 		  "%s: not the slot race:\n%s", r.cmd, r.err);
-	rs_free(&r);
+	rd_proc_free(&r);
 }
 
 /* ---- asan: ASan + UBSan, signal mode and aimed nest mode ------------------ */
@@ -428,14 +428,14 @@ SP_PARAMETERS(asan, signal_and_nest, false);
 
 ParameterizedTest(struct sp *p, asan, signal_and_nest)
 {
-	struct rs_run r;
+	struct rd_proc r;
 
-	rs_exec(&r, RS_ASAN_ENV, RD_STRESS_ASAN,
+	rd_proc_run(&r, RS_ASAN_ENV, RD_STRESS_ASAN,
 		"--design %s --mode signal --seconds 1 --record %u", p->design,
 		p->rec);
 	cr_assert(!rs_sanitizer_spoke(&r), "%s: sanitizer report:\n%s", r.cmd,
 		  r.err);
 	sp_expect_clean_line(&r, p, "signal");
-	rs_free(&r);
+	rd_proc_free(&r);
 	aimed_run(p, RD_STRESS_HOOKS_ASAN, RS_ASAN_ENV);
 }

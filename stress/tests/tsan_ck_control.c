@@ -12,7 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "../../ring/ck.c"
+#include "ring/ck.c"
 
 unsigned long jiffies;
 __thread unsigned int rd_ctx_depth;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * runner.h - run a ringdrain stress binary as a user would (through
- * cli/tests/run_cli.h) and read what it printed: exit status, stdout,
- * stderr, and the summary (JSON or the last line).  Test code only.
+ * summary.h - read what a ringdrain stress binary printed, run through
+ * the tests' process runner (cli/tests/proc.h): the summary (JSON or the
+ * last line) and whether a sanitizer spoke.  Test code only.
  */
-#ifndef RINGDRAIN_STRESS_RUNNER_H
-#define RINGDRAIN_STRESS_RUNNER_H
+#ifndef RINGDRAIN_STRESS_SUMMARY_H
+#define RINGDRAIN_STRESS_SUMMARY_H
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "run_cli.h"	/* the process runner of every test suite */
+#include "cli/tests/proc.h"
 
 #define RS_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -27,50 +27,12 @@
 			"UBSAN_OPTIONS=halt_on_error=1:exitcode=66:print_stacktrace=1"
 #define RS_TSAN_ENV	"TSAN_OPTIONS='halt_on_error=0 exitcode=66 history_size=7'"
 
-struct rs_run {
-	int status;		/* exit status, -1 if killed */
-	char cmd[1024];
-	char *out, *err;	/* NUL-terminated, malloc'd */
-};
-
 /* The summary line's numbers. */
 struct rs_line {
 	char design[32], mode[16];
 	unsigned long long produced, consumed, dropped_full, dropped_nested;
 	unsigned long long lost, torn, dup, reorder;
 };
-
-/* Run "ENV BIN ARGS" (ARGS printf-style), capturing stdout and stderr. */
-static inline void rs_exec(struct rs_run *r, const char *env, const char *bin,
-			   const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static inline void rs_exec(struct rs_run *r, const char *env, const char *bin,
-			   const char *fmt, ...)
-{
-	struct rd_proc p;
-	va_list ap;
-	char *args;
-
-	va_start(ap, fmt);
-	args = rd_vfmt(fmt, ap);
-	va_end(ap);
-	if ((size_t)snprintf(r->cmd, sizeof(r->cmd), "%s%s%s %s",
-			     env ? env : "", env ? " " : "", bin, args) >=
-	    sizeof(r->cmd))
-		abort();	/* a test's command line: keep it under 1 KiB */
-	free(args);
-	rd_proc_run(&p, r->cmd);
-	r->status = p.status;
-	r->out = p.out;
-	r->err = p.err;
-}
-
-static inline void rs_free(struct rs_run *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 /* The last line of @text, parsed; false if it is not the summary line. */
 static inline bool rs_last_line(const char *text, struct rs_line *l)
@@ -111,7 +73,7 @@ static inline unsigned long long rs_level(json_t *o, unsigned int level,
 }
 
 /* Did a sanitizer say anything? */
-static inline bool rs_sanitizer_spoke(const struct rs_run *r)
+static inline bool rs_sanitizer_spoke(const struct rd_proc *r)
 {
 	return r->status == RS_SANITIZER_EXIT ||
 		strstr(r->err, "ERROR: AddressSanitizer") ||
@@ -120,4 +82,4 @@ static inline bool rs_sanitizer_spoke(const struct rs_run *r)
 		strstr(r->err, "WARNING: ThreadSanitizer");
 }
 
-#endif /* RINGDRAIN_STRESS_RUNNER_H */
+#endif /* RINGDRAIN_STRESS_SUMMARY_H */
