@@ -16,7 +16,9 @@
 #      to the post-image of RFC v1 4/6's hunks (export/postimage.sh);
 #   4. checkpatch.pl --strict on each series, kernel-doc on the patched
 #      mm/damon/core.c and on the module's headers;
-#   5. build each test module against the headers with W=1, then sparse (C=2);
+#   5. build each test module against the headers with W=1, then sparse (C=2),
+#      for amd64 and, against Debian's arm64 headers of the same ABI with
+#      aarch64-linux-gnu-gcc-12, for arm64 (built, not booted);
 #   6. boot 6.12 under qemu (TCG, 2 CPUs) with the modules in a busybox
 #      initramfs; each module runs the lookup's self-test, then its ring
 #      with NMI-context producers, and the first also runs the RFC's ring;
@@ -81,8 +83,10 @@ arch=$(dpkg --print-architecture 2>/dev/null) || skip "not a Debian system (no d
 
 # Installed system-wide (they are ordinary tools); the kernel packages are not
 # (step 2).
+# gcc-aarch64-linux-gnu brings aarch64-linux-gnu-gcc-12 (gcc-12-aarch64-linux-gnu,
+# the compiler the arm64 headers' .kernelvariables names) and its binutils.
 tools=(qemu-system-x86 busybox-static sparse pahole cpio make gcc-12 perl git
-       xz-utils libelf1 libssl3 zlib1g)
+       xz-utils libelf1 libssl3 zlib1g gcc-aarch64-linux-gnu)
 missing=()
 for p in "${tools[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -103,6 +107,8 @@ else
 	say "[1/7] tools present: ${tools[*]}"
 fi
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
+	skip "no aarch64-linux-gnu-gcc-12 (Debian's gcc-12-aarch64-linux-gnu), which the arm64 headers build with"
 qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
 	skip "qemu-system-x86_64 has no TCG accelerator"
 
@@ -152,7 +158,7 @@ if [ ! -f "$kc/.headers-done" ]; then
 	rm -rf "$kc/usr" "$kc/lib"
 	fetch "linux-headers-$abi-amd64" "linux-headers-$abi-common" \
 		"linux-kbuild-$abi" || skip "apt-get download of the 6.12 headers failed (see $work/download.log)"
-	for d in "$kc"/debs/linux-headers-*.deb "$kc"/debs/linux-kbuild-*.deb; do
+	for d in "$kc"/debs/linux-headers-"$abi"-{amd64,common}_*.deb "$kc"/debs/linux-kbuild-*.deb; do
 		dpkg -x "$d" "$kc" || die "dpkg -x $d"
 	done
 	# The amd64 Makefile includes the common one by absolute path.
@@ -193,7 +199,41 @@ if [ ! -f "$ck/.done" ]; then
 	rm -f "$deb"
 	touch "$ck/.done"
 fi
-say "[2/7] kernel $kver: headers $hdr, guest $vmlinuz"
+# The arm64 headers, same ABI, for the build-only arm64 check (step 5).
+# apt here knows amd64 packages only, and adding a foreign architecture
+# (dpkg --add-architecture) would change the machine's package state; so
+# apt runs with its own state under $cache/apt-arm64/: a sources list of
+# bookworm-security for arm64 only, its own package lists and caches (the
+# system's dpkg status is only read).  The arm64 headers package is
+# unpacked beside the amd64 one: its scripts/ and tools/ symlinks point at
+# ../../lib/linux-kbuild-$abi, the amd64 kbuild (host tools run here), and
+# its Makefile includes the same common headers.
+hdr64=$kc/usr/src/linux-headers-$abi-arm64
+if [ ! -f "$kc/.headers-arm64-done" ]; then
+	ap=$cache/apt-arm64
+	mkdir -p "$ap/lists/partial" "$ap/cache/archives/partial"
+	echo 'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main' \
+		>"$ap/sources.list"
+	apt64=(-o APT::Architectures::=arm64 -o "Dir::Etc::SourceList=$ap/sources.list"
+	       -o Dir::Etc::SourceParts=/nonexistent -o "Dir::State::Lists=$ap/lists"
+	       -o "Dir::Cache=$ap/cache" -o APT::Sandbox::User=root)
+	have64() { apt-cache "${apt64[@]}" show "linux-headers-$abi-arm64:arm64=$pkgver" >/dev/null 2>&1; }
+	if ! have64; then
+		say "[2/7] apt-get update of bookworm-security arm64 (apt state in $ap)"
+		apt-get "${apt64[@]}" -q update >>"$work/apt.log" 2>&1
+		have64 || skip "apt-get cannot find linux-headers-$abi-arm64:arm64 $pkgver in bookworm-security (see $work/apt.log)"
+	fi
+	say "[2/7] downloading linux-headers-$abi-arm64:arm64 $pkgver (built for, not booted)"
+	(cd "$kc/debs" && apt-get "${apt64[@]}" -q download "linux-headers-$abi-arm64:arm64=$pkgver") \
+		>>"$work/download.log" 2>&1 ||
+		skip "apt-get download of linux-headers-$abi-arm64:arm64 failed (see $work/download.log)"
+	rm -rf "$hdr64"
+	dpkg -x "$kc"/debs/linux-headers-"$abi"-arm64_*_arm64.deb "$kc" || die "dpkg -x of the arm64 headers"
+	printf 'include %s/usr/src/linux-headers-%s-common/Makefile\n' "$kc" "$abi" \
+		>"$hdr64/Makefile"
+	touch "$kc/.headers-arm64-done"
+fi
+say "[2/7] kernel $kver: headers $hdr, guest $vmlinuz; arm64 headers $hdr64 (build only)"
 
 # ---- 3. export and apply ----------------------------------------------------
 designs=()
@@ -312,6 +352,30 @@ for d in "${designs[@]}"; do
 		fails=$((fails + 1))
 		grep -E 'warning:|error:|^WARNING:' "$work/build-$d.log" "$work/sparse-$d.log" | head -n 20
 	fi
+	# arm64: the same sources in their own folder (the objects differ),
+	# against the same tree; the headers' .kernelvariables set ARCH=arm64
+	# and CROSS_COMPILE=aarch64-linux-gnu-.  Built, not booted.
+	m64=$out/module-arm64
+	rm -rf "$m64"
+	mkdir -p "$m64"
+	cp "$out"/module/Kbuild "$out"/module/Makefile "$out"/module/*.c "$out"/module/*.h "$m64"/ ||
+		die "$d: cannot copy the module for arm64"
+	make -C "$hdr64" M="$m64" DAMON_TREE="$out/module/tree" W=1 modules \
+		>"$work/build-arm64-$d.log" 2>&1 ||
+		{ tail -n 30 "$work/build-arm64-$d.log"; die "$d: the module does not build for arm64 (see $work/build-arm64-$d.log)"; }
+	file "$m64/ringdrain_kcheck.ko" 2>/dev/null | grep -q 'ARM aarch64' ||
+		readelf -h "$m64/ringdrain_kcheck.ko" 2>/dev/null | grep -q 'AArch64' ||
+		die "$d: the arm64 build did not make an AArch64 object (see $work/build-arm64-$d.log)"
+	w64=$(grep -cE 'warning:|error:|^WARNING:' "$work/build-arm64-$d.log")
+	make -C "$hdr64" M="$m64" DAMON_TREE="$out/module/tree" W=1 C=2 modules \
+		>"$work/sparse-arm64-$d.log" 2>&1 || die "$d: arm64 sparse run failed (see $work/sparse-arm64-$d.log)"
+	grep -q 'CHECK' "$work/sparse-arm64-$d.log" || die "$d: arm64 sparse did not run (see $work/sparse-arm64-$d.log)"
+	sp64=$(grep -cE 'warning:|error:' "$work/sparse-arm64-$d.log")
+	say "[5/7] $d: arm64 (aarch64-linux-gnu-gcc-12, built, not booted): W=1 build: $w64 warnings; sparse (C=2): $sp64 warnings"
+	if [ "$w64" != 0 ] || [ "$sp64" != 0 ]; then
+		fails=$((fails + 1))
+		grep -E 'warning:|error:|^WARNING:' "$work/build-arm64-$d.log" "$work/sparse-arm64-$d.log" | head -n 20
+	fi
 done
 
 # ---- 6. boot ----------------------------------------------------------------
@@ -405,5 +469,5 @@ if ((fails)); then
 	say "FAIL: $fails check(s) failed; logs in $work"
 	exit 1
 fi
-say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc/W=1/sparse clean, nothing lost, duplicated or torn with NMI producers$([ $have_lookup = yes ] && echo "; the $lookup lookup's self-test passed in the kernel")"
+say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc clean, W=1/sparse clean for amd64 and arm64 (arm64 built, not booted), nothing lost, duplicated or torn with NMI producers$([ $have_lookup = yes ] && echo "; the $lookup lookup's self-test passed in the kernel")"
 exit 0
