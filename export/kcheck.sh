@@ -406,6 +406,12 @@ baseline=1
 			echo "echo 'kcheck-guest: drain $d'"
 			echo "/bin/busybox insmod /mods/$d/kcheck_drain.ko || echo 'kcheck-guest: insmod drain $d failed'"
 			echo '/bin/busybox rmmod kcheck_drain'
+			# The baseline: the RFC's ring under the same drain, once.
+			if [ "$d" = "${designs[0]}" ]; then
+				echo "echo 'kcheck-guest: drain rfc'"
+				echo "/bin/busybox insmod /mods/$d/kcheck_drain.ko rfc=1 || echo 'kcheck-guest: insmod drain rfc failed'"
+				echo '/bin/busybox rmmod kcheck_drain'
+			fi
 		fi
 	done
 	echo 'echo kcheck-guest: done'
@@ -463,7 +469,7 @@ fi
 # every region must end as it ended in the kernel.
 if [ $have_lookup = yes ]; then
 	say "[7/7] the drain in the kernel, replayed: ringdrain replay --kstream (every strategy) against the module's final regions:"
-	for d in "${designs[@]}"; do
+	for d in "${designs[@]}" rfc; do
 		ks=$work/kstream-$d.txt
 		awk -v d="$d" '
 			/kcheck-guest: / { on = $0 ~ ("kcheck-guest: drain " d "$"); next }
@@ -496,7 +502,7 @@ if [ $have_lookup = yes ]; then
 			[ -n "$mv" ] && [ "$mv" = "$rv" ] || cnt=no
 		done
 		if [ $rrc = 0 ] && [ "$nk" -gt 0 ] && [ "$nk" = "$nr" ] && [ "$same" = "$nk" ] && [ $cnt = yes ]; then
-			say "$d: drain PASS: $same of $nk regions end equal in the kernel and the replay (nr_accesses, nr_accesses_bp, last_nr_accesses, age); the counts agree"
+			say "$d$([ $d = rfc ] && echo ' (baseline: 4/6'"'"'s ring as posted, the same drain)'): drain PASS: $same of $nk regions end equal in the kernel and the replay (nr_accesses, nr_accesses_bp, last_nr_accesses, age); the counts agree"
 		else
 			say "$d: drain FAIL: replay exit $rrc, kernel $nk regions, replay $nr, $same equal, counts agree: $cnt (see $work/replay-$d.log, $ks)"
 			diff "$work/kstream-$d.kernel" "$work/kstream-$d.replayed" | head -n 10

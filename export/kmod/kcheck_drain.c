@@ -22,6 +22,9 @@
  *		KD_WINDOW ticks the aggregation's age update and reset; and
  *		between ticks splits a region, merges two, or destroys one.
  *
+ * With rfc=1 the rings are the RFC's (rfc_ring.h: 4/6's ring as posted,
+ * full records), the baseline; the drain is the same.
+ *
  * The stream (one line each, format in drain/kstream.c) goes to the
  * kernel log: the header, the initial regions, per tick its jiffies and
  * every report drained, the changes, the final regions, and the counts.
@@ -56,6 +59,11 @@
 
 #include "damon_access_report.h"
 #include "kcheck_design.h"
+#include "rfc_ring.h"
+
+static bool rfc;
+module_param(rfc, bool, 0444);
+MODULE_PARM_DESC(rfc, "the baseline: the RFC's ring (4/6 as posted, full records) instead of the design's");
 
 static unsigned int ticks = 200;
 module_param(ticks, uint, 0444);
@@ -80,6 +88,78 @@ MODULE_PARM_DESC(irq_us, "the hardirq producers report every irq_us");
 #define KD_BATCH	64
 #define KD_WINDOW	20	/* len_window: aggr_interval / sample_interval */
 #define KD_MAX_REGIONS	64	/* per target */
+
+/**
+ * struct kd_ring_ops - the ring the run drains.
+ * @name:	the design, or "rfc".
+ * @rec_size:	its record size.
+ * @size:	bytes of a ring.
+ * @init:	set up an empty ring.
+ * @produce:	add one report; true if accepted.
+ * @consume:	take up to max reports.
+ */
+struct kd_ring_ops {
+	const char *name;
+	unsigned int rec_size;
+	size_t (*size)(unsigned int capacity, unsigned int rec_size);
+	void (*init)(void *ring, unsigned int capacity, unsigned int rec_size,
+		     unsigned int cpu);
+	bool (*produce)(void *ring, const struct damon_access_report *r);
+	unsigned int (*consume)(void *ring, struct damon_access_report *out,
+				unsigned int max);
+};
+
+static size_t kd_design_size(unsigned int capacity, unsigned int rec_size)
+{
+	return KCHECK_FN(size)(capacity, rec_size);
+}
+
+static void kd_design_init(void *ring, unsigned int capacity,
+			   unsigned int rec_size, unsigned int cpu)
+{
+	KCHECK_FN(init)(ring, capacity, rec_size, cpu);
+}
+
+static bool kd_design_produce(void *ring, const struct damon_access_report *r)
+{
+	return KCHECK_FN(produce)(ring, r);
+}
+
+static unsigned int kd_design_consume(void *ring,
+				      struct damon_access_report *out,
+				      unsigned int max)
+{
+	return KCHECK_FN(consume)(ring, out, max);
+}
+
+static size_t kd_rfc_size(unsigned int capacity, unsigned int rec_size)
+{
+	return damon_rfc_size(capacity, rec_size);
+}
+
+static void kd_rfc_init(void *ring, unsigned int capacity,
+			unsigned int rec_size, unsigned int cpu)
+{
+	damon_rfc_init(ring, capacity, rec_size, cpu);
+}
+
+static bool kd_rfc_produce(void *ring, const struct damon_access_report *r)
+{
+	return damon_rfc_produce(ring, r);
+}
+
+static unsigned int kd_rfc_consume(void *ring, struct damon_access_report *out,
+				   unsigned int max)
+{
+	return damon_rfc_consume(ring, out, max);
+}
+
+static const struct kd_ring_ops kd_rings[] = {
+	{ KCHECK_DESIGN, DAMON_REPORT_COMPACT, kd_design_size, kd_design_init,
+	  kd_design_produce, kd_design_consume },
+	{ "rfc", DAMON_REPORT_FULL, kd_rfc_size, kd_rfc_init, kd_rfc_produce,
+	  kd_rfc_consume },
+};
 
 /* Each CPU's producers, by context. */
 enum kd_producer { KD_TASK, KD_IRQ, KD_NMI, KD_NR };
@@ -144,6 +224,7 @@ struct kd_counts {
 
 /**
  * struct kd_state - the whole run.
+ * @ops:	the ring.
  * @ctx:	the context: two virtual-address targets.
  * @pids:	their pids.
  * @span:	each target's producers' address range [start, end).
@@ -164,6 +245,7 @@ struct kd_counts {
  * @error:	an allocation failed: the stream is cut.
  */
 struct kd_state {
+	const struct kd_ring_ops *ops;
 	struct damon_ctx *ctx;
 	struct pid *pids[2];
 	unsigned long span[2][2];
@@ -218,7 +300,7 @@ static void kd_produce(struct kd_state *kd, struct kd_cpu *kc,
 	r.cpu = kc->cpu;
 	r.is_write = p == KD_TASK;
 	kc->produced[p]++;
-	if (KCHECK_FN(produce)(kc->ring, &r))
+	if (kd->ops->produce(kc->ring, &r))
 		kc->accepted[p]++;
 }
 
@@ -377,9 +459,11 @@ static int kd_tick(struct kd_state *kd)
 	for (int cpu = 0; cpu < KD_CPUS; cpu++) {
 		unsigned int n, budget = KD_CAPACITY * KCHECK_LANES;
 
-		while (budget && (n = KCHECK_FN(consume)(kd->cpus[cpu].ring,
-							 kd->reps,
-							 min(budget, KD_BATCH)))) {
+		while (budget) {
+			n = kd->ops->consume(kd->cpus[cpu].ring, kd->reps,
+					     min(budget, KD_BATCH));
+			if (!n)
+				break;
 			budget -= n;
 			KCHECK_LOOKUP_FN(lookup)(&kd->snap, kd->ctx, kd->reps, n,
 						 kd->found);
@@ -603,7 +687,7 @@ static void kd_free(struct kd_state *kd)
  */
 static int kd_setup(struct kd_state *kd)
 {
-	size_t size = KCHECK_FN(size)(KD_CAPACITY, DAMON_REPORT_COMPACT);
+	size_t size = kd->ops->size(KD_CAPACITY, kd->ops->rec_size);
 	unsigned long base[2] = { 0x10000000UL, 0x7f0000000000UL };
 	unsigned int nr = 1;
 
@@ -649,7 +733,7 @@ static int kd_setup(struct kd_state *kd)
 		kc->ring = vzalloc(size);
 		if (!kc->ring)
 			return -ENOMEM;
-		KCHECK_FN(init)(kc->ring, KD_CAPACITY, DAMON_REPORT_COMPACT, cpu);
+		kd->ops->init(kc->ring, KD_CAPACITY, kd->ops->rec_size, cpu);
 		for (int p = 0; p < KD_NR; p++)
 			kc->rnd[p] = 0x9e3779b97f4a7c15ULL * (cpu * KD_NR + p + 1);
 		atomic_set(&kc->nmi_pending, 0);
@@ -691,6 +775,7 @@ static void kd_run(void)
 		pr_err("drain: result=FAIL why=out of memory\n");
 		return;
 	}
+	kd->ops = &kd_rings[rfc];
 	ret = kd_setup(kd);
 	if (ret) {
 		pr_err("drain: result=FAIL why=setup failed (%d)\n", ret);
@@ -748,13 +833,13 @@ static void kd_run(void)
 			acc[p] += kd->cpus[cpu].accepted[p];
 		}
 		nmis += kd->cpus[cpu].nmi_sent;
-		while (KCHECK_FN(consume)(kd->cpus[cpu].ring, &rep, 1))
+		while (kd->ops->consume(kd->cpus[cpu].ring, &rep, 1))
 			left++;
 	}
 	kd_log_regions(kd, true);
 	pr_info("E %llu %lu\n", kd->c.reports, kd->nr_ticks);
-	pr_info("drain: design=%s lookup=%s ticks=%lu changes=%lu reports=%llu applied=%llu dedup=%llu stale=%llu no_target=%llu no_region=%llu straddling=%llu\n",
-		KCHECK_DESIGN, KCHECK_LOOKUP, kd->nr_ticks, kd->changes,
+	pr_info("drain: design=%s record=%u lookup=%s ticks=%lu changes=%lu reports=%llu applied=%llu dedup=%llu stale=%llu no_target=%llu no_region=%llu straddling=%llu\n",
+		kd->ops->name, kd->ops->rec_size, KCHECK_LOOKUP, kd->nr_ticks, kd->changes,
 		kd->c.reports, kd->c.applied, kd->c.dedup, kd->c.stale,
 		kd->c.no_target, kd->c.no_region, kd->c.straddling);
 	pr_info("drain: produced task=%llu hardirq=%llu nmi=%llu accepted task=%llu hardirq=%llu nmi=%llu nmi_sent=%llu left_in_rings=%llu\n",
