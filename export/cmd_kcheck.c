@@ -125,7 +125,11 @@ const struct rd_command rd_cmd_kcheck = {
 		"booted), boots 6.12 under qemu (TCG, 2 CPUs) and runs\n"
 		"each module: the lookup's self-test, NMI-context producers over a\n"
 		"task-context producer, a consumer on the other CPU, and the RFC's ring the\n"
-		"same way.  Exit 0 if everything passed, 1 if a check failed, 3 if qemu\n"
+		"same way; then the drain module: task, hardirq and NMI producers on both\n"
+		"CPUs, a kdamond kthread draining through the lookup over regions that are\n"
+		"split, merged and destroyed between ticks, whose logged stream\n"
+		"'ringdrain replay --kstream' must replay to the same final regions.\n"
+		"Exit 0 if everything passed, 1 if a check failed, 3 if qemu\n"
 		"cannot run here.  See export/README.md.",
 	.run = run,
 };
