@@ -81,14 +81,6 @@ static unsigned int irq_us = 2000;
 module_param(irq_us, uint, 0444);
 MODULE_PARM_DESC(irq_us, "the hardirq producers report every irq_us");
 
-#ifdef KCHECK_LOOKUP
-
-#define KD_CPUS		2	/* the guest's CPUs that produce */
-#define KD_CAPACITY	256	/* slots per ring */
-#define KD_BATCH	64
-#define KD_WINDOW	20	/* len_window: aggr_interval / sample_interval */
-#define KD_MAX_REGIONS	64	/* per target */
-
 /**
  * struct kd_ring_ops - the ring the run drains.
  * @name:	the design, or "rfc".
@@ -160,6 +152,14 @@ static const struct kd_ring_ops kd_rings[] = {
 	{ "rfc", DAMON_REPORT_FULL, kd_rfc_size, kd_rfc_init, kd_rfc_produce,
 	  kd_rfc_consume },
 };
+
+#ifdef KCHECK_LOOKUP
+
+#define KD_CPUS		2	/* the guest's CPUs that produce */
+#define KD_CAPACITY	256	/* slots per ring */
+#define KD_BATCH	64
+#define KD_WINDOW	20	/* len_window: aggr_interval / sample_interval */
+#define KD_MAX_REGIONS	64	/* per target */
 
 /* Each CPU's producers, by context. */
 enum kd_producer { KD_TASK, KD_IRQ, KD_NMI, KD_NR };
@@ -869,7 +869,8 @@ static int __init kd_init(void)
 	}
 	kd_run();
 #else
-	pr_info("drain: result=SKIP why=the series has no lookup\n");
+	pr_info("drain: design=%s result=SKIP why=the series has no lookup\n",
+		kd_rings[rfc].name);
 #endif
 	return 0;
 }
