@@ -185,6 +185,11 @@ struct kd_region {
  * @accepted:	of those, the ring took.
  * @nmi_pending: 1 while an NMI sent to this CPU is not handled yet.
  * @nmi_sent:	NMIs sent to this CPU.
+ * @in_produce:	a producer is inside the ring's produce() (the NMI and the
+ *		hardirq read it: compiler ordering is enough, one CPU).
+ * @nested:	NMIs that landed inside the task (KD_TASK) or the hardirq
+ *		(KD_IRQ) producer's produce(); hardirqs inside the task's
+ *		(KD_NMI's slot).
  * @expiries:	@timer's expiries.
  * @cpu:	the CPU.
  */
@@ -197,6 +202,8 @@ struct kd_cpu {
 	u64 accepted[KD_NR];
 	atomic_t nmi_pending;
 	u64 nmi_sent;
+	bool in_produce[KD_NR];
+	u64 nested[KD_NR];
 	u64 expiries;
 	int cpu;
 };
@@ -300,8 +307,12 @@ static void kd_produce(struct kd_state *kd, struct kd_cpu *kc,
 	r.cpu = kc->cpu;
 	r.is_write = p == KD_TASK;
 	kc->produced[p]++;
+	WRITE_ONCE(kc->in_produce[p], true);
+	barrier();
 	if (kd->ops->produce(kc->ring, &r))
 		kc->accepted[p]++;
+	barrier();
+	WRITE_ONCE(kc->in_produce[p], false);
 }
 
 #ifdef CONFIG_X86
@@ -318,6 +329,10 @@ static int kd_nmi(unsigned int type, struct pt_regs *regs)
 	/* Full barrier: claim exactly the NMI that was sent (kd_send_nmi()). */
 	if (atomic_cmpxchg(&kc->nmi_pending, 1, 0) != 1)
 		return NMI_DONE;
+	if (READ_ONCE(kc->in_produce[KD_TASK]))
+		kc->nested[KD_TASK]++;
+	if (READ_ONCE(kc->in_produce[KD_IRQ]))
+		kc->nested[KD_IRQ]++;
 	kd_produce(kd, kc, KD_NMI);
 	return NMI_HANDLED;
 }
@@ -367,6 +382,8 @@ static enum hrtimer_restart kd_timer_fn(struct hrtimer *t)
 	struct kd_cpu *kc = container_of(t, struct kd_cpu, timer);
 	struct kd_state *kd = READ_ONCE(kd_cur);
 
+	if (READ_ONCE(kc->in_produce[KD_TASK]))
+		kc->nested[KD_NMI]++;
 	kd_produce(kd, kc, KD_IRQ);
 	if (++kc->expiries % 2 == 0)
 		kd_send_nmi(&kd->cpus[(kc->cpu + 1) % KD_CPUS]);
@@ -767,7 +784,8 @@ static void kd_log_regions(struct kd_state *kd, bool final)
 static void kd_run(void)
 {
 	struct kd_state *kd = kzalloc(sizeof(*kd), GFP_KERNEL);
-	u64 prod[KD_NR] = { 0 }, acc[KD_NR] = { 0 }, nmis = 0, left = 0;
+	u64 prod[KD_NR] = { 0 }, acc[KD_NR] = { 0 }, nest[KD_NR] = { 0 };
+	u64 nmis = 0, left = 0;
 	bool nmi;
 	int ret;
 
@@ -831,6 +849,7 @@ static void kd_run(void)
 		for (int p = 0; p < KD_NR; p++) {
 			prod[p] += kd->cpus[cpu].produced[p];
 			acc[p] += kd->cpus[cpu].accepted[p];
+			nest[p] += kd->cpus[cpu].nested[p];
 		}
 		nmis += kd->cpus[cpu].nmi_sent;
 		while (kd->ops->consume(kd->cpus[cpu].ring, &rep, 1))
@@ -842,9 +861,10 @@ static void kd_run(void)
 		kd->ops->name, kd->ops->rec_size, KCHECK_LOOKUP, kd->nr_ticks, kd->changes,
 		kd->c.reports, kd->c.applied, kd->c.dedup, kd->c.stale,
 		kd->c.no_target, kd->c.no_region, kd->c.straddling);
-	pr_info("drain: produced task=%llu hardirq=%llu nmi=%llu accepted task=%llu hardirq=%llu nmi=%llu nmi_sent=%llu left_in_rings=%llu\n",
+	pr_info("drain: produced task=%llu hardirq=%llu nmi=%llu accepted task=%llu hardirq=%llu nmi=%llu nmi_sent=%llu nmi_in_task_produce=%llu nmi_in_hardirq_produce=%llu hardirq_in_task_produce=%llu left_in_rings=%llu\n",
 		prod[KD_TASK], prod[KD_IRQ], prod[KD_NMI], acc[KD_TASK],
-		acc[KD_IRQ], acc[KD_NMI], nmis, left);
+		acc[KD_IRQ], acc[KD_NMI], nmis, nest[KD_TASK], nest[KD_IRQ],
+		nest[KD_NMI], left);
 	if (kd->error || left ||
 	    acc[KD_TASK] + acc[KD_IRQ] + acc[KD_NMI] != kd->c.reports)
 		pr_info("drain: result=FAIL why=%s\n", kd->error ?
