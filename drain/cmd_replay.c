@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "drain.h"
+#include "kstream.h"
 
 static const struct rd_command *self;
 
@@ -275,7 +276,7 @@ static int run(int argc, char **argv)
 	const char *dump = NULL, *ring = "rfc";
 	uint64_t regions = 1000, sample = 1, tick_reports = 3600;
 	uint64_t aggr_ticks = 20, seed = 1, repeat = 3, max_regions = 0;
-	bool clamp = false;
+	bool clamp = false, kstream = false;
 	struct rd_opt opts[] = {
 		{ .name = "layout", .type = RD_OPT_STR, .dst = &layout_path,
 		  .metavar = "FILE",
@@ -315,6 +316,8 @@ static int run(int argc, char **argv)
 		{ .name = "dump", .type = RD_OPT_STR, .dst = &dump,
 		  .metavar = "FILE",
 		  .help = "write the final regions and counters to FILE" },
+		{ .name = "kstream", .type = RD_OPT_FLAG, .dst = &kstream,
+		  .help = "TRACE is a kernel drain stream (kcheck's drain module; format in drain/kstream.c)" },
 		{ 0 },
 	};
 	struct drain_trace_opts to = { .lackey_tgid = 1 };
@@ -340,6 +343,17 @@ static int run(int argc, char **argv)
 	    drain_zero_policy_find(zero) < 0)
 		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy, all or default)",
 			       zero);
+	if (kstream) {
+		char kerr[DRAIN_ERR_LEN] = "";
+		int rc;
+
+		if (npos > 1)
+			rd_usage_error(self->name, "--kstream takes one stream");
+		rc = drain_kstream_replay(argv[0], strategy, dump, stdout, kerr);
+		if (rc < 0)
+			rd_usage_error(self->name, "%s", kerr);
+		return rc;
+	}
 	rp.ring = rd_design_find(ring);
 	if (!rp.ring)
 		rd_usage_error(self->name, "--ring: unknown design '%s' (see 'ringdrain list')",

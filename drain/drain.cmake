@@ -8,7 +8,7 @@
 # (drain/fuzz/), so the source list is here once.
 set(RD_DRAIN_SOURCES
   access.h damon.h drain.h flat_snap.h internal.h lookup.h strategies.def
-  gen.c model.c parse.c registry.c snapshot.c tick.c
+  gen.c kstream.c kstream.h model.c parse.c registry.c snapshot.c tick.c
   lookup_list.c lookup_rfc.c lookup_flat.c lookup_eytzinger.c
   lookup_btree.c lookup_radix.c lookup_sortmerge.c)
 

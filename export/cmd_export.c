@@ -928,6 +928,7 @@ static void write_module(struct export *e)
 	copy_template(e, dir, "Kbuild");
 	copy_template(e, dir, "Makefile");
 	copy_template(e, dir, "ringdrain_kcheck.c");
+	copy_template(e, dir, "kcheck_drain.c");
 	text = access_report_header(e);
 	write_file(dir, "damon_access_report.h", text);
 	free(text);

@@ -116,14 +116,20 @@ const struct rd_command rd_cmd_kcheck = {
 	.synopsis = "[--design D] [--strategy S] [--seconds S] [--results DIR] [--cache DIR] [--work DIR]",
 	.summary = "build, style-check and boot the exported ring in a 6.12 kernel under qemu",
 	.description =
-		"Installs what it needs from Debian 12 (qemu, busybox, sparse, pahole; the\n"
-		"6.12 headers, kbuild, kernel image and source are unpacked into the cache),\n"
+		"Installs what it needs from Debian 12 (qemu, busybox, sparse, pahole,\n"
+		"gcc-aarch64-linux-gnu; the 6.12 headers, kbuild, kernel image and source,\n"
+		"and the arm64 headers of the same ABI, are unpacked into the cache),\n"
 		"exports every NMI-safe design (the results' winner first) with the region\n"
 		"lookup, runs checkpatch.pl --strict on each series, builds each test module\n"
-		"with W=1 and sparse (C=2), boots 6.12 under qemu (TCG, 2 CPUs) and runs\n"
+		"with W=1 and sparse (C=2) for amd64 and for arm64 (arm64: built, not\n"
+		"booted), boots 6.12 under qemu (TCG, 2 CPUs) and runs\n"
 		"each module: the lookup's self-test, NMI-context producers over a\n"
 		"task-context producer, a consumer on the other CPU, and the RFC's ring the\n"
-		"same way.  Exit 0 if everything passed, 1 if a check failed, 3 if qemu\n"
+		"same way; then the drain module: task, hardirq and NMI producers on both\n"
+		"CPUs, a kdamond kthread draining through the lookup over regions that are\n"
+		"split, merged and destroyed between ticks, whose logged stream\n"
+		"'ringdrain replay --kstream' must replay to the same final regions.\n"
+		"Exit 0 if everything passed, 1 if a check failed, 3 if qemu\n"
 		"cannot run here.  See export/README.md.",
 	.run = run,
 };

@@ -16,7 +16,9 @@
 #      to the post-image of RFC v1 4/6's hunks (export/postimage.sh);
 #   4. checkpatch.pl --strict on each series, kernel-doc on the patched
 #      mm/damon/core.c and on the module's headers;
-#   5. build each test module against the headers with W=1, then sparse (C=2);
+#   5. build each test module against the headers with W=1, then sparse (C=2),
+#      for amd64 and, against Debian's arm64 headers of the same ABI with
+#      aarch64-linux-gnu-gcc-12, for arm64 (built, not booted);
 #   6. boot 6.12 under qemu (TCG, 2 CPUs) with the modules in a busybox
 #      initramfs; each module runs the lookup's self-test, then its ring
 #      with NMI-context producers, and the first also runs the RFC's ring;
@@ -81,8 +83,10 @@ arch=$(dpkg --print-architecture 2>/dev/null) || skip "not a Debian system (no d
 
 # Installed system-wide (they are ordinary tools); the kernel packages are not
 # (step 2).
+# gcc-aarch64-linux-gnu brings aarch64-linux-gnu-gcc-12 (gcc-12-aarch64-linux-gnu,
+# the compiler the arm64 headers' .kernelvariables names) and its binutils.
 tools=(qemu-system-x86 busybox-static sparse pahole cpio make gcc-12 perl git
-       xz-utils libelf1 libssl3 zlib1g)
+       xz-utils libelf1 libssl3 zlib1g gcc-aarch64-linux-gnu)
 missing=()
 for p in "${tools[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -103,6 +107,8 @@ else
 	say "[1/7] tools present: ${tools[*]}"
 fi
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+command -v aarch64-linux-gnu-gcc-12 >/dev/null ||
+	skip "no aarch64-linux-gnu-gcc-12 (Debian's gcc-12-aarch64-linux-gnu), which the arm64 headers build with"
 qemu-system-x86_64 -accel help 2>/dev/null | grep -qx tcg ||
 	skip "qemu-system-x86_64 has no TCG accelerator"
 
@@ -152,7 +158,7 @@ if [ ! -f "$kc/.headers-done" ]; then
 	rm -rf "$kc/usr" "$kc/lib"
 	fetch "linux-headers-$abi-amd64" "linux-headers-$abi-common" \
 		"linux-kbuild-$abi" || skip "apt-get download of the 6.12 headers failed (see $work/download.log)"
-	for d in "$kc"/debs/linux-headers-*.deb "$kc"/debs/linux-kbuild-*.deb; do
+	for d in "$kc"/debs/linux-headers-"$abi"-{amd64,common}_*.deb "$kc"/debs/linux-kbuild-*.deb; do
 		dpkg -x "$d" "$kc" || die "dpkg -x $d"
 	done
 	# The amd64 Makefile includes the common one by absolute path.
@@ -193,7 +199,41 @@ if [ ! -f "$ck/.done" ]; then
 	rm -f "$deb"
 	touch "$ck/.done"
 fi
-say "[2/7] kernel $kver: headers $hdr, guest $vmlinuz"
+# The arm64 headers, same ABI, for the build-only arm64 check (step 5).
+# apt here knows amd64 packages only, and adding a foreign architecture
+# (dpkg --add-architecture) would change the machine's package state; so
+# apt runs with its own state under $cache/apt-arm64/: a sources list of
+# bookworm-security for arm64 only, its own package lists and caches (the
+# system's dpkg status is only read).  The arm64 headers package is
+# unpacked beside the amd64 one: its scripts/ and tools/ symlinks point at
+# ../../lib/linux-kbuild-$abi, the amd64 kbuild (host tools run here), and
+# its Makefile includes the same common headers.
+hdr64=$kc/usr/src/linux-headers-$abi-arm64
+if [ ! -f "$kc/.headers-arm64-done" ]; then
+	ap=$cache/apt-arm64
+	mkdir -p "$ap/lists/partial" "$ap/cache/archives/partial"
+	echo 'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main' \
+		>"$ap/sources.list"
+	apt64=(-o APT::Architectures::=arm64 -o "Dir::Etc::SourceList=$ap/sources.list"
+	       -o Dir::Etc::SourceParts=/nonexistent -o "Dir::State::Lists=$ap/lists"
+	       -o "Dir::Cache=$ap/cache" -o APT::Sandbox::User=root)
+	have64() { apt-cache "${apt64[@]}" show "linux-headers-$abi-arm64:arm64=$pkgver" >/dev/null 2>&1; }
+	if ! have64; then
+		say "[2/7] apt-get update of bookworm-security arm64 (apt state in $ap)"
+		apt-get "${apt64[@]}" -q update >>"$work/apt.log" 2>&1
+		have64 || skip "apt-get cannot find linux-headers-$abi-arm64:arm64 $pkgver in bookworm-security (see $work/apt.log)"
+	fi
+	say "[2/7] downloading linux-headers-$abi-arm64:arm64 $pkgver (built for, not booted)"
+	(cd "$kc/debs" && apt-get "${apt64[@]}" -q download "linux-headers-$abi-arm64:arm64=$pkgver") \
+		>>"$work/download.log" 2>&1 ||
+		skip "apt-get download of linux-headers-$abi-arm64:arm64 failed (see $work/download.log)"
+	rm -rf "$hdr64"
+	dpkg -x "$kc"/debs/linux-headers-"$abi"-arm64_*_arm64.deb "$kc" || die "dpkg -x of the arm64 headers"
+	printf 'include %s/usr/src/linux-headers-%s-common/Makefile\n' "$kc" "$abi" \
+		>"$hdr64/Makefile"
+	touch "$kc/.headers-arm64-done"
+fi
+say "[2/7] kernel $kver: headers $hdr, guest $vmlinuz; arm64 headers $hdr64 (build only)"
 
 # ---- 3. export and apply ----------------------------------------------------
 designs=()
@@ -312,6 +352,30 @@ for d in "${designs[@]}"; do
 		fails=$((fails + 1))
 		grep -E 'warning:|error:|^WARNING:' "$work/build-$d.log" "$work/sparse-$d.log" | head -n 20
 	fi
+	# arm64: the same sources in their own folder (the objects differ),
+	# against the same tree; the headers' .kernelvariables set ARCH=arm64
+	# and CROSS_COMPILE=aarch64-linux-gnu-.  Built, not booted.
+	m64=$out/module-arm64
+	rm -rf "$m64"
+	mkdir -p "$m64"
+	cp "$out"/module/Kbuild "$out"/module/Makefile "$out"/module/*.c "$out"/module/*.h "$m64"/ ||
+		die "$d: cannot copy the module for arm64"
+	make -C "$hdr64" M="$m64" DAMON_TREE="$out/module/tree" W=1 modules \
+		>"$work/build-arm64-$d.log" 2>&1 ||
+		{ tail -n 30 "$work/build-arm64-$d.log"; die "$d: the module does not build for arm64 (see $work/build-arm64-$d.log)"; }
+	file "$m64/ringdrain_kcheck.ko" 2>/dev/null | grep -q 'ARM aarch64' ||
+		readelf -h "$m64/ringdrain_kcheck.ko" 2>/dev/null | grep -q 'AArch64' ||
+		die "$d: the arm64 build did not make an AArch64 object (see $work/build-arm64-$d.log)"
+	w64=$(grep -cE 'warning:|error:|^WARNING:' "$work/build-arm64-$d.log")
+	make -C "$hdr64" M="$m64" DAMON_TREE="$out/module/tree" W=1 C=2 modules \
+		>"$work/sparse-arm64-$d.log" 2>&1 || die "$d: arm64 sparse run failed (see $work/sparse-arm64-$d.log)"
+	grep -q 'CHECK' "$work/sparse-arm64-$d.log" || die "$d: arm64 sparse did not run (see $work/sparse-arm64-$d.log)"
+	sp64=$(grep -cE 'warning:|error:' "$work/sparse-arm64-$d.log")
+	say "[5/7] $d: arm64 (aarch64-linux-gnu-gcc-12, built, not booted): W=1 build: $w64 warnings; sparse (C=2): $sp64 warnings"
+	if [ "$w64" != 0 ] || [ "$sp64" != 0 ]; then
+		fails=$((fails + 1))
+		grep -E 'warning:|error:|^WARNING:' "$work/build-arm64-$d.log" "$work/sparse-arm64-$d.log" | head -n 20
+	fi
 done
 
 # ---- 6. boot ----------------------------------------------------------------
@@ -337,6 +401,18 @@ baseline=1
 		echo "/bin/busybox insmod /mods/$d/ringdrain_kcheck.ko seconds=$seconds baseline=$baseline || echo 'kcheck-guest: insmod $d failed'"
 		echo '/bin/busybox rmmod ringdrain_kcheck'
 		baseline=0
+		if [ $have_lookup = yes ]; then
+			cp "$work/$d/module/kcheck_drain.ko" "$root/mods/$d/"
+			echo "echo 'kcheck-guest: drain $d'"
+			echo "/bin/busybox insmod /mods/$d/kcheck_drain.ko || echo 'kcheck-guest: insmod drain $d failed'"
+			echo '/bin/busybox rmmod kcheck_drain'
+			# The baseline: the RFC's ring under the same drain, once.
+			if [ "$d" = "${designs[0]}" ]; then
+				echo "echo 'kcheck-guest: drain rfc'"
+				echo "/bin/busybox insmod /mods/$d/kcheck_drain.ko rfc=1 || echo 'kcheck-guest: insmod drain rfc failed'"
+				echo '/bin/busybox rmmod kcheck_drain'
+			fi
+		fi
 	done
 	echo 'echo kcheck-guest: done'
 	echo '/bin/busybox poweroff -f'
@@ -344,7 +420,7 @@ baseline=1
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$work/initramfs.cpio" ||
 	die "cannot pack the initramfs"
-runs=$((${#designs[@]} * 2 + 2))
+runs=$((${#designs[@]} * 3 + 2))
 limit=$((90 + runs * (seconds + 15)))
 say "[6/7] booting $kver under qemu (TCG, -cpu max, 2 CPUs, 512M), $runs runs of ${seconds}s, timeout ${limit}s"
 timeout "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 512M \
@@ -389,6 +465,51 @@ if [ $have_lookup = yes ]; then
 		fails=$((fails + 1))
 	fi
 fi
+# The drain module's stream, per design: replayed in userspace, where
+# every region must end as it ended in the kernel.
+if [ $have_lookup = yes ]; then
+	say "[7/7] the drain in the kernel, replayed: ringdrain replay --kstream (every strategy) against the module's final regions:"
+	for d in "${designs[@]}" rfc; do
+		ks=$work/kstream-$d.txt
+		awk -v d="$d" '
+			/kcheck-guest: / { on = $0 ~ ("kcheck-guest: drain " d "$"); next }
+			on && /kcheck_drain: / { sub(/^.*kcheck_drain: /, ""); print }' \
+			"$work/console.txt" >"$work/drain-$d.txt"
+		awk '/^kstream / { on = 1 } on { print } /^E / { on = 0 }' "$work/drain-$d.txt" >"$ks"
+		sed -n 's/^drain: /  /p' "$work/drain-$d.txt"
+		if ! grep -q '^drain: result=LOGGED' "$work/drain-$d.txt"; then
+			say "$d: the drain module logged no complete stream"
+			fails=$((fails + 1))
+			continue
+		fi
+		"$bin" replay "$ks" --kstream --strategy all --dump "$work/kstream-$d.dump" \
+			>"$work/replay-$d.log" 2>&1
+		rrc=$?
+		grep -E '^(kstream|results identical)' "$work/replay-$d.log" | sed 's/^/  /'
+		grep '^F ' "$ks" | awk '{ printf "%s 0x%s 0x%s %s %s %s %s\n", $2, $3, $4, $5, $6, $7, $8 }' >"$work/kstream-$d.kernel"
+		grep -v '^#' "$work/kstream-$d.dump" >"$work/kstream-$d.replayed" 2>/dev/null
+		nk=$(grep -c . "$work/kstream-$d.kernel")
+		same=$(awk 'NR == FNR { k[FNR] = $0; n = FNR; next } FNR <= n && $0 == k[FNR] { s++ } END { print s + 0 }' \
+			"$work/kstream-$d.kernel" "$work/kstream-$d.replayed")
+		nr=$(grep -c . "$work/kstream-$d.replayed")
+		# The module's counts against the replay's.
+		cnt=yes
+		for k in reports applied dedup:deduplicated stale no_target no_region straddling; do
+			mk=${k%%:*}
+			rk=${k##*:}
+			mv=$(sed -n "s/^drain: design=.* $mk=\([0-9]*\).*/\1/p" "$work/drain-$d.txt")
+			rv=$(sed -n "s/^# $rk //p" "$work/kstream-$d.dump" 2>/dev/null)
+			[ -n "$mv" ] && [ "$mv" = "$rv" ] || cnt=no
+		done
+		if [ $rrc = 0 ] && [ "$nk" -gt 0 ] && [ "$nk" = "$nr" ] && [ "$same" = "$nk" ] && [ $cnt = yes ]; then
+			say "$d$([ $d = rfc ] && echo ' (baseline: 4/6'"'"'s ring as posted, the same drain)'): drain PASS: $same of $nk regions end equal in the kernel and the replay (nr_accesses, nr_accesses_bp, last_nr_accesses, age); the counts agree"
+		else
+			say "$d: drain FAIL: replay exit $rrc, kernel $nk regions, replay $nr, $same equal, counts agree: $cnt (see $work/replay-$d.log, $ks)"
+			diff "$work/kstream-$d.kernel" "$work/kstream-$d.replayed" | head -n 10
+			fails=$((fails + 1))
+		fi
+	done
+fi
 for d in "${designs[@]}"; do
 	if grep -a -q "ringdrain_kcheck: design=$d result=PASS" "$work/console.txt"; then
 		say "$d: PASS in the kernel"
@@ -405,5 +526,5 @@ if ((fails)); then
 	say "FAIL: $fails check(s) failed; logs in $work"
 	exit 1
 fi
-say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc/W=1/sparse clean, nothing lost, duplicated or torn with NMI producers$([ $have_lookup = yes ] && echo "; the $lookup lookup's self-test passed in the kernel")"
+say "PASS: ${designs[*]}: series apply, checkpatch/kernel-doc clean, W=1/sparse clean for amd64 and arm64 (arm64 built, not booted), nothing lost, duplicated or torn with NMI producers$([ $have_lookup = yes ] && echo "; the $lookup lookup's self-test passed in the kernel; the drain's stream replayed in userspace ends in the kernel's regions")"
 exit 0

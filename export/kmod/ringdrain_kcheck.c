@@ -45,9 +45,11 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/vmalloc.h>
+#ifdef CONFIG_X86
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 #include <asm/nmi.h>
+#endif
 
 #include "damon_access_report.h"
 #include "kcheck_design.h"
@@ -356,16 +358,7 @@ static bool kcheck_produce(struct kcheck_run *run, unsigned int p)
 	return accepted;
 }
 
-/* Send the producer CPU an NMI unless the last one is still on its way. */
-static void kcheck_send_nmi(struct kcheck_run *run, u64 *sent)
-{
-	/* Full barrier: the run is visible before the handler can claim it. */
-	if (atomic_cmpxchg(&run->nmi_pending, 0, 1) != 0)
-		return;
-	(*sent)++;
-	__apic_send_IPI_mask(cpumask_of(run->prod_cpu), NMI_VECTOR);
-}
-
+#ifdef CONFIG_X86
 static int kcheck_nmi(unsigned int type, struct pt_regs *regs)
 {
 	/* Pairs with the release in kcheck_one(): the address dependency orders. */
@@ -383,6 +376,51 @@ static int kcheck_nmi(unsigned int type, struct pt_regs *regs)
 		run->nmi_on_irq++;
 	kcheck_produce(run, KCHECK_NMI);
 	return NMI_HANDLED;
+}
+
+static int kcheck_nmi_start(void)
+{
+	return register_nmi_handler(NMI_LOCAL, kcheck_nmi, 0, "ringdrain_kcheck");
+}
+
+static void kcheck_nmi_stop(void)
+{
+	unregister_nmi_handler(NMI_LOCAL, "ringdrain_kcheck");
+}
+
+static void kcheck_nmi_raise(int cpu)
+{
+	__apic_send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+}
+#else
+/*
+ * The NMI producer is x86's: an NMI_LOCAL handler and NMI IPIs through the
+ * APIC.  Elsewhere (kcheck builds the module for arm64 with W=1 and sparse,
+ * and does not boot it) the ring, the lookup and the task and hardirq
+ * producers build the same; a run stops at once, as it has no NMI producer.
+ */
+static int kcheck_nmi_start(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void kcheck_nmi_stop(void)
+{
+}
+
+static void kcheck_nmi_raise(int cpu)
+{
+}
+#endif /* CONFIG_X86 */
+
+/* Send the producer CPU an NMI unless the last one is still on its way. */
+static void kcheck_send_nmi(struct kcheck_run *run, u64 *sent)
+{
+	/* Full barrier: the run is visible before the handler can claim it. */
+	if (atomic_cmpxchg(&run->nmi_pending, 0, 1) != 0)
+		return;
+	(*sent)++;
+	kcheck_nmi_raise(run->prod_cpu);
 }
 
 static enum hrtimer_restart kcheck_irq_fn(struct hrtimer *t)
@@ -561,8 +599,9 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 	run->start = jiffies;
 	/* Release: the handler sees an initialised run. */
 	smp_store_release(&kcheck_cur, run);
-	if (register_nmi_handler(NMI_LOCAL, kcheck_nmi, 0, "ringdrain_kcheck")) {
-		pr_err("design=%s: register_nmi_handler failed\n", ops->name);
+	if (kcheck_nmi_start()) {
+		pr_err("design=%s: no NMI producer (register_nmi_handler failed, or not x86)\n",
+		       ops->name);
 		WRITE_ONCE(kcheck_cur, NULL);
 		kcheck_free(run);
 		return false;
@@ -577,7 +616,7 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 			kthread_stop(consumer);
 		if (!IS_ERR(task))
 			kthread_stop(task);
-		unregister_nmi_handler(NMI_LOCAL, "ringdrain_kcheck");
+		kcheck_nmi_stop();
 		WRITE_ONCE(kcheck_cur, NULL);
 		kcheck_free(run);
 		return false;
@@ -591,7 +630,7 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 	for (int i = 0; i < 1000 && atomic_read(&run->nmi_pending); i++)
 		usleep_range(100, 200);
 	unanswered = atomic_read(&run->nmi_pending);
-	unregister_nmi_handler(NMI_LOCAL, "ringdrain_kcheck");
+	kcheck_nmi_stop();
 	WRITE_ONCE(kcheck_cur, NULL);
 	/* Every producer has stopped: what is left is in the ring. */
 	kcheck_drain(run, true);
