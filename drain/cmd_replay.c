@@ -179,24 +179,32 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 {
 	struct drain_trace *in = calloc(n, sizeof(*in));
 	const struct drain_trace **pin = calloc(n, sizeof(*pin));
+	pid_t *tgids = calloc(n, sizeof(*tgids));
 	char err[DRAIN_ERR_LEN] = "";
 	size_t e = 0;
 
-	if (!in || !pin)
+	if (!in || !pin || !tgids)
 		rd_usage_error(self->name, "out of memory");
 	if (layout && layout->physical)
 		rd_usage_error(self->name, "%s: several traces need a virtual layout (one target per trace), not a physical one",
 			       paths[0]);
 	for (int i = 0; i < n; i++) {
 		if (layout) {
-			while (i && e < layout->n &&
-			       layout->e[e].tgid == to->lackey_tgid)
-				e++;
+			/* The layout's next tgid no earlier trace took. */
+			for (; e < layout->n; e++) {
+				int k = 0;
+
+				while (k < i && tgids[k] != layout->e[e].tgid)
+					k++;
+				if (k == i)
+					break;
+			}
 			if (e == layout->n)
-				rd_usage_error(self->name, "%s: trace %d of %d, but the layout has only %d target%s",
+				rd_usage_error(self->name, "%s: trace %d of %d, but the layout has only %d tgid%s",
 					       paths[i], i + 1, n, i,
 					       i == 1 ? "" : "s");
 			to->lackey_tgid = layout->e[e].tgid;
+			tgids[i] = to->lackey_tgid;
 		} else {
 			to->lackey_tgid = i + 1;
 		}
@@ -210,6 +218,7 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 		drain_trace_free(&in[i]);
 	free(in);
 	free(pin);
+	free(tgids);
 }
 
 static void print_run(const struct run *r, u64 reports)

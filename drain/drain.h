@@ -114,8 +114,13 @@ void drain_ctx_free(struct damon_ctx *ctx);
  * @pid:	its tgid (ignored, stored as 0, for a physical context).
  * @out:	the new target.
  *
- * Return: 0; -EEXIST if @pid already has a target; -EINVAL for a second
- * physical target or more than DRAIN_MAX_TARGETS; -ENOMEM.
+ * Several targets may have one tgid (DAMON allows it within a context):
+ * a report of that tgid is then credited in each of them, in list order,
+ * as 4/6's kdamond_apply_access_report() walk does; the context counts
+ * them in @ctx->nr_dup_targets.
+ *
+ * Return: 0; -EINVAL for a second physical target or more than
+ * DRAIN_MAX_TARGETS; -ENOMEM.
  */
 int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 			 struct damon_target **out);
@@ -197,6 +202,8 @@ struct drain_layout_entry {
 	pid_t tgid;		/* 0: the physical-address target */
 	unsigned long start;
 	unsigned long end;
+	/* Starts a target even after a region of its tgid ('target' line). */
+	bool new_target;
 };
 
 /**
@@ -217,10 +224,14 @@ struct drain_layout {
  * @out:	the layout (free with drain_layout_free(), also on error).
  * @err:	on error "NAME:LINE: what is wrong" (DRAIN_ERR_LEN bytes).
  *
- * Numbers are decimal or 0x-hex; '#' starts a comment.  Rejected: bad
- * numbers, start >= end, a region overlapping or below its predecessor in
- * the same target, a target's lines not contiguous, tgid 0 (physical)
- * mixed with other tgids, no regions, more than DRAIN_MAX_REGIONS regions
+ * Numbers are decimal or 0x-hex; '#' starts a comment.  A target is a
+ * run of lines of one tgid; a line "target" starts a new one, which is how
+ * a layout gives one tgid several targets (the entry after it has
+ * @new_target set).  Rejected: bad numbers, start >= end, a region
+ * overlapping or below its predecessor in the same target, a tgid's lines
+ * resumed after another tgid without a "target" line, a "target" line
+ * with no regions after it, tgid 0 (physical) mixed with other tgids or
+ * given a second target, no regions, more than DRAIN_MAX_REGIONS regions
  * or DRAIN_MAX_TARGETS targets.
  *
  * Return: 0, or -1 with @err filled.
@@ -620,6 +631,24 @@ struct damon_snap_alloc {
 };
 
 /**
+ * struct drain_dup - the later targets of each tgid that has several, for
+ * the drain's credit step (built with the snapshot, drain/tick.c).
+ * @tgids:	struct drain_dup_tgid[], sorted by tgid.
+ * @targets:	struct drain_dup_target[]: each tgid's later targets
+ *		together, in list order.
+ * @regions:	struct damon_region *[]: their regions, in address order.
+ * @scratch:	the build's sort.
+ * @nr_tgids:	tgids with several targets; 0: nothing to walk.
+ */
+struct drain_dup {
+	struct damon_snap_buf tgids;
+	struct damon_snap_buf targets;
+	struct damon_snap_buf regions;
+	struct damon_snap_buf scratch;
+	unsigned int nr_tgids;
+};
+
+/**
  * struct drain_kdamond - one context drained by one strategy.  Read the
  * fields; change them only through the functions below.
  */
@@ -641,6 +670,8 @@ struct drain_kdamond {
 	struct damon_access_report *kept;
 	/* Drain each ring in place, one pass and one release (the rfc path). */
 	bool in_place;
+	/* Targets sharing a tgid with an earlier one (usually none). */
+	struct drain_dup dup;
 };
 
 /**
@@ -684,7 +715,8 @@ int drain_kdamond_prepare(struct drain_kdamond *kd);
 
 /**
  * drain_kdamond_lookup() - look up @n reports, changing nothing.
- * @out:	their regions, NULL or DAMON_LOOKUP_NO_TARGET.
+ * @out:	their regions, NULL or DAMON_LOOKUP_NO_TARGET; of several
+ *		targets with a report's tgid, the first one's answer.
  *
  * A stale snapshot is rebuilt first; if that fails, every answer is NULL.
  * Return: reports that found a region.

@@ -115,6 +115,10 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 		return;
 	if (kd->snap)
 		kd->strategy->release(kd->snap, &kd->alloc);
+	damon_snap_free(&kd->alloc, &kd->dup.tgids);
+	damon_snap_free(&kd->alloc, &kd->dup.targets);
+	damon_snap_free(&kd->alloc, &kd->dup.regions);
+	damon_snap_free(&kd->alloc, &kd->dup.scratch);
 	free(kd->snap);
 	free(kd->batch);
 	free(kd->found);
@@ -127,13 +131,149 @@ void drain_inject_alloc_failures(struct drain_kdamond *kd, unsigned int n)
 	kd->alloc.fail_next = n;
 }
 
+/*
+ * Several targets of one tgid.  A lookup answers for the first target of
+ * the report's tgid in list order (the tgid maps keep the first, the
+ * walking cores stop there); the drain's credit step then walks every
+ * later target of that tgid, in list order, with 4/6's binary search over
+ * the target's region pointers, right after the first target's credit: so
+ * each matching target is judged (no region, straddling) and credited
+ * (applied, deduplicated) in the order of 4/6's walk over every target,
+ * whatever the strategy.  Built with the snapshot, and only for a context
+ * that has such targets (ctx->nr_dup_targets), so the usual context pays
+ * one test a chunk.
+ */
+struct drain_dup_tgid {
+	pid_t tgid;
+	unsigned int first;	/* its first later target in dup.targets */
+	unsigned int nr;	/* its later targets */
+};
+
+struct drain_dup_target {
+	struct damon_region **regions;
+	unsigned int nr_regions;
+};
+
+struct drain_dup_sort {
+	pid_t tgid;
+	unsigned int idx;
+	struct damon_target *t;
+};
+
+static int drain_dup_cmp(const void *a, const void *b)
+{
+	const struct drain_dup_sort *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Build kd->dup from the context: the tgids of several targets, sorted,
+ * each with its later targets (all but the first in list order) and their
+ * region pointers.  Returns 0 or -ENOMEM.
+ */
+static int drain_dup_build(struct drain_kdamond *kd)
+{
+	const struct damon_ctx *ctx = kd->ctx;
+	struct drain_dup *d = &kd->dup;
+	unsigned int nr = 0, i, j, nt = 0, ri = 0;
+	unsigned long nr_regions = 0;
+	struct drain_dup_sort *srt;
+	struct drain_dup_tgid *tg;
+	struct drain_dup_target *dt;
+	struct damon_region **regs, *r;
+	struct damon_target *t;
+
+	d->nr_tgids = 0;
+	if (!ctx->nr_dup_targets)
+		return 0;
+	damon_lookup_count(ctx, &nr, &nr_regions);
+	if (damon_snap_reserve(&kd->alloc, &d->scratch, nr * sizeof(*srt)) ||
+	    damon_snap_reserve(&kd->alloc, &d->tgids, nr * sizeof(*tg)) ||
+	    damon_snap_reserve(&kd->alloc, &d->targets, nr * sizeof(*dt)) ||
+	    damon_snap_reserve(&kd->alloc, &d->regions,
+			       nr_regions * sizeof(*regs)))
+		return -ENOMEM;
+	srt = d->scratch.p;
+	tg = d->tgids.p;
+	dt = d->targets.p;
+	regs = d->regions.p;
+	i = 0;
+	damon_for_each_target(t, ctx) {
+		srt[i] = (struct drain_dup_sort){ damon_target_pid_nr(t), i, t };
+		i++;
+	}
+	qsort(srt, nr, sizeof(*srt), drain_dup_cmp);
+	for (i = 0; i < nr; i = j) {
+		for (j = i + 1; j < nr && srt[j].tgid == srt[i].tgid; j++)
+			;
+		if (j - i < 2)
+			continue;
+		tg[d->nr_tgids++] = (struct drain_dup_tgid){ srt[i].tgid, nt,
+							     j - i - 1 };
+		for (unsigned int k = i + 1; k < j; k++) {
+			dt[nt].regions = &regs[ri];
+			dt[nt].nr_regions = damon_nr_regions(srt[k].t);
+			damon_for_each_region(r, srt[k].t)
+				regs[ri++] = r;
+			nt++;
+		}
+	}
+	return 0;
+}
+
+/* The later targets of @tgid, or NULL; @nr: how many. */
+static const struct drain_dup_target *
+drain_dup_find(const struct drain_dup *d, pid_t tgid, unsigned int *nr)
+{
+	const struct drain_dup_tgid *tg = d->tgids.p;
+	unsigned int lo = 0, hi = d->nr_tgids;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (tg[mid].tgid < tgid) {
+			lo = mid + 1;
+		} else if (tg[mid].tgid > tgid) {
+			hi = mid;
+		} else {
+			*nr = tg[mid].nr;
+			return (const struct drain_dup_target *)d->targets.p +
+				tg[mid].first;
+		}
+	}
+	return NULL;
+}
+
+/* 4/6's binary search of one target's region pointers. */
+static struct damon_region *drain_dup_search(struct damon_region **regions,
+					     unsigned int nr_regions,
+					     unsigned long addr)
+{
+	int left = 0, right = (int)nr_regions - 1, mid;
+
+	while (left <= right) {
+		mid = left + (right - left) / 2;
+		if (addr < regions[mid]->ar.start)
+			right = mid - 1;
+		else if (addr >= regions[mid]->ar.end)
+			left = mid + 1;
+		else
+			return regions[mid];
+	}
+	return NULL;
+}
+
 int drain_kdamond_prepare(struct drain_kdamond *kd)
 {
 	if (!kd->per_tick && kd->snap_valid &&
 	    kd->snap_generation == kd->ctx->generation)
 		return 0;
 	kd->snap_valid = false;
-	if (kd->strategy->build(kd->snap, kd->ctx, &kd->alloc)) {
+	if (kd->strategy->build(kd->snap, kd->ctx, &kd->alloc) ||
+	    drain_dup_build(kd)) {
 		kd->c.snapshot_alloc_failures++;
 		return -ENOMEM;
 	}
@@ -174,17 +314,51 @@ static __always_inline bool drain_stale(const struct damon_access_report *r,
 	return (long)(r->report_jiffies - limit) < 0;
 }
 
+/* A report's later targets of its tgid, each judged and credited. */
+struct drain_dup_counts {
+	u64 no_region, straddling, applied, dedup;
+};
+
+static noinline void drain_credit_dup(struct drain_kdamond *kd,
+				      const struct damon_access_report *rep,
+				      bool lazy, struct drain_dup_counts *c)
+{
+	const struct damon_attrs *attrs = &kd->ctx->attrs;
+	unsigned long now = kd->ctx->passed_sample_intervals;
+	const struct drain_dup_target *dt;
+	unsigned long addr = rep->vaddr;
+	struct damon_region *r;
+	unsigned int nr = 0, k;
+
+	dt = drain_dup_find(&kd->dup, rep->tgid, &nr);
+	for (k = 0; dt && k < nr; k++) {
+		r = drain_dup_search(dt[k].regions, dt[k].nr_regions, addr);
+		if (!r)
+			c->no_region++;
+		else if (addr + rep->size > r->ar.end)
+			c->straddling++;
+		else if (lazy ? damon_credit_lazy(r, now, attrs) :
+			 damon_credit_eager(r, attrs))
+			c->applied++;
+		else
+			c->dedup++;
+	}
+}
+
 /*
  * Judge and credit the looked-up reports of one chunk: stale, no target,
  * no region, straddling, then the credit.  Specialised per policy, address
  * kind and (lazy) @plain: the moving sum as posted and a window over 1, so
  * the hot loop tests none of them; the counts stay in locals (a store to a
- * region could otherwise alias them).
+ * region could otherwise alias them).  @dup: the context has targets that
+ * share a tgid; each report's later targets are judged and credited right
+ * after its first (drain_credit_dup()).
  */
 static __always_inline void drain_credit(struct drain_kdamond *kd,
 		const struct damon_access_report *reps, unsigned int n,
-		bool lazy, bool has_pid, bool plain)
+		bool lazy, bool has_pid, bool plain, bool dup)
 {
+	struct drain_dup_counts dc = { 0 };
 	const struct damon_attrs *attrs = &kd->ctx->attrs;
 	unsigned long now = kd->ctx->passed_sample_intervals;
 	unsigned long limit = READ_ONCE(jiffies) - attrs->stale_jiffies;
@@ -220,13 +394,16 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 			applied++;
 		else
 			dedup++;
+		if (dup && !drain_stale(rep, limit) &&
+		    r != DAMON_LOOKUP_NO_TARGET)
+			drain_credit_dup(kd, rep, lazy, &dc);
 	}
 	kd->c.stale += stale;
 	kd->c.no_target += no_target;
-	kd->c.no_region += no_region;
-	kd->c.straddling += straddling;
-	kd->c.applied += applied;
-	kd->c.deduplicated += dedup;
+	kd->c.no_region += no_region + dc.no_region;
+	kd->c.straddling += straddling + dc.straddling;
+	kd->c.applied += applied + dc.applied;
+	kd->c.deduplicated += dedup + dc.dedup;
 }
 
 /*
@@ -275,14 +452,17 @@ static void drain_chunk(struct drain_kdamond *kd,
 	if (!list_empty(&kd->ctx->sample_control.sample_filters))
 		n = drain_filter(kd, &reps, n);
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, kd->found);
-	if (!lazy)
-		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false);
+	if (unlikely(kd->dup.nr_tgids))
+		drain_credit(kd, reps, n, lazy, true, false, true);
+	else if (!lazy)
+		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false,
+			     false);
 	else if (kd->ctx->has_pid && plain)
-		drain_credit(kd, reps, n, true, true, true);
+		drain_credit(kd, reps, n, true, true, true, false);
 	else if (kd->ctx->has_pid)
-		drain_credit(kd, reps, n, true, true, false);
+		drain_credit(kd, reps, n, true, true, false, false);
 	else
-		drain_credit(kd, reps, n, true, false, false);
+		drain_credit(kd, reps, n, true, false, false, false);
 }
 
 int drain_kdamond_apply(struct drain_kdamond *kd,

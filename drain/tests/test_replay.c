@@ -180,7 +180,7 @@ Test(replay, bad_input_is_one_line_and_exit_2)
 	expect_bad(rd_run_cli("replay %s", ""), "no TRACE given");
 	expect_bad(rd_run_cli("replay %s %s --layout %s", ok, ok,
 			      tmpfile_with("one.layout", "1 0x1000 0x2000\n")),
-		   "trace 2 of 2, but the layout has only 1 target");
+		   "trace 2 of 2, but the layout has only 1 tgid");
 	expect_bad(rd_run_cli("replay /nonexistent.trace"), "/nonexistent.trace: cannot open");
 	expect_bad(rd_run_cli("replay %s --regions 0", ok), "--regions");
 }
