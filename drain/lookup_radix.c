@@ -56,7 +56,9 @@
  * The cache is taken only while it pays: a batch looked up through it whose
  * hits fall under half goes back to the index alone, and a batch looked up
  * by the index where at least a quarter of the reports repeat the previous
- * report's region turns it on for the next.
+ * report's region turns it on for the next.  That probe is a pass over the
+ * batch's answers; after one that finds no runs the next 1, 2, 4, .. 16
+ * batches skip it, so reports without runs pay it on one batch in 17.
  */
 #ifndef __KERNEL__
 #include "internal.h"
@@ -240,6 +242,7 @@ struct damon_radix_cent {
 
 #define DAMON_RADIX_MEMO	16	/* clusters a build walks only once */
 #define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
+#define DAMON_RADIX_PROBE_MAX	16	/* most index batches between probes */
 
 /* struct damon_radix_lookup's @cached: the next batch's path. */
 enum {
@@ -253,6 +256,10 @@ enum {
  * @cache:	the region cache (emptied at every build).
  * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
  * @cache_next:	the cache entry replaced next.
+ * @probe_wait:	index batches to look up before the next probe for runs.
+ * @probe_gap:	the wait after a probe that finds none: doubled by each
+ *		such probe up to DAMON_RADIX_PROBE_MAX, 0 again at a build
+ *		and whenever the cache pays.
  * @memo:	a build's first clusters, between its two walks.
  * @bkts:	u32[]: every cluster's bucket records.
  * @regs:	struct damon_region *[]: granular clusters' entries.
@@ -279,6 +286,8 @@ struct damon_radix_lookup {
 	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
 	u8 cached;
 	u8 cache_next;
+	u8 probe_wait;
+	u8 probe_gap;
 	struct damon_radix_run memo[DAMON_RADIX_MEMO];
 	struct damon_snap_buf bkts;
 	struct damon_snap_buf regs;
@@ -637,6 +646,8 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	memset(s->cache, 0, sizeof(s->cache));
 	s->cache_next = 0;
 	s->cached = DAMON_RADIX_INDEX;
+	s->probe_wait = 0;
+	s->probe_gap = 0;
 	return 0;
 }
 
@@ -1064,6 +1075,20 @@ static unsigned int damon_radix_runs(struct damon_region *const *out,
 	return same;
 }
 
+/*
+ * A probe found no runs, or the cache stopped paying: look the next
+ * batches up in the index alone without probing, twice as many as last
+ * time (up to DAMON_RADIX_PROBE_MAX), so reports with no runs (uniform,
+ * zipf) pay the probe's pass over the answers on one batch in 17, and a
+ * cache that flaps on and off settles off.
+ */
+static void damon_radix_probe_later(struct damon_radix_lookup *s)
+{
+	s->probe_gap = s->probe_gap ?
+		min_t(u8, 2 * s->probe_gap, DAMON_RADIX_PROBE_MAX) : 1;
+	s->probe_wait = s->probe_gap;
+}
+
 static void damon_radix_lookup_index(struct damon_radix_lookup *s,
 				     const struct damon_access_report *reps,
 				     unsigned int n, struct damon_region **out)
@@ -1091,13 +1116,27 @@ static void damon_radix_lookup(struct damon_radix_lookup *s,
 
 	if (s->cached) {
 		hits = damon_radix_lookup_cached(s, reps, n, out);
-		if (s->cached == DAMON_RADIX_CACHED && 2 * hits < n)
-			s->cached = DAMON_RADIX_INDEX;
+		if (s->cached != DAMON_RADIX_CACHED)
+			return;
+		if (2 * hits >= n) {
+			s->probe_gap = 0;
+			return;
+		}
+		s->cached = DAMON_RADIX_INDEX;
+		damon_radix_probe_later(s);
 		return;
 	}
 	damon_radix_lookup_index(s, reps, n, out);
-	if (n >= 16 && 4 * damon_radix_runs(out, n) >= n)
+	if (s->probe_wait) {
+		s->probe_wait--;
+		return;
+	}
+	if (n < 16)
+		return;
+	if (4 * damon_radix_runs(out, n) >= n)
 		s->cached = DAMON_RADIX_CACHED;
+	else
+		damon_radix_probe_later(s);
 }
 
 static void damon_radix_release(struct damon_radix_lookup *s,
