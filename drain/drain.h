@@ -631,6 +631,37 @@ struct damon_snap_alloc {
 };
 
 /**
+ * enum drain_phase - the parts of a tick, as the kdamond's clock times
+ * them (drain_kdamond_set_clock()).
+ * @DRAIN_PHASE_SNAPSHOT:	drain_tick_begin(): the tick count and the
+ *				snapshot (rebuilt every tick by rfc, at a
+ *				layout change by the others).
+ * @DRAIN_PHASE_RING:		what drain_tick_drain() spends outside the
+ *				lookup and the credit: the rings' peek,
+ *				release or copy-out, compact records' decoding,
+ *				the sample filters.
+ * @DRAIN_PHASE_LOOKUP:		the strategy's lookups.
+ * @DRAIN_PHASE_CREDIT:		the credit step: stale, no target, no region,
+ *				straddling, the credit, later targets of a tgid.
+ * @DRAIN_PHASE_ZERO:		the zero-access pass (eager: every tick; lazy:
+ *				the fold of every region at a boundary).
+ * @DRAIN_PHASE_BOUNDARY:	merges, reset, splits and the size limit
+ *				(drain_model_after_check()).
+ */
+enum drain_phase {
+	DRAIN_PHASE_SNAPSHOT,
+	DRAIN_PHASE_RING,
+	DRAIN_PHASE_LOOKUP,
+	DRAIN_PHASE_CREDIT,
+	DRAIN_PHASE_ZERO,
+	DRAIN_PHASE_BOUNDARY,
+	DRAIN_NR_PHASES
+};
+
+/* "snapshot", "ring", "lookup", "credit", "zero", "boundary". */
+extern const char *const drain_phase_names[DRAIN_NR_PHASES];
+
+/**
  * struct drain_dup - the later targets of each tgid that has several, for
  * the drain's credit step (built with the snapshot, drain/tick.c).
  * @tgids:	struct drain_dup_tgid[], sorted by tgid.
@@ -672,7 +703,19 @@ struct drain_kdamond {
 	bool in_place;
 	/* Targets sharing a tgid with an earlier one (usually none). */
 	struct drain_dup dup;
+	/* The caller's clock (NULL: none) and what it timed, per phase. */
+	u64 (*clock)(void);
+	u64 phase_clk[DRAIN_NR_PHASES];
 };
+
+/**
+ * drain_kdamond_set_clock() - time every later tick's phases with @clock
+ * (NULL: stop), adding to kd->phase_clk[] (in @clock's units: nanoseconds,
+ * or a cycle counter the caller converts), which this zeroes.  A chunk of
+ * the drain reads the clock three times, a tick six more; without a clock
+ * the drain reads none.
+ */
+void drain_kdamond_set_clock(struct drain_kdamond *kd, u64 (*clock)(void));
 
 /**
  * drain_kdamond_new() - a kdamond for @ctx (not owned: free it yourself,

@@ -126,6 +126,27 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 	free(kd);
 }
 
+const char *const drain_phase_names[DRAIN_NR_PHASES] = {
+	[DRAIN_PHASE_SNAPSHOT] = "snapshot",
+	[DRAIN_PHASE_RING] = "ring",
+	[DRAIN_PHASE_LOOKUP] = "lookup",
+	[DRAIN_PHASE_CREDIT] = "credit",
+	[DRAIN_PHASE_ZERO] = "zero",
+	[DRAIN_PHASE_BOUNDARY] = "boundary",
+};
+
+void drain_kdamond_set_clock(struct drain_kdamond *kd, u64 (*clock)(void))
+{
+	kd->clock = clock;
+	memset(kd->phase_clk, 0, sizeof(kd->phase_clk));
+}
+
+/* The clock's time, or 0 without one. */
+static inline u64 drain_clock(const struct drain_kdamond *kd)
+{
+	return unlikely(kd->clock) ? kd->clock() : 0;
+}
+
 void drain_inject_alloc_failures(struct drain_kdamond *kd, unsigned int n)
 {
 	kd->alloc.fail_next = n;
@@ -445,13 +466,17 @@ static void drain_chunk(struct drain_kdamond *kd,
 	const struct damon_attrs *a = &kd->ctx->attrs;
 	bool lazy = kd->zero == DRAIN_ZERO_LAZY;
 	bool plain = !a->clamp_moving_sum && damon_window(a) > 1;
+	u64 t0, t1;
 
 	if (!n)
 		return;
 	kd->c.reports += n;
 	if (!list_empty(&kd->ctx->sample_control.sample_filters))
 		n = drain_filter(kd, &reps, n);
+	t0 = drain_clock(kd);
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, kd->found);
+	t1 = drain_clock(kd);
+	kd->phase_clk[DRAIN_PHASE_LOOKUP] += t1 - t0;
 	if (unlikely(kd->dup.nr_tgids))
 		drain_credit(kd, reps, n, lazy, true, false, true);
 	else if (!lazy)
@@ -463,6 +488,7 @@ static void drain_chunk(struct drain_kdamond *kd,
 		drain_credit(kd, reps, n, true, true, false, false);
 	else
 		drain_credit(kd, reps, n, true, false, false, false);
+	kd->phase_clk[DRAIN_PHASE_CREDIT] += drain_clock(kd) - t1;
 }
 
 int drain_kdamond_apply(struct drain_kdamond *kd,
@@ -485,10 +511,13 @@ int drain_kdamond_apply(struct drain_kdamond *kd,
 
 int drain_tick_begin(struct drain_kdamond *kd)
 {
+	u64 t0 = drain_clock(kd);
+
 	if (!kd->ctx->passed_sample_intervals)
 		drain_model_start(kd->ctx);
 	kd->ctx->passed_sample_intervals++;
 	kd->tick_skipped = drain_kdamond_prepare(kd) != 0;
+	kd->phase_clk[DRAIN_PHASE_SNAPSHOT] += drain_clock(kd) - t0;
 	return kd->tick_skipped ? -ENOMEM : 0;
 }
 
@@ -539,16 +568,13 @@ static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
  * part of one batch, so the lookup and the credit run over full batches
  * of batch_len reports instead of one CPU's few.
  */
-u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
+static u64 drain_tick_drain_batched(struct drain_kdamond *kd,
+				    struct rd_ring_set *set)
 {
 	unsigned int fill = 0, budget, got, want;
 	struct rd_ring *ring;
 	u64 total = 0;
 
-	if (kd->tick_skipped || !set)
-		return 0;
-	if (kd->in_place)
-		return drain_tick_drain_in_place(kd, set);
 	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
 		ring = set->rings[cpu];
 		budget = rd_max_held(ring->d, ring->capacity);
@@ -569,6 +595,27 @@ u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
 		}
 	}
 	drain_chunk(kd, kd->batch, fill);
+	return total;
+}
+
+u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
+{
+	u64 t0, inner, total;
+
+	if (kd->tick_skipped || !set)
+		return 0;
+	if (likely(!kd->clock))
+		return kd->in_place ? drain_tick_drain_in_place(kd, set) :
+			drain_tick_drain_batched(kd, set);
+	/* The ring's share: the drain's time less its lookups and credits. */
+	inner = kd->phase_clk[DRAIN_PHASE_LOOKUP] +
+		kd->phase_clk[DRAIN_PHASE_CREDIT];
+	t0 = kd->clock();
+	total = kd->in_place ? drain_tick_drain_in_place(kd, set) :
+		drain_tick_drain_batched(kd, set);
+	kd->phase_clk[DRAIN_PHASE_RING] += kd->clock() - t0 -
+		(kd->phase_clk[DRAIN_PHASE_LOOKUP] +
+		 kd->phase_clk[DRAIN_PHASE_CREDIT] - inner);
 	return total;
 }
 
@@ -605,12 +652,16 @@ void drain_tick_end(struct drain_kdamond *kd)
 {
 	struct damon_ctx *ctx = kd->ctx;
 	unsigned int max_nr_accesses = 0;
+	u64 t0 = drain_clock(kd), t1;
 
 	if (kd->zero == DRAIN_ZERO_EAGER)
 		max_nr_accesses = drain_zero_walk(ctx, false);
 	else if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis)
 		max_nr_accesses = drain_zero_walk(ctx, true);
+	t1 = drain_clock(kd);
+	kd->phase_clk[DRAIN_PHASE_ZERO] += t1 - t0;
 	drain_model_after_check(ctx, max_nr_accesses);
+	kd->phase_clk[DRAIN_PHASE_BOUNDARY] += drain_clock(kd) - t1;
 }
 
 int drain_kdamond_tick(struct drain_kdamond *kd, struct rd_ring_set *set)
