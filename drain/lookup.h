@@ -25,6 +25,7 @@
 #define RINGDRAIN_LOOKUP_H
 
 #ifndef __KERNEL__
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include "damon.h"
@@ -49,6 +50,7 @@
 #include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/damon.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -62,7 +64,18 @@
 #include <linux/types.h>
 #endif /* !__KERNEL__ */
 
-#define DAMON_LOOKUP_NO_TARGET	((struct damon_region *)1UL)
+/*
+ * The answer for a report whose tgid no target has: an error pointer
+ * (ESRCH, no such process), so that NULL, this and a region are told
+ * apart by damon_lookup_found().
+ */
+#define DAMON_LOOKUP_NO_TARGET	((struct damon_region *)ERR_PTR(-ESRCH))
+
+/* @r is a region: neither NULL nor DAMON_LOOKUP_NO_TARGET. */
+static __always_inline bool damon_lookup_found(const struct damon_region *r)
+{
+	return !IS_ERR_OR_NULL(r);
+}
 
 /**
  * struct damon_snap_buf - a snapshot buffer.

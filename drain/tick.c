@@ -317,15 +317,19 @@ unsigned int drain_kdamond_lookup(struct drain_kdamond *kd,
 	}
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, out);
 	/*
-	 * A region, not NULL (0) or DAMON_LOOKUP_NO_TARGET (1): a bit above
-	 * bit 0 is set.  Written on 32-bit halves so it vectorizes with SSE2.
+	 * Not a region: NULL or DAMON_LOOKUP_NO_TARGET, the only other answers
+	 * a lookup gives.  Compared on 32-bit halves so it vectorizes with
+	 * SSE2 (damon_lookup_found()'s 64-bit unsigned compare does not).
 	 */
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned long v = (unsigned long)out[i];
+		unsigned long nt = (unsigned long)DAMON_LOOKUP_NO_TARGET;
+		u32 hi = v >> 32, lo = v;
 
-		hits += ((u32)(v >> 32) | ((u32)v >> 1)) != 0;
+		hits += ((hi == 0) & (lo == 0)) |
+			((hi == (u32)(nt >> 32)) & (lo == (u32)nt));
 	}
-	return hits;
+	return n - hits;
 }
 
 /* time_before(report_jiffies, jiffies - stale_jiffies) */
@@ -399,7 +403,7 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
 		struct damon_region *next = found[i + DRAIN_CREDIT_AHEAD];
 
-		prefetchw((unsigned long)next > 1 ? (void *)next :
+		prefetchw(damon_lookup_found(next) ? (void *)next :
 			  (void *)found);
 		if (unlikely(drain_stale(rep, limit)))
 			stale++;
