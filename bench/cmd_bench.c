@@ -28,8 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -318,15 +320,13 @@ static void hold(void)
  * regex, which Google Benchmark's filters of ringdrain's names also are)
  * matches "<suite>/nmi".
  */
-static bool after_selected(const struct rd_suite *suite, const char *filter)
+static bool step_selected(const char *name, const char *filter)
 {
-	char name[64];
 	regex_t re;
 	bool hit;
 
 	if (!filter || !*filter)
 		return true;
-	snprintf(name, sizeof(name), "%s/nmi", suite->name);
 	if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB))
 		return true;	/* Google Benchmark has accepted it: run */
 	hit = regexec(&re, name, 0, NULL, 0) == 0;
@@ -335,6 +335,174 @@ static bool after_selected(const struct rd_suite *suite, const char *filter)
 		fprintf(stderr, "ringdrain bench: %s: skipped, --benchmark_filter does not match it\n",
 			name);
 	return hit;
+}
+
+static bool after_selected(const struct rd_suite *suite, const char *filter)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s/nmi", suite->name);
+	return step_selected(name, filter);
+}
+
+#define REPLAY_TRACES	5
+
+/* The whole of @path, or NULL (said on stderr); @len its length. */
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) || !(buf = malloc(n + 1)) ||
+	    fread(buf, 1, n, f) != (size_t)n) {
+		fprintf(stderr, "ringdrain bench: tick/replay: cannot read %s: %m\n",
+			path);
+		free(buf);
+		buf = NULL;
+	} else {
+		*len = n;
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/*
+ * After the tick suite ("tick/replay" for --benchmark_filter): `ringdrain
+ * replay --phases` on tick/trace's workloads, configured as
+ * bench/tick_suite.c's trace_tick() (1e4 regions, min_nr_regions 1e4,
+ * max 2e4, aggregation every 20 ticks, layout seed 42, 3600 reports a
+ * tick, a process moving CPU every 4 ticks, rings read in place; the
+ * traces fed about 190 ticks' worth), every strategy but list: the whole
+ * tick per report and each phase's share, into replay-phases/ as
+ * replay-phases.txt and replay-phases.json ({"procs": ..., "sort": ...},
+ * replay's --json each).  A folder of their own: the report reads every
+ * .json at the top of the results folder as Google Benchmark output.
+ */
+static int replay_phases(const char *dir)
+{
+	static const struct {
+		const char *name, *cycles;
+		const char *traces[REPLAY_TRACES];
+	} w[] = {
+		{ "procs", "2", { "sort", "gzip", "awk", "xz", "perl" } },
+		{ "sort", "10", { "sort" } },
+	};
+	char paths[2][REPLAY_TRACES][4096], txt[2][4200], js[2][4200];
+	char out[4200];
+	struct rd_err err = { 0 };
+	char *text = NULL, *json = NULL, *part;
+	size_t tlen = 0, jlen = 0, plen;
+	int ret = 1;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		char *args[40];
+		int n = 0, status, fd;
+		pid_t pid;
+
+		snprintf(txt[i], sizeof(txt[i]), "%s/.replay-%s.txt", dir,
+			 w[i].name);
+		snprintf(js[i], sizeof(js[i]), "%s/.replay-%s.json", dir,
+			 w[i].name);
+		args[n++] = "ringdrain";
+		args[n++] = "replay";
+		for (int k = 0; k < REPLAY_TRACES && w[i].traces[k]; k++) {
+			snprintf(paths[i][k], sizeof(paths[i][k]),
+				 "%s/drain/data/%s.lackey", RD_SOURCE_DIR,
+				 w[i].traces[k]);
+			args[n++] = paths[i][k];
+		}
+		args[n++] = "--regions";
+		args[n++] = "10000";
+		args[n++] = "--min-regions";
+		args[n++] = "10000";
+		args[n++] = "--max-regions";
+		args[n++] = "20000";
+		args[n++] = "--seed";
+		args[n++] = "42";
+		args[n++] = "--rings";
+		args[n++] = "in-place";
+		args[n++] = "--cycles";
+		args[n++] = (char *)w[i].cycles;
+		args[n++] = "--repeat";
+		args[n++] = "5";
+		args[n++] = "--strategy";
+		args[n++] = "rfc,flat,eytzinger,btree,radix,sortmerge";
+		args[n++] = "--phases";
+		args[n++] = "--json";
+		args[n++] = js[i];
+		args[n] = NULL;
+		fprintf(stderr, "ringdrain bench: tick/replay: replay --phases on the %s workload (1e4 regions, aggregation on)\n",
+			w[i].name);
+		fd = open(txt[i], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0) {
+			fprintf(stderr, "ringdrain bench: tick/replay: cannot create %s: %m\n",
+				txt[i]);
+			goto out;
+		}
+		pid = fork();
+		if (!pid) {
+			dup2(fd, 1);
+			execv("/proc/self/exe", args);
+			_exit(127);
+		}
+		close(fd);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "ringdrain bench: tick/replay: replay of the %s workload failed (see %s)\n",
+				w[i].name, txt[i]);
+			goto out;
+		}
+	}
+	for (unsigned int i = 0; i < 2; i++) {
+		part = read_all(txt[i], &plen);
+		if (!part)
+			goto out;
+		text = realloc(text, tlen + plen + 64);
+		tlen += sprintf(text + tlen, "%s== %s ==\n", i ? "\n" : "",
+				w[i].name);
+		memcpy(text + tlen, part, plen);
+		tlen += plen;
+		free(part);
+		part = read_all(js[i], &plen);
+		if (!part)
+			goto out;
+		json = realloc(json, jlen + plen + 64);
+		jlen += sprintf(json + jlen, "%s\"%s\": ", i ? ",\n" : "{\n",
+				w[i].name);
+		memcpy(json + jlen, part, plen);
+		jlen += plen;
+		free(part);
+	}
+	jlen += sprintf(json + jlen, "}\n");
+	snprintf(out, sizeof(out), "%s/replay-phases", dir);
+	if (mkdir(out, 0755) && errno != EEXIST) {
+		rd_errf(&err, errno, "cannot create %s: %s", out,
+			strerror(errno));
+		goto fail;
+	}
+	snprintf(out, sizeof(out), "%s/replay-phases/replay-phases.txt", dir);
+	if (rd_write_file(out, text, tlen, &err))
+		goto fail;
+	snprintf(out, sizeof(out), "%s/replay-phases/replay-phases.json", dir);
+	if (rd_write_file(out, json, jlen, &err))
+		goto fail;
+	fprintf(stderr, "ringdrain bench: tick/replay: wrote %s/replay-phases/replay-phases.{txt,json}\n",
+		dir);
+	ret = 0;
+	goto out;
+fail:
+	fprintf(stderr, "ringdrain bench: %s\n", err.msg);
+out:
+	for (unsigned int i = 0; i < 2; i++) {
+		unlink(txt[i]);
+		unlink(js[i]);
+	}
+	free(text);
+	free(json);
+	return ret;
 }
 
 /* A line every 10 s: a quick run is minutes long and its output bunched. */
@@ -640,6 +808,10 @@ static int run(int argc, char **argv)
 		if (rd_suites[s]->after && !cbench_stopped() &&
 		    after_selected(rd_suites[s], filter) &&
 		    rd_suites[s]->after(&rd_bench, dir))
+			goto failed;
+		if (!strcmp(name, "tick") && !cbench_stopped() &&
+		    step_selected("tick/replay", filter) &&
+		    replay_phases(dir) && !cbench_stopped())
 			goto failed;
 	}
 	cur_suite = NULL;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "drain.h"
@@ -23,7 +24,11 @@ struct run {
 	struct damon_ctx *ctx;
 	struct drain_counters c;
 	u64 dropped;
+	u64 ticks;
 	double snap_ns, lookup_ns, drain_ns, tick_ns;	/* best of the repeats */
+	/* --phases: one instrumented run's phases, the one of least total. */
+	double phase_ns[DRAIN_NR_PHASES];
+	double phased_ns;
 };
 
 struct replay {
@@ -34,7 +39,18 @@ struct replay {
 	unsigned long capacity;
 	unsigned long tick_reports;
 	unsigned long repeat;
+	unsigned long cycles;
+	size_t n;				/* reports: the trace x cycles */
+	enum drain_ring_mode rings;
+	bool phases;
 	struct damon_access_report *reps;	/* the trace as reports */
+};
+
+/* How replay_once() times a pass. */
+enum replay_mode {
+	REPLAY_LOOKUP,	/* the snapshot builds and a separate lookup pass */
+	REPLAY_TICK,	/* the drain and the whole tick, as kdamond runs it */
+	REPLAY_PHASES,	/* every phase, by the kdamond's clock */
 };
 
 static double now_ns(void)
@@ -46,20 +62,50 @@ static double now_ns(void)
 }
 
 /*
- * One pass of the whole trace; fills @r (state of the last pass wins).
- * With @lookup, each tick also looks its reports up once more, straight
- * from the trace, and only the snapshot build (into @snap) and that lookup
- * (into @drain) are timed; otherwise the tick is timed as kdamond runs it.
+ * The kdamond's clock for --phases: the TSC on x86-64 (a third of
+ * clock_gettime()'s cost here), converted to ns over the whole pass
+ * against CLOCK_MONOTONIC; elsewhere CLOCK_MONOTONIC itself.
  */
-static void replay_once(const struct replay *rp, struct run *r, bool lookup,
-			double *snap, double *drain, double *tick)
+#if defined(__x86_64__)
+#include <x86intrin.h>
+
+static u64 phase_clock(void)
 {
-	struct drain_opts o = { .strategy = r->s, .zero = r->zero };
+	return __rdtsc();
+}
+#define PHASE_CLOCK	"rdtsc"
+#else
+static u64 phase_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+#define PHASE_CLOCK	"CLOCK_MONOTONIC"
+#endif
+
+/*
+ * One pass of the whole trace; fills @r (state of the last pass wins).
+ * REPLAY_LOOKUP: each tick also looks its reports up once more, straight
+ * from the trace, and only the snapshot build (into @snap) and that lookup
+ * (into @drain) are timed.  REPLAY_TICK: the tick is timed as kdamond runs
+ * it.  REPLAY_PHASES: the kdamond's clock times each phase into @phase.
+ */
+static void replay_once(const struct replay *rp, struct run *r,
+			enum replay_mode mode, double *snap, double *drain,
+			double *tick, double *phase)
+{
+	struct drain_opts o = { .strategy = r->s, .zero = r->zero,
+				.rings = rp->rings };
+	bool lookup = mode == REPLAY_LOOKUP;
 	char err[DRAIN_ERR_LEN] = "";
 	struct rd_ring_set set;
 	struct drain_kdamond *kd;
 	struct damon_ctx *ctx;
 	size_t done = 0;
+	double ns0 = 0;
+	u64 clk0 = 0;
 
 	ctx = drain_ctx_clone(rp->start);
 	if (!ctx)
@@ -70,9 +116,15 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 		rd_usage_error(self->name, "%s", err);
 	*snap = *drain = *tick = 0;
 	r->dropped = 0;
+	r->ticks = 0;
 	jiffies = 0;
-	while (done < rp->tr->n) {
-		size_t n = rp->tr->n - done;
+	if (mode == REPLAY_PHASES) {
+		drain_kdamond_set_clock(kd, phase_clock);
+		clk0 = phase_clock();
+		ns0 = now_ns();
+	}
+	while (done < rp->n) {
+		size_t n = rp->n - done;
 		double t0, t1, t2;
 
 		if (n > rp->tick_reports)
@@ -100,10 +152,19 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 		t1 = now_ns();
 		drain_tick_end(kd);
 		t2 = now_ns();
-		if (!lookup) {
+		if (mode == REPLAY_TICK) {
 			*drain += t1 - t0;
 			*tick += t2 - t0;
 		}
+		r->ticks++;
+	}
+	if (mode == REPLAY_PHASES) {
+		/* Clock units to ns, over the whole pass. */
+		u64 clk = phase_clock() - clk0;
+		double per = (now_ns() - ns0) / (double)(clk ? clk : 1);
+
+		for (int p = 0; p < DRAIN_NR_PHASES; p++)
+			phase[p] = kd->phase_clk[p] * per;
 	}
 	r->c = kd->c;
 	drain_kdamond_free(kd);
@@ -116,10 +177,21 @@ static void replay_once(const struct replay *rp, struct run *r, bool lookup,
 static void replay_run(const struct replay *rp, struct run *r)
 {
 	for (unsigned long i = 0; i < rp->repeat; i++) {
-		double snap, lookup, drain, tick, none;
+		double snap, lookup, drain, tick, none, ph[DRAIN_NR_PHASES];
+		double total = 0;
 
-		replay_once(rp, r, true, &snap, &lookup, &tick);
-		replay_once(rp, r, false, &none, &drain, &tick);
+		if (rp->phases) {
+			replay_once(rp, r, REPLAY_PHASES, &none, &none, &none,
+				    ph);
+			for (int p = 0; p < DRAIN_NR_PHASES; p++)
+				total += ph[p];
+			if (!i || total < r->phased_ns) {
+				r->phased_ns = total;
+				memcpy(r->phase_ns, ph, sizeof(ph));
+			}
+		}
+		replay_once(rp, r, REPLAY_LOOKUP, &snap, &lookup, &tick, NULL);
+		replay_once(rp, r, REPLAY_TICK, &none, &drain, &tick, NULL);
 		if (!i || snap < r->snap_ns)
 			r->snap_ns = snap;
 		if (!i || lookup < r->lookup_ns)
@@ -138,12 +210,13 @@ static void replay_reports(struct replay *rp, bool physical)
 	unsigned long most = 0;
 
 	rp->nr_cpus = rp->tr->nr_cpus ? rp->tr->nr_cpus : 1;
-	rp->reps = calloc(rp->tr->n, sizeof(*rp->reps));
+	rp->n = rp->tr->n * rp->cycles;
+	rp->reps = calloc(rp->n, sizeof(*rp->reps));
 	per_cpu = calloc(rp->nr_cpus, sizeof(*per_cpu));
 	if (!rp->reps || !per_cpu)
 		rd_usage_error(self->name, "out of memory");
-	for (size_t i = 0; i < rp->tr->n; i++) {
-		const struct drain_trace_rec *t = &rp->tr->recs[i];
+	for (size_t i = 0; i < rp->n; i++) {
+		const struct drain_trace_rec *t = &rp->tr->recs[i % rp->tr->n];
 		struct damon_access_report *rep = &rp->reps[i];
 
 		rep->vaddr = t->addr;
@@ -180,24 +253,32 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 {
 	struct drain_trace *in = calloc(n, sizeof(*in));
 	const struct drain_trace **pin = calloc(n, sizeof(*pin));
+	pid_t *tgids = calloc(n, sizeof(*tgids));
 	char err[DRAIN_ERR_LEN] = "";
 	size_t e = 0;
 
-	if (!in || !pin)
+	if (!in || !pin || !tgids)
 		rd_usage_error(self->name, "out of memory");
 	if (layout && layout->physical)
 		rd_usage_error(self->name, "%s: several traces need a virtual layout (one target per trace), not a physical one",
 			       paths[0]);
 	for (int i = 0; i < n; i++) {
 		if (layout) {
-			while (i && e < layout->n &&
-			       layout->e[e].tgid == to->lackey_tgid)
-				e++;
+			/* The layout's next tgid no earlier trace took. */
+			for (; e < layout->n; e++) {
+				int k = 0;
+
+				while (k < i && tgids[k] != layout->e[e].tgid)
+					k++;
+				if (k == i)
+					break;
+			}
 			if (e == layout->n)
-				rd_usage_error(self->name, "%s: trace %d of %d, but the layout has only %d target%s",
+				rd_usage_error(self->name, "%s: trace %d of %d, but the layout has only %d tgid%s",
 					       paths[i], i + 1, n, i,
 					       i == 1 ? "" : "s");
 			to->lackey_tgid = layout->e[e].tgid;
+			tgids[i] = to->lackey_tgid;
 		} else {
 			to->lackey_tgid = i + 1;
 		}
@@ -211,6 +292,7 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 		drain_trace_free(&in[i]);
 	free(in);
 	free(pin);
+	free(tgids);
 }
 
 static void print_run(const struct run *r, u64 reports)
@@ -224,6 +306,141 @@ static void print_run(const struct run *r, u64 reports)
 	       reports ? r->tick_ns / reports : 0, r->c.applied,
 	       r->c.deduplicated, r->c.stale, r->c.no_target, r->c.no_region,
 	       r->c.straddling, r->c.snapshot_alloc_failures);
+}
+
+static double run_ns(const struct run *r, int c);
+
+/*
+ * --phases: each run's phases, ns per report and share of the timed tick,
+ * beside the untimed tick; "clock" is what the clock's reads add.
+ */
+static void print_phases(const struct run *runs, unsigned int nruns)
+{
+	printf("\nphases (--phases, clock %s): ns/report (share of the tick) of one run, the\n"
+	       "repetition of least total; 'tick' is the untimed tick above, 'clock' what\n"
+	       "the timed run took more (3 clock reads a drain chunk, 6 more a tick)\n",
+	       PHASE_CLOCK);
+	printf("%-10s %-6s %7s", "strategy", "zero", "tick");
+	for (int p = 0; p < DRAIN_NR_PHASES; p++)
+		printf(" %15s", drain_phase_names[p]);
+	printf(" %7s\n", "clock");
+	for (unsigned int i = 0; i < nruns; i++) {
+		const struct run *r = &runs[i];
+		double n = r->c.reports ? (double)r->c.reports : 1;
+
+		printf("%-10s %-6s %7.1f", r->s->name,
+		       drain_zero_policy_name(r->zero), r->tick_ns / n);
+		for (int p = 0; p < DRAIN_NR_PHASES; p++)
+			printf(" %7.2f (%4.1f%%)", r->phase_ns[p] / n,
+			       r->phased_ns ? 100 * r->phase_ns[p] /
+			       r->phased_ns : 0);
+		printf(" %+6.1f%%\n", r->tick_ns ? 100 * (r->phased_ns -
+						     r->tick_ns) / r->tick_ns : 0);
+	}
+}
+
+/* @s as a JSON string. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+struct replay_info {
+	char **traces;
+	int nr_traces;
+	unsigned long regions, min_regions, max_regions, aggr_ticks;
+	const char *rings;
+	bool same;
+};
+
+/* --json: what the text says, for a machine; written whole or not at all. */
+static int write_json(const char *path, const struct replay *rp,
+		      const struct replay_info *in, const struct run *runs,
+		      unsigned int nruns)
+{
+	static const char *const cols[] = { "snap", "lookup", "drain", "tick" };
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "{\n  \"traces\": [");
+	for (int i = 0; i < in->nr_traces; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		json_str(f, in->traces[i]);
+	}
+	fprintf(f, "],\n  \"cycles\": %lu,\n  \"reports\": %zu,\n  \"tick_reports\": %lu,\n"
+		"  \"ticks\": %" PRIu64 ",\n  \"cpus\": %u,\n"
+		"  \"regions\": %lu,\n  \"min_regions\": %lu,\n"
+		"  \"max_regions\": %lu,\n  \"aggr_ticks\": %lu,\n"
+		"  \"rings\": \"%s\",\n  \"repeat\": %lu,\n"
+		"  \"phases\": %s,\n  \"phase_clock\": \"%s\",\n"
+		"  \"identical\": %s,\n  \"runs\": [\n",
+		rp->cycles, rp->n, rp->tick_reports,
+		nruns ? runs[0].ticks : 0,
+		rp->nr_cpus, in->regions, in->min_regions, in->max_regions,
+		in->aggr_ticks, in->rings, rp->repeat,
+		rp->phases ? "true" : "false", PHASE_CLOCK,
+		in->same ? "true" : "false");
+	for (unsigned int i = 0; i < nruns; i++) {
+		const struct run *r = &runs[i];
+		double n = r->c.reports ? (double)r->c.reports : 1;
+
+		fprintf(f, "    {\"strategy\": \"%s\", \"zero\": \"%s\"",
+			r->s->name, drain_zero_policy_name(r->zero));
+		for (int c = 0; c < 4; c++)
+			fprintf(f, ", \"%s_ns_per_report\": %.3f", cols[c],
+				run_ns(r, c) / n);
+		fprintf(f, ",\n     \"counters\": {\"reports\": %" PRIu64
+			", \"applied\": %" PRIu64 ", \"deduplicated\": %" PRIu64
+			", \"stale\": %" PRIu64 ", \"no_target\": %" PRIu64
+			", \"no_region\": %" PRIu64 ", \"straddling\": %" PRIu64
+			", \"snapshot_alloc_failures\": %" PRIu64
+			", \"refused\": %" PRIu64 "}",
+			r->c.reports, r->c.applied, r->c.deduplicated,
+			r->c.stale, r->c.no_target, r->c.no_region,
+			r->c.straddling, r->c.snapshot_alloc_failures,
+			r->dropped);
+		if (rp->phases) {
+			fprintf(f, ",\n     \"timed_tick_ns_per_report\": %.3f,"
+				" \"phases\": {", r->phased_ns / n);
+			for (int p = 0; p < DRAIN_NR_PHASES; p++)
+				fprintf(f, "%s\"%s\": {\"ns_per_report\": %.3f, \"share\": %.4f}",
+					p ? ", " : "", drain_phase_names[p],
+					r->phase_ns[p] / n, r->phased_ns ?
+					r->phase_ns[p] / r->phased_ns : 0);
+			fprintf(f, "}");
+		}
+		fprintf(f, "}%s\n", i + 1 < nruns ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	if (ferror(f) | fclose(f)) {
+		int e = errno ? errno : EIO;
+
+		unlink(tmp);
+		return -e;
+	}
+	if (rename(tmp, path)) {
+		int e = errno;
+
+		unlink(tmp);
+		return -e;
+	}
+	return 0;
 }
 
 /* Column @c of a run: snap, lookup, drain, tick. */
@@ -270,13 +487,28 @@ static void print_ratios(const struct run *runs, unsigned int nruns)
 	}
 }
 
+/* Whether @name is one of the comma-separated @list. */
+static bool name_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; ; p += strcspn(p, ",") + 1) {
+		if (strcspn(p, ",") == n && !strncmp(p, name, n))
+			return true;
+		if (!p[strcspn(p, ",")])
+			return false;
+	}
+}
+
 static int run(int argc, char **argv)
 {
 	const char *layout_path = NULL, *strategy = "all", *zero = "default";
 	const char *dump = NULL, *ring = "rfc";
 	uint64_t regions = 1000, sample = 1, tick_reports = 3600;
 	uint64_t aggr_ticks = 20, seed = 1, repeat = 3, max_regions = 0;
-	bool clamp = false, kstream = false;
+	uint64_t min_regions = 0, cycles = 1;
+	const char *rings = "default", *json = NULL;
+	bool clamp = false, phases = false, kstream = false;
 	struct rd_opt opts[] = {
 		{ .name = "layout", .type = RD_OPT_STR, .dst = &layout_path,
 		  .metavar = "FILE",
@@ -292,8 +524,8 @@ static int run(int argc, char **argv)
 		  .max = 1 << 22,
 		  .help = "reports per sampling interval (default 3600)" },
 		{ .name = "strategy", .type = RD_OPT_STR, .dst = &strategy,
-		  .metavar = "NAME|all",
-		  .help = "lookup strategy (default all; see ringdrain list)" },
+		  .metavar = "NAMES|all",
+		  .help = "lookup strategies, comma-separated (default all; see ringdrain list)" },
 		{ .name = "zero", .type = RD_OPT_STR, .dst = &zero,
 		  .metavar = "NAME|all",
 		  .help = "zero-access policy: eager, lazy, all or default (eager for list and rfc, lazy for the others)" },
@@ -303,6 +535,20 @@ static int run(int argc, char **argv)
 		{ .name = "max-regions", .type = RD_OPT_U64, .dst = &max_regions,
 		  .metavar = "N", .min = 3, .max = DRAIN_MAX_REGIONS,
 		  .help = "DAMON's max_nr_regions (default 1000 or the layout's count if larger)" },
+		{ .name = "min-regions", .type = RD_OPT_U64, .dst = &min_regions,
+		  .metavar = "N", .min = 1, .max = DRAIN_MAX_REGIONS,
+		  .help = "DAMON's min_nr_regions (default 10, or max-regions if smaller); the tick suite's tick/trace rows set it to --regions" },
+		{ .name = "rings", .type = RD_OPT_STR, .dst = &rings,
+		  .metavar = "MODE",
+		  .help = "how kdamond reads the rings: in-place (4/6: one pass a CPU, read where they lie), batched (copied out into full batches) or default (in place for rfc, batched for the others)" },
+		{ .name = "cycles", .type = RD_OPT_U64, .dst = &cycles,
+		  .metavar = "N", .min = 1, .max = 1000,
+		  .help = "feed the trace N times over, as the tick suite's generator cycles it (default 1)" },
+		{ .name = "phases", .type = RD_OPT_FLAG, .dst = &phases,
+		  .help = "also time each phase of the tick (snapshot, ring, lookup, credit, zero pass, boundary) in one more run per repetition, and print each one's share" },
+		{ .name = "json", .type = RD_OPT_STR, .dst = &json,
+		  .metavar = "FILE",
+		  .help = "also write the results (and the phases) to FILE as JSON" },
 		{ .name = "clamp", .type = RD_OPT_FLAG, .dst = &clamp,
 		  .help = "the later moving-sum fix instead of the posted wrap" },
 		{ .name = "seed", .type = RD_OPT_U64, .dst = &seed,
@@ -336,9 +582,19 @@ static int run(int argc, char **argv)
 				"no TRACE given (usage: ringdrain replay TRACE... [options])");
 	if (layout_path && opts[1].seen)
 		rd_usage_error(self->name, "--layout and --regions exclude each other");
-	if (strcmp(strategy, "all") && !drain_strategy_find(strategy))
-		rd_usage_error(self->name, "--strategy: unknown strategy '%s' (see 'ringdrain list')",
-			       strategy);
+	if (strcmp(strategy, "all")) {
+		for (const char *p = strategy; ; p += strcspn(p, ",") + 1) {
+			int len = strcspn(p, ",");
+			char name[64];
+
+			snprintf(name, sizeof(name), "%.*s", len, p);
+			if (!drain_strategy_find(name))
+				rd_usage_error(self->name, "--strategy: unknown strategy '%.*s' (see 'ringdrain list')",
+					       len, p);
+			if (!p[len])
+				break;
+		}
+	}
 	if (strcmp(zero, "all") && strcmp(zero, "default") &&
 	    drain_zero_policy_find(zero) < 0)
 		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy, all or default)",
@@ -354,6 +610,18 @@ static int run(int argc, char **argv)
 			rd_usage_error(self->name, "%s", kerr);
 		return rc;
 	}
+	if (!strcmp(rings, "default"))
+		rp.rings = DRAIN_RINGS_DEFAULT;
+	else if (!strcmp(rings, "in-place"))
+		rp.rings = DRAIN_RINGS_IN_PLACE;
+	else if (!strcmp(rings, "batched"))
+		rp.rings = DRAIN_RINGS_BATCHED;
+	else
+		rd_usage_error(self->name, "--rings: unknown mode '%s' (in-place, batched or default)",
+			       rings);
+	if (json && !*json)
+		rd_usage_error(self->name, "--json: empty file name");
+	rp.phases = phases;
 	rp.ring = rd_design_find(ring);
 	if (!rp.ring)
 		rd_usage_error(self->name, "--ring: unknown design '%s' (see 'ringdrain list')",
@@ -387,6 +655,11 @@ static int run(int argc, char **argv)
 	attrs.clamp_moving_sum = clamp;
 	attrs.max_nr_regions = max_regions ? max_regions :
 		layout.n > 1000 ? layout.n : 1000;
+	if (min_regions > attrs.max_nr_regions)
+		rd_usage_error(self->name, "--min-regions %" PRIu64 " is above max_nr_regions %u (see --max-regions)",
+			       min_regions, attrs.max_nr_regions);
+	if (min_regions)
+		attrs.min_nr_regions = min_regions;
 	if (attrs.min_nr_regions > attrs.max_nr_regions)
 		attrs.min_nr_regions = attrs.max_nr_regions;
 	start = drain_ctx_from_layout(&layout, &attrs, seed, err);
@@ -397,6 +670,7 @@ static int run(int argc, char **argv)
 	rp.start = start;
 	rp.tick_reports = tick_reports;
 	rp.repeat = repeat;
+	rp.cycles = cycles;
 	replay_reports(&rp, layout.physical);
 
 	runs = calloc(drain_nr_strategies * DRAIN_NR_ZERO_POLICIES,
@@ -405,7 +679,7 @@ static int run(int argc, char **argv)
 		rd_usage_error(self->name, "out of memory");
 	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
 		if (strcmp(strategy, "all") &&
-		    strcmp(strategy, drain_strategies[i]->name))
+		    !name_listed(strategy, drain_strategies[i]->name))
 			continue;
 		for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++) {
 			if (!strcmp(zero, "default") ?
@@ -421,18 +695,20 @@ static int run(int argc, char **argv)
 
 	if (npos > 1)
 		printf("%d processes (tgids %s), one trace each, interleaved over %u CPUs, moving CPU every %" PRIu64 " reports\n",
-		       npos, layout_path ? "of the layout's targets in order" :
+		       npos, layout_path ? "of the layout's tgids in order" :
 		       "1, 2, ...", tr.nr_cpus, 4 * tick_reports);
-	printf("replay %s%s: %s, %lu lines, %lu data accesses, %zu reports (every %" PRIu64 ")\n",
+	printf("replay %s%s: %s, %lu lines, %lu data accesses, %zu reports (every %" PRIu64 ")%s\n",
 	       argv[0], npos > 1 ? " ..." : "", tr.format == DRAIN_TRACE_LACKEY ? "valgrind lackey" :
-	       "ringdrain text", tr.lines, tr.accesses, tr.n, sample);
+	       "ringdrain text", tr.lines, tr.accesses, tr.n, sample,
+	       cycles > 1 ? ", the trace fed several times over (--cycles)" : "");
 	printf("context: %s, %u target%s, %lu regions; %lu ticks of up to %" PRIu64
 	       " reports; ring %s x %u CPU%s of %lu slots\n",
 	       layout.physical ? "physical" : "virtual",
 	       drain_ctx_nr_targets(start),
 	       drain_ctx_nr_targets(start) == 1 ? "" : "s",
 	       drain_ctx_nr_regions(start),
-	       (unsigned long)((tr.n + tick_reports - 1) / tick_reports),
+	       (unsigned long)((tr.n * cycles + tick_reports - 1) /
+			       tick_reports),
 	       tick_reports, rp.ring->name, rp.nr_cpus,
 	       rp.nr_cpus == 1 ? "" : "s", rp.capacity);
 	if (aggr_ticks)
@@ -471,6 +747,22 @@ static int run(int argc, char **argv)
 		}
 	}
 	print_ratios(runs, nruns);
+	if (phases)
+		print_phases(runs, nruns);
+	if (json) {
+		struct replay_info in = {
+			.traces = argv, .nr_traces = npos,
+			.regions = drain_ctx_nr_regions(start),
+			.min_regions = attrs.min_nr_regions,
+			.max_regions = attrs.max_nr_regions,
+			.aggr_ticks = aggr_ticks, .rings = rings, .same = same,
+		};
+		int e = write_json(json, &rp, &in, runs, nruns);
+
+		if (e)
+			rd_usage_error(self->name, "--json: cannot write '%s': %s",
+				       json, strerror(-e));
+	}
 	if (dump) {
 		FILE *f = fopen(dump, "w");
 
@@ -493,7 +785,7 @@ static int run(int argc, char **argv)
 
 const struct rd_command rd_cmd_replay = {
 	.name = "replay",
-	.synopsis = "TRACE... [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAME|all] [options]",
+	.synopsis = "TRACE... [--layout FILE | --regions N] [--sample N] [--tick-reports K] [--strategy NAMES|all] [--phases] [--json FILE] [options]",
 	.summary = "drain a recorded access trace through the lookup strategies, timed and cross-checked",
 	.description =
 		"TRACE is ringdrain's text format ('tgid addr size cpu r|w' a line) or the output of\n"

@@ -300,6 +300,11 @@ static inline bool damon_sample_filter_out(
  * @lazy_zero:			model: driven by the lazy zero-access policy,
  *				so regions may hold unfolded idle ticks.
  * @sample_control:		the sample filters (none: keep every report).
+ * @nr_dup_targets:		model: targets whose tgid an earlier target
+ *				of the list already has (DAMON allows several
+ *				targets of one process; every one is credited).
+ *				0 in the usual context: the drain's extra
+ *				walk (drain/tick.c) then costs nothing.
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -317,6 +322,7 @@ struct damon_ctx {
 	u64 nr_bp_fixups;
 	bool lazy_zero;
 	struct damon_sample_control sample_control;
+	unsigned int nr_dup_targets;
 };
 
 #define damon_for_each_target(t, ctx)					\

@@ -114,8 +114,13 @@ void drain_ctx_free(struct damon_ctx *ctx);
  * @pid:	its tgid (ignored, stored as 0, for a physical context).
  * @out:	the new target.
  *
- * Return: 0; -EEXIST if @pid already has a target; -EINVAL for a second
- * physical target or more than DRAIN_MAX_TARGETS; -ENOMEM.
+ * Several targets may have one tgid (DAMON allows it within a context):
+ * a report of that tgid is then credited in each of them, in list order,
+ * as 4/6's kdamond_apply_access_report() walk does; the context counts
+ * them in @ctx->nr_dup_targets.
+ *
+ * Return: 0; -EINVAL for a second physical target or more than
+ * DRAIN_MAX_TARGETS; -ENOMEM.
  */
 int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 			 struct damon_target **out);
@@ -197,6 +202,8 @@ struct drain_layout_entry {
 	pid_t tgid;		/* 0: the physical-address target */
 	unsigned long start;
 	unsigned long end;
+	/* Starts a target even after a region of its tgid ('target' line). */
+	bool new_target;
 };
 
 /**
@@ -217,10 +224,14 @@ struct drain_layout {
  * @out:	the layout (free with drain_layout_free(), also on error).
  * @err:	on error "NAME:LINE: what is wrong" (DRAIN_ERR_LEN bytes).
  *
- * Numbers are decimal or 0x-hex; '#' starts a comment.  Rejected: bad
- * numbers, start >= end, a region overlapping or below its predecessor in
- * the same target, a target's lines not contiguous, tgid 0 (physical)
- * mixed with other tgids, no regions, more than DRAIN_MAX_REGIONS regions
+ * Numbers are decimal or 0x-hex; '#' starts a comment.  A target is a
+ * run of lines of one tgid; a line "target" starts a new one, which is how
+ * a layout gives one tgid several targets (the entry after it has
+ * @new_target set).  Rejected: bad numbers, start >= end, a region
+ * overlapping or below its predecessor in the same target, a tgid's lines
+ * resumed after another tgid without a "target" line, a "target" line
+ * with no regions after it, tgid 0 (physical) mixed with other tgids or
+ * given a second target, no regions, more than DRAIN_MAX_REGIONS regions
  * or DRAIN_MAX_TARGETS targets.
  *
  * Return: 0, or -1 with @err filled.
@@ -620,6 +631,55 @@ struct damon_snap_alloc {
 };
 
 /**
+ * enum drain_phase - the parts of a tick, as the kdamond's clock times
+ * them (drain_kdamond_set_clock()).
+ * @DRAIN_PHASE_SNAPSHOT:	drain_tick_begin(): the tick count and the
+ *				snapshot (rebuilt every tick by rfc, at a
+ *				layout change by the others).
+ * @DRAIN_PHASE_RING:		what drain_tick_drain() spends outside the
+ *				lookup and the credit: the rings' peek,
+ *				release or copy-out, compact records' decoding,
+ *				the sample filters.
+ * @DRAIN_PHASE_LOOKUP:		the strategy's lookups.
+ * @DRAIN_PHASE_CREDIT:		the credit step: stale, no target, no region,
+ *				straddling, the credit, later targets of a tgid.
+ * @DRAIN_PHASE_ZERO:		the zero-access pass (eager: every tick; lazy:
+ *				the fold of every region at a boundary).
+ * @DRAIN_PHASE_BOUNDARY:	merges, reset, splits and the size limit
+ *				(drain_model_after_check()).
+ */
+enum drain_phase {
+	DRAIN_PHASE_SNAPSHOT,
+	DRAIN_PHASE_RING,
+	DRAIN_PHASE_LOOKUP,
+	DRAIN_PHASE_CREDIT,
+	DRAIN_PHASE_ZERO,
+	DRAIN_PHASE_BOUNDARY,
+	DRAIN_NR_PHASES
+};
+
+/* "snapshot", "ring", "lookup", "credit", "zero", "boundary". */
+extern const char *const drain_phase_names[DRAIN_NR_PHASES];
+
+/**
+ * struct drain_dup - the later targets of each tgid that has several, for
+ * the drain's credit step (built with the snapshot, drain/tick.c).
+ * @tgids:	struct drain_dup_tgid[], sorted by tgid.
+ * @targets:	struct drain_dup_target[]: each tgid's later targets
+ *		together, in list order.
+ * @regions:	struct damon_region *[]: their regions, in address order.
+ * @scratch:	the build's sort.
+ * @nr_tgids:	tgids with several targets; 0: nothing to walk.
+ */
+struct drain_dup {
+	struct damon_snap_buf tgids;
+	struct damon_snap_buf targets;
+	struct damon_snap_buf regions;
+	struct damon_snap_buf scratch;
+	unsigned int nr_tgids;
+};
+
+/**
  * struct drain_kdamond - one context drained by one strategy.  Read the
  * fields; change them only through the functions below.
  */
@@ -641,7 +701,21 @@ struct drain_kdamond {
 	struct damon_access_report *kept;
 	/* Drain each ring in place, one pass and one release (the rfc path). */
 	bool in_place;
+	/* Targets sharing a tgid with an earlier one (usually none). */
+	struct drain_dup dup;
+	/* The caller's clock (NULL: none) and what it timed, per phase. */
+	u64 (*clock)(void);
+	u64 phase_clk[DRAIN_NR_PHASES];
 };
+
+/**
+ * drain_kdamond_set_clock() - time every later tick's phases with @clock
+ * (NULL: stop), adding to kd->phase_clk[] (in @clock's units: nanoseconds,
+ * or a cycle counter the caller converts), which this zeroes.  A chunk of
+ * the drain reads the clock three times, a tick six more; without a clock
+ * the drain reads none.
+ */
+void drain_kdamond_set_clock(struct drain_kdamond *kd, u64 (*clock)(void));
 
 /**
  * drain_kdamond_new() - a kdamond for @ctx (not owned: free it yourself,
@@ -684,7 +758,8 @@ int drain_kdamond_prepare(struct drain_kdamond *kd);
 
 /**
  * drain_kdamond_lookup() - look up @n reports, changing nothing.
- * @out:	their regions, NULL or DAMON_LOOKUP_NO_TARGET.
+ * @out:	their regions, NULL or DAMON_LOOKUP_NO_TARGET; of several
+ *		targets with a report's tgid, the first one's answer.
  *
  * A stale snapshot is rebuilt first; if that fails, every answer is NULL.
  * Return: reports that found a region.

@@ -25,6 +25,7 @@
 #define RINGDRAIN_LOOKUP_H
 
 #ifndef __KERNEL__
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 #include "damon.h"
@@ -49,6 +50,7 @@
 #include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/damon.h>
+#include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -62,7 +64,18 @@
 #include <linux/types.h>
 #endif /* !__KERNEL__ */
 
-#define DAMON_LOOKUP_NO_TARGET	((struct damon_region *)1UL)
+/*
+ * The answer for a report whose tgid no target has: an error pointer
+ * (ESRCH, no such process), so that NULL, this and a region are told
+ * apart by damon_lookup_found().
+ */
+#define DAMON_LOOKUP_NO_TARGET	((struct damon_region *)ERR_PTR(-ESRCH))
+
+/* @r is a region: neither NULL nor DAMON_LOOKUP_NO_TARGET. */
+static __always_inline bool damon_lookup_found(const struct damon_region *r)
+{
+	return !IS_ERR_OR_NULL(r);
+}
 
 /**
  * struct damon_snap_buf - a snapshot buffer.
@@ -148,6 +161,10 @@ static inline pid_t damon_target_pid_nr(const struct damon_target *t)
  * table 4 to 64 times the number of targets, so a lookup is one multiply,
  * one load and one compare, no probing.  Should no multiplier be perfect
  * (thousands of targets), the table falls back to linear probing.
+ *
+ * Several targets of one tgid: the map holds the first of them in list
+ * order (the later ones take no slot, so they cost the map nothing), and
+ * a core answers for that first target; the drain credits the others.
  */
 struct damon_tgid_slot {
 	s32 pid;
@@ -234,12 +251,18 @@ static inline void damon_tgid_map_fill(struct damon_tgid_slot *slots,
 			damon_tgid_map_clear(slots, 1U << bits);
 			ti = 0;
 			damon_for_each_target(t, ctx) {
-				i = damon_tgid_slot_of(damon_target_pid_nr(t),
-						       mult, bits);
-				if (slots[i].idx != DAMON_TGID_EMPTY)
+				s32 pid = damon_target_pid_nr(t);
+
+				i = damon_tgid_slot_of(pid, mult, bits);
+				if (slots[i].idx != DAMON_TGID_EMPTY &&
+				    slots[i].pid != pid)
 					break;
-				slots[i].pid = damon_target_pid_nr(t);
-				slots[i].idx = ti++;
+				/* A later target of a tgid: the first keeps it. */
+				if (slots[i].idx == DAMON_TGID_EMPTY) {
+					slots[i].pid = pid;
+					slots[i].idx = ti;
+				}
+				ti++;
 			}
 			if (ti == nr) {
 				m->mult = mult;
@@ -257,12 +280,17 @@ static inline void damon_tgid_map_fill(struct damon_tgid_slot *slots,
 	damon_tgid_map_clear(slots, 1U << max_bits);
 	ti = 0;
 	damon_for_each_target(t, ctx) {
-		i = damon_tgid_slot_of(damon_target_pid_nr(t), m->mult,
-				       m->bits);
-		while (slots[i].idx != DAMON_TGID_EMPTY)
+		s32 pid = damon_target_pid_nr(t);
+
+		i = damon_tgid_slot_of(pid, m->mult, m->bits);
+		while (slots[i].idx != DAMON_TGID_EMPTY &&
+		       slots[i].pid != pid)
 			i = (i + 1) & ((1U << m->bits) - 1);
-		slots[i].pid = damon_target_pid_nr(t);
-		slots[i].idx = ti++;
+		if (slots[i].idx == DAMON_TGID_EMPTY) {
+			slots[i].pid = pid;
+			slots[i].idx = ti;
+		}
+		ti++;
 	}
 }
 

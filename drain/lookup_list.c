@@ -3,6 +3,8 @@
  * lookup_list.c - "list": DAMON before the RFC.  Every report walks every
  * target's region list, all of it: the pre-RFC kdamond_apply_access_report()
  * visited each region and kept going after a hit.  No snapshot at all.
+ * Of several targets with the report's tgid, the first answers (the
+ * drain's credit step walks the others, drain/tick.c).
  */
 #ifndef __KERNEL__
 #include "internal.h"
@@ -23,12 +25,13 @@ static struct damon_region *damon_list_find(const struct damon_ctx *ctx,
 		if (damon_target_has_pid(ctx) &&
 		    damon_target_pid_nr(t) != rep->tgid)
 			continue;
-		if (found == DAMON_LOOKUP_NO_TARGET)
-			found = NULL;
+		found = NULL;
 		damon_for_each_region(r, t) {
 			if (addr >= r->ar.start && addr < r->ar.end)
 				found = r;
 		}
+		/* The first target of the tgid; the drain credits the rest. */
+		break;
 	}
 	return found;
 }

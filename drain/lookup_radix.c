@@ -56,10 +56,16 @@
  * The cache is taken only while it pays: a batch looked up through it whose
  * hits fall under half goes back to the index alone, and a batch looked up
  * by the index where at least a quarter of the reports repeat the previous
- * report's region turns it on for the next.
+ * report's region turns it on for the next.  That probe is a pass over the
+ * batch's answers; after one that finds no runs the next 1, 2, 4, .. 16
+ * batches skip it, so reports without runs pay it on one batch in 17.
  */
 #ifndef __KERNEL__
 #include "internal.h"
+#if defined(__x86_64__) && !defined(__clang__)
+/* hweight8() as the kernel runs it on x86-64: POPCNT (every x86-64-v2). */
+#pragma GCC target("popcnt")
+#endif
 #else
 #include "lookup.h"
 #endif
@@ -80,75 +86,15 @@
 #define DAMON_RADIX_BATCH_BYTES	(64UL * 1024)
 
 /*
- * Granular mode: the entries starting in granules 1..x of a bucket, for its
- * bitmap (bit i - 1: an entry starts in granule i) and x, at [bitmap * 8 + x].
+ * Granular mode: the entries starting in granules 1..@x of a bucket whose
+ * bitmap is @map (bit i - 1: an entry starts in granule i).  The shift
+ * moves bits 0..@x - 1 to the top of the low byte, the only one hweight8()
+ * counts (one shift fewer than masking them).
  */
-static const u8 damon_radix_count[128 * DAMON_RADIX_GRAINS] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 2, 2, 2, 2, 2, 2,
-	0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 2, 2, 2, 2, 2,
-	0, 0, 1, 2, 2, 2, 2, 2, 0, 1, 2, 3, 3, 3, 3, 3,
-	0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 2, 2, 2, 2,
-	0, 0, 1, 1, 2, 2, 2, 2, 0, 1, 2, 2, 3, 3, 3, 3,
-	0, 0, 0, 1, 2, 2, 2, 2, 0, 1, 1, 2, 3, 3, 3, 3,
-	0, 0, 1, 2, 3, 3, 3, 3, 0, 1, 2, 3, 4, 4, 4, 4,
-	0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 2, 2, 2,
-	0, 0, 1, 1, 1, 2, 2, 2, 0, 1, 2, 2, 2, 3, 3, 3,
-	0, 0, 0, 1, 1, 2, 2, 2, 0, 1, 1, 2, 2, 3, 3, 3,
-	0, 0, 1, 2, 2, 3, 3, 3, 0, 1, 2, 3, 3, 4, 4, 4,
-	0, 0, 0, 0, 1, 2, 2, 2, 0, 1, 1, 1, 2, 3, 3, 3,
-	0, 0, 1, 1, 2, 3, 3, 3, 0, 1, 2, 2, 3, 4, 4, 4,
-	0, 0, 0, 1, 2, 3, 3, 3, 0, 1, 1, 2, 3, 4, 4, 4,
-	0, 0, 1, 2, 3, 4, 4, 4, 0, 1, 2, 3, 4, 5, 5, 5,
-	0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 2, 2,
-	0, 0, 1, 1, 1, 1, 2, 2, 0, 1, 2, 2, 2, 2, 3, 3,
-	0, 0, 0, 1, 1, 1, 2, 2, 0, 1, 1, 2, 2, 2, 3, 3,
-	0, 0, 1, 2, 2, 2, 3, 3, 0, 1, 2, 3, 3, 3, 4, 4,
-	0, 0, 0, 0, 1, 1, 2, 2, 0, 1, 1, 1, 2, 2, 3, 3,
-	0, 0, 1, 1, 2, 2, 3, 3, 0, 1, 2, 2, 3, 3, 4, 4,
-	0, 0, 0, 1, 2, 2, 3, 3, 0, 1, 1, 2, 3, 3, 4, 4,
-	0, 0, 1, 2, 3, 3, 4, 4, 0, 1, 2, 3, 4, 4, 5, 5,
-	0, 0, 0, 0, 0, 1, 2, 2, 0, 1, 1, 1, 1, 2, 3, 3,
-	0, 0, 1, 1, 1, 2, 3, 3, 0, 1, 2, 2, 2, 3, 4, 4,
-	0, 0, 0, 1, 1, 2, 3, 3, 0, 1, 1, 2, 2, 3, 4, 4,
-	0, 0, 1, 2, 2, 3, 4, 4, 0, 1, 2, 3, 3, 4, 5, 5,
-	0, 0, 0, 0, 1, 2, 3, 3, 0, 1, 1, 1, 2, 3, 4, 4,
-	0, 0, 1, 1, 2, 3, 4, 4, 0, 1, 2, 2, 3, 4, 5, 5,
-	0, 0, 0, 1, 2, 3, 4, 4, 0, 1, 1, 2, 3, 4, 5, 5,
-	0, 0, 1, 2, 3, 4, 5, 5, 0, 1, 2, 3, 4, 5, 6, 6,
-	0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 2,
-	0, 0, 1, 1, 1, 1, 1, 2, 0, 1, 2, 2, 2, 2, 2, 3,
-	0, 0, 0, 1, 1, 1, 1, 2, 0, 1, 1, 2, 2, 2, 2, 3,
-	0, 0, 1, 2, 2, 2, 2, 3, 0, 1, 2, 3, 3, 3, 3, 4,
-	0, 0, 0, 0, 1, 1, 1, 2, 0, 1, 1, 1, 2, 2, 2, 3,
-	0, 0, 1, 1, 2, 2, 2, 3, 0, 1, 2, 2, 3, 3, 3, 4,
-	0, 0, 0, 1, 2, 2, 2, 3, 0, 1, 1, 2, 3, 3, 3, 4,
-	0, 0, 1, 2, 3, 3, 3, 4, 0, 1, 2, 3, 4, 4, 4, 5,
-	0, 0, 0, 0, 0, 1, 1, 2, 0, 1, 1, 1, 1, 2, 2, 3,
-	0, 0, 1, 1, 1, 2, 2, 3, 0, 1, 2, 2, 2, 3, 3, 4,
-	0, 0, 0, 1, 1, 2, 2, 3, 0, 1, 1, 2, 2, 3, 3, 4,
-	0, 0, 1, 2, 2, 3, 3, 4, 0, 1, 2, 3, 3, 4, 4, 5,
-	0, 0, 0, 0, 1, 2, 2, 3, 0, 1, 1, 1, 2, 3, 3, 4,
-	0, 0, 1, 1, 2, 3, 3, 4, 0, 1, 2, 2, 3, 4, 4, 5,
-	0, 0, 0, 1, 2, 3, 3, 4, 0, 1, 1, 2, 3, 4, 4, 5,
-	0, 0, 1, 2, 3, 4, 4, 5, 0, 1, 2, 3, 4, 5, 5, 6,
-	0, 0, 0, 0, 0, 0, 1, 2, 0, 1, 1, 1, 1, 1, 2, 3,
-	0, 0, 1, 1, 1, 1, 2, 3, 0, 1, 2, 2, 2, 2, 3, 4,
-	0, 0, 0, 1, 1, 1, 2, 3, 0, 1, 1, 2, 2, 2, 3, 4,
-	0, 0, 1, 2, 2, 2, 3, 4, 0, 1, 2, 3, 3, 3, 4, 5,
-	0, 0, 0, 0, 1, 1, 2, 3, 0, 1, 1, 1, 2, 2, 3, 4,
-	0, 0, 1, 1, 2, 2, 3, 4, 0, 1, 2, 2, 3, 3, 4, 5,
-	0, 0, 0, 1, 2, 2, 3, 4, 0, 1, 1, 2, 3, 3, 4, 5,
-	0, 0, 1, 2, 3, 3, 4, 5, 0, 1, 2, 3, 4, 4, 5, 6,
-	0, 0, 0, 0, 0, 1, 2, 3, 0, 1, 1, 1, 1, 2, 3, 4,
-	0, 0, 1, 1, 1, 2, 3, 4, 0, 1, 2, 2, 2, 3, 4, 5,
-	0, 0, 0, 1, 1, 2, 3, 4, 0, 1, 1, 2, 2, 3, 4, 5,
-	0, 0, 1, 2, 2, 3, 4, 5, 0, 1, 2, 3, 3, 4, 5, 6,
-	0, 0, 0, 0, 1, 2, 3, 4, 0, 1, 1, 1, 2, 3, 4, 5,
-	0, 0, 1, 1, 2, 3, 4, 5, 0, 1, 2, 2, 3, 4, 5, 6,
-	0, 0, 0, 1, 2, 3, 4, 5, 0, 1, 1, 2, 3, 4, 5, 6,
-	0, 0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 7,
-};
+static __always_inline u32 damon_radix_before(u32 map, u32 x)
+{
+	return hweight8(map << (8 - x));
+}
 
 /**
  * struct damon_radix_ent - compare mode: where a region or a gap starts.
@@ -240,6 +186,7 @@ struct damon_radix_cent {
 
 #define DAMON_RADIX_MEMO	16	/* clusters a build walks only once */
 #define DAMON_RADIX_CACHE	4	/* regions cached, replaced oldest first */
+#define DAMON_RADIX_PROBE_MAX	16	/* most index batches between probes */
 
 /* struct damon_radix_lookup's @cached: the next batch's path. */
 enum {
@@ -251,8 +198,14 @@ enum {
 /**
  * struct damon_radix_lookup - the snapshot.
  * @cache:	the region cache (emptied at every build).
+ * @miss:	the answers a plain batched lookup reads for a report that
+ *		missed: NULL (no region), DAMON_LOOKUP_NO_TARGET.
  * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
  * @cache_next:	the cache entry replaced next.
+ * @probe_wait:	index batches to look up before the next probe for runs.
+ * @probe_gap:	the wait after a probe that finds none: doubled by each
+ *		such probe up to DAMON_RADIX_PROBE_MAX, 0 again at a build
+ *		and whenever the cache pays.
  * @memo:	a build's first clusters, between its two walks.
  * @bkts:	u32[]: every cluster's bucket records.
  * @regs:	struct damon_region *[]: granular clusters' entries.
@@ -277,8 +230,11 @@ enum {
  */
 struct damon_radix_lookup {
 	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
+	struct damon_region *miss[2];
 	u8 cached;
 	u8 cache_next;
+	u8 probe_wait;
+	u8 probe_gap;
 	struct damon_radix_run memo[DAMON_RADIX_MEMO];
 	struct damon_snap_buf bkts;
 	struct damon_snap_buf regs;
@@ -298,17 +254,6 @@ struct damon_radix_lookup {
 
 #ifndef __KERNEL__
 int drain_radix_override = -1;
-
-/* Tests: 2 forces compare mode on every cluster (see the glue below). */
-static bool damon_radix_may_grain(void)
-{
-	return drain_radix_override != 2;
-}
-#else
-static bool damon_radix_may_grain(void)
-{
-	return true;
-}
 #endif
 
 static struct damon_region *damon_radix_next(struct damon_region *r)
@@ -384,7 +329,11 @@ static void damon_radix_run(const struct damon_target *t,
 	run->shift = run->grain + DAMON_RADIX_GRAIN_SHIFT;
 	nb = ((run->span - 1) >> run->shift) + 1;
 	if (nb <= DAMON_RADIX_GRAIN_MAX * run->nr_ents &&
-	    run->nr_ents <= DAMON_RADIX_FIRST && damon_radix_may_grain()) {
+#ifndef __KERNEL__
+	    /* Tests: 2 forces compare mode on every cluster (the glue). */
+	    drain_radix_override != 2 &&
+#endif
+	    run->nr_ents <= DAMON_RADIX_FIRST) {
 		run->granular = true;
 		run->nr_bkts = nb;
 		return;
@@ -635,8 +584,12 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	}
 	s->plain = s->direct && !n.mixed;
 	memset(s->cache, 0, sizeof(s->cache));
+	s->miss[0] = NULL;
+	s->miss[1] = DAMON_LOOKUP_NO_TARGET;
 	s->cache_next = 0;
 	s->cached = DAMON_RADIX_INDEX;
+	s->probe_wait = 0;
+	s->probe_gap = 0;
 	return 0;
 }
 
@@ -721,9 +674,8 @@ damon_radix_grain_at(const struct damon_radix_slot *sl, unsigned long d)
 	u32 rec = sl->bkts[g >> DAMON_RADIX_GRAIN_SHIFT];
 
 	return sl->regs + (rec & DAMON_RADIX_FIRST) +
-		damon_radix_count[(rec >> DAMON_RADIX_MAP_SHIFT) *
-				  DAMON_RADIX_GRAINS +
-				  (g & (DAMON_RADIX_GRAINS - 1))];
+		damon_radix_before(rec >> DAMON_RADIX_MAP_SHIFT,
+				   g & (DAMON_RADIX_GRAINS - 1));
 }
 
 /*
@@ -876,9 +828,6 @@ damon_radix_lookup_batched(const struct damon_radix_lookup *s,
 
 /* What a plain batched lookup reads for a report that missed. */
 static const u32 damon_radix_miss_rec;
-static struct damon_region *const damon_radix_miss[2] = {
-	NULL, DAMON_LOOKUP_NO_TARGET,
-};
 
 /**
  * struct damon_radix_block - a block of a plain batched lookup between its
@@ -919,7 +868,7 @@ damon_radix_pass1(const struct damon_radix_lookup *s,
 	} else {
 		b->cell[j].bkt = &damon_radix_miss_rec;
 		b->grain[j] = 0;
-		b->base[j] = &damon_radix_miss[!sl];
+		b->base[j] = &s->miss[!sl];
 	}
 }
 
@@ -930,8 +879,7 @@ static __always_inline void damon_radix_pass2(struct damon_radix_block *b,
 	u32 rec = *b->cell[j].bkt;
 
 	b->cell[j].at = b->base[j] + (rec & DAMON_RADIX_FIRST) +
-		damon_radix_count[(rec >> DAMON_RADIX_MAP_SHIFT) *
-				  DAMON_RADIX_GRAINS + b->grain[j]];
+		damon_radix_before(rec >> DAMON_RADIX_MAP_SHIFT, b->grain[j]);
 	prefetch(b->cell[j].at);
 }
 
@@ -1031,7 +979,7 @@ damon_radix_cached(struct damon_radix_lookup *s,
 		}
 		r = damon_radix_one(s, &m, rep);
 		out[i] = r;
-		if ((unsigned long)r <= (unsigned long)DAMON_LOOKUP_NO_TARGET)
+		if (!damon_lookup_found(r))
 			continue;
 		/* Replace the oldest entry. */
 		k = s->cache_next++ % DAMON_RADIX_CACHE;
@@ -1060,8 +1008,22 @@ static unsigned int damon_radix_runs(struct damon_region *const *out,
 
 	for (i = 1; i < n; i++)
 		same += out[i] == out[i - 1] &&
-			(unsigned long)out[i] > (unsigned long)DAMON_LOOKUP_NO_TARGET;
+			damon_lookup_found(out[i]);
 	return same;
+}
+
+/*
+ * A probe found no runs, or the cache stopped paying: look the next
+ * batches up in the index alone without probing, twice as many as last
+ * time (up to DAMON_RADIX_PROBE_MAX), so reports with no runs (uniform,
+ * zipf) pay the probe's pass over the answers on one batch in 17, and a
+ * cache that flaps on and off settles off.
+ */
+static void damon_radix_probe_later(struct damon_radix_lookup *s)
+{
+	s->probe_gap = s->probe_gap ?
+		min_t(u8, 2 * s->probe_gap, DAMON_RADIX_PROBE_MAX) : 1;
+	s->probe_wait = s->probe_gap;
 }
 
 static void damon_radix_lookup_index(struct damon_radix_lookup *s,
@@ -1091,13 +1053,27 @@ static void damon_radix_lookup(struct damon_radix_lookup *s,
 
 	if (s->cached) {
 		hits = damon_radix_lookup_cached(s, reps, n, out);
-		if (s->cached == DAMON_RADIX_CACHED && 2 * hits < n)
-			s->cached = DAMON_RADIX_INDEX;
+		if (s->cached != DAMON_RADIX_CACHED)
+			return;
+		if (2 * hits >= n) {
+			s->probe_gap = 0;
+			return;
+		}
+		s->cached = DAMON_RADIX_INDEX;
+		damon_radix_probe_later(s);
 		return;
 	}
 	damon_radix_lookup_index(s, reps, n, out);
-	if (n >= 16 && 4 * damon_radix_runs(out, n) >= n)
+	if (s->probe_wait) {
+		s->probe_wait--;
+		return;
+	}
+	if (n < 16)
+		return;
+	if (4 * damon_radix_runs(out, n) >= n)
 		s->cached = DAMON_RADIX_CACHED;
+	else
+		damon_radix_probe_later(s);
 }
 
 static void damon_radix_release(struct damon_radix_lookup *s,

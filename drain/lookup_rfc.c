@@ -10,7 +10,12 @@
  * skips targets whose pid is not the report's tgid; the others are binary
  * searched through the pointer array, comparing regions[mid]->ar.start and
  * ->ar.end (two dependent loads per probe).  The loop goes on over the
- * remaining targets after a hit, as the posted one does.
+ * remaining targets' pid checks after a hit, as the posted one does; the
+ * answer is the first matching target's (the lookup interface has one
+ * answer a report), and the drain's credit step searches every later
+ * target of the same tgid with this same binary search, in list order,
+ * right after the first target's credit (drain/tick.c): so each one is
+ * credited, judged and counted as 4/6's walk does.
  */
 #ifndef __KERNEL__
 #include "internal.h"
@@ -104,10 +109,11 @@ static void damon_rfc_lookup(struct damon_rfc_lookup *s,
 			if (has_pid &&
 			    damon_target_pid_nr(tbl[ti].t) != rep->tgid)
 				continue;
+			if (found != DAMON_LOOKUP_NO_TARGET)
+				continue;	/* a later target: the credit's */
 			r = damon_rfc_search(tbl[ti].regions,
 					     tbl[ti].nr_regions, addr);
-			if (found == DAMON_LOOKUP_NO_TARGET || r)
-				found = r;
+			found = r;
 		}
 		out[i] = found;
 	}

@@ -141,14 +141,14 @@ int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 {
 	struct damon_target *t;
 	unsigned int n = 0;
+	bool dup = false;
 
 	if (!ctx->has_pid)
 		pid = 0;
 	damon_for_each_target(t, ctx) {
 		if (!ctx->has_pid)
 			return -EINVAL;
-		if (damon_target_pid_nr(t) == pid)
-			return -EEXIST;
+		dup |= damon_target_pid_nr(t) == pid;
 		n++;
 	}
 	if (n >= DRAIN_MAX_TARGETS)
@@ -167,6 +167,7 @@ int drain_ctx_add_target(struct damon_ctx *ctx, pid_t pid,
 	}
 	INIT_LIST_HEAD(&t->regions_list);
 	list_add_tail(&t->list, &ctx->adaptive_targets);
+	ctx->nr_dup_targets += dup;
 	ctx->generation++;
 	*out = t;
 	return 0;
@@ -638,7 +639,8 @@ struct damon_ctx *drain_ctx_from_layout(const struct drain_layout *l,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct drain_layout_entry *e = &l->e[i];
 
-		if (!t || (ctx->has_pid && damon_target_pid_nr(t) != e->tgid)) {
+		if (!t || e->new_target ||
+		    (ctx->has_pid && damon_target_pid_nr(t) != e->tgid)) {
 			ret = drain_ctx_add_target(ctx, e->tgid, &t);
 			if (ret) {
 				snprintf(err, DRAIN_ERR_LEN,

@@ -174,6 +174,7 @@ int drain_layout_push(struct drain_layout *l, pid_t tgid, unsigned long start,
 	l->e[l->n].tgid = tgid;
 	l->e[l->n].start = start;
 	l->e[l->n].end = end;
+	l->e[l->n].new_target = false;
 	l->n++;
 	return 0;
 }
@@ -188,6 +189,8 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 		       struct drain_layout *out, char *err)
 {
 	struct line_iter it = { buf, buf + len, name, 0 };
+	unsigned long target_line = 0;	/* a 'target' line waiting */
+	size_t nr_targets = 0;
 	pid_t *seen = NULL;
 	size_t nr_seen = 0;
 	struct line l, f[MAX_FIELDS];
@@ -202,12 +205,31 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 	while (next_line(&it, &l)) {
 		unsigned long tgid, start, end;
 		const struct drain_layout_entry *prev;
+		bool new_target;
 		int n = split(&l, f);
 
 		if (!n)
 			continue;
+		if (f[0].len == 6 && !memcmp(f[0].s, "target", 6)) {
+			if (n != 1) {
+				fail(err, &it, "expected 'target' alone on its line, found %d fields",
+				     n);
+				goto out;
+			}
+			if (target_line) {
+				fail(err, &it, "the target started at line %lu has no regions",
+				     target_line);
+				goto out;
+			}
+			if (out->physical) {
+				fail(err, &it, "a second target in a physical layout (tgid 0 has one target)");
+				goto out;
+			}
+			target_line = it.lineno;
+			continue;
+		}
 		if (n != 3) {
-			fail(err, &it, "expected 'tgid start end', found %s%d fields",
+			fail(err, &it, "expected 'tgid start end' or 'target', found %s%d fields",
 			     n > MAX_FIELDS ? "more than " : "",
 			     n > MAX_FIELDS ? MAX_FIELDS : n);
 			goto out;
@@ -227,7 +249,13 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 			fail(err, &it, "tgid 0 (the physical-address target) cannot be mixed with other tgids");
 			goto out;
 		}
-		if (prev && prev->tgid == (pid_t)tgid) {
+		if (tgid == 0 && target_line && out->n) {
+			fail(err, &it, "a second target in a physical layout (tgid 0 has one target)");
+			goto out;
+		}
+		new_target = !prev || prev->tgid != (pid_t)tgid ||
+			target_line;
+		if (!new_target) {
 			if (start < prev->start) {
 				fail(err, &it, "region [%#lx, %#lx) of tgid %lu is below the previous one [%#lx, %#lx): regions must be sorted",
 				     start, end, tgid, prev->start, prev->end);
@@ -239,18 +267,19 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 				goto out;
 			}
 		} else {
-			for (size_t i = 0; i < nr_seen; i++) {
+			for (size_t i = 0; i < nr_seen && !target_line; i++) {
 				if (seen[i] == (pid_t)tgid) {
-					fail(err, &it, "tgid %lu appears again after tgid %d: keep each target's lines together",
-					     tgid, prev->tgid);
+					fail(err, &it, "tgid %lu appears again after tgid %d: keep each target's lines together, or put a 'target' line before a second target of tgid %lu",
+					     tgid, prev->tgid, tgid);
 					goto out;
 				}
 			}
-			if (nr_seen == DRAIN_MAX_TARGETS) {
+			if (nr_targets == DRAIN_MAX_TARGETS) {
 				fail(err, &it, "more than %d targets",
 				     DRAIN_MAX_TARGETS);
 				goto out;
 			}
+			nr_targets++;
 			seen[nr_seen++] = tgid;
 		}
 		if (out->n == DRAIN_MAX_REGIONS) {
@@ -261,7 +290,14 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 			fail(err, &it, "out of memory");
 			goto out;
 		}
+		out->e[out->n - 1].new_target = target_line != 0;
+		target_line = 0;
 		out->physical = tgid == 0;
+	}
+	if (target_line) {
+		fail(err, &it, "the target started at line %lu has no regions",
+		     target_line);
+		goto out;
 	}
 	if (!out->n) {
 		snprintf(err, DRAIN_ERR_LEN, "%s: no regions (expected 'tgid start end' lines)",

@@ -115,6 +115,10 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 		return;
 	if (kd->snap)
 		kd->strategy->release(kd->snap, &kd->alloc);
+	damon_snap_free(&kd->alloc, &kd->dup.tgids);
+	damon_snap_free(&kd->alloc, &kd->dup.targets);
+	damon_snap_free(&kd->alloc, &kd->dup.regions);
+	damon_snap_free(&kd->alloc, &kd->dup.scratch);
 	free(kd->snap);
 	free(kd->batch);
 	free(kd->found);
@@ -122,9 +126,165 @@ void drain_kdamond_free(struct drain_kdamond *kd)
 	free(kd);
 }
 
+const char *const drain_phase_names[DRAIN_NR_PHASES] = {
+	[DRAIN_PHASE_SNAPSHOT] = "snapshot",
+	[DRAIN_PHASE_RING] = "ring",
+	[DRAIN_PHASE_LOOKUP] = "lookup",
+	[DRAIN_PHASE_CREDIT] = "credit",
+	[DRAIN_PHASE_ZERO] = "zero",
+	[DRAIN_PHASE_BOUNDARY] = "boundary",
+};
+
+void drain_kdamond_set_clock(struct drain_kdamond *kd, u64 (*clock)(void))
+{
+	kd->clock = clock;
+	memset(kd->phase_clk, 0, sizeof(kd->phase_clk));
+}
+
+/* The clock's time, or 0 without one. */
+static inline u64 drain_clock(const struct drain_kdamond *kd)
+{
+	return unlikely(kd->clock) ? kd->clock() : 0;
+}
+
 void drain_inject_alloc_failures(struct drain_kdamond *kd, unsigned int n)
 {
 	kd->alloc.fail_next = n;
+}
+
+/*
+ * Several targets of one tgid.  A lookup answers for the first target of
+ * the report's tgid in list order (the tgid maps keep the first, the
+ * walking cores stop there); the drain's credit step then walks every
+ * later target of that tgid, in list order, with 4/6's binary search over
+ * the target's region pointers, right after the first target's credit: so
+ * each matching target is judged (no region, straddling) and credited
+ * (applied, deduplicated) in the order of 4/6's walk over every target,
+ * whatever the strategy.  Built with the snapshot, and only for a context
+ * that has such targets (ctx->nr_dup_targets), so the usual context pays
+ * one test a chunk.
+ */
+struct drain_dup_tgid {
+	pid_t tgid;
+	unsigned int first;	/* its first later target in dup.targets */
+	unsigned int nr;	/* its later targets */
+};
+
+struct drain_dup_target {
+	struct damon_region **regions;
+	unsigned int nr_regions;
+};
+
+struct drain_dup_sort {
+	pid_t tgid;
+	unsigned int idx;
+	struct damon_target *t;
+};
+
+static int drain_dup_cmp(const void *a, const void *b)
+{
+	const struct drain_dup_sort *x = a, *y = b;
+
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Build kd->dup from the context: the tgids of several targets, sorted,
+ * each with its later targets (all but the first in list order) and their
+ * region pointers.  Returns 0 or -ENOMEM.
+ */
+static int drain_dup_build(struct drain_kdamond *kd)
+{
+	const struct damon_ctx *ctx = kd->ctx;
+	struct drain_dup *d = &kd->dup;
+	unsigned int nr = 0, i, j, nt = 0, ri = 0;
+	unsigned long nr_regions = 0;
+	struct drain_dup_sort *srt;
+	struct drain_dup_tgid *tg;
+	struct drain_dup_target *dt;
+	struct damon_region **regs, *r;
+	struct damon_target *t;
+
+	d->nr_tgids = 0;
+	if (!ctx->nr_dup_targets)
+		return 0;
+	damon_lookup_count(ctx, &nr, &nr_regions);
+	if (damon_snap_reserve(&kd->alloc, &d->scratch, nr * sizeof(*srt)) ||
+	    damon_snap_reserve(&kd->alloc, &d->tgids, nr * sizeof(*tg)) ||
+	    damon_snap_reserve(&kd->alloc, &d->targets, nr * sizeof(*dt)) ||
+	    damon_snap_reserve(&kd->alloc, &d->regions,
+			       nr_regions * sizeof(*regs)))
+		return -ENOMEM;
+	srt = d->scratch.p;
+	tg = d->tgids.p;
+	dt = d->targets.p;
+	regs = d->regions.p;
+	i = 0;
+	damon_for_each_target(t, ctx) {
+		srt[i] = (struct drain_dup_sort){ damon_target_pid_nr(t), i, t };
+		i++;
+	}
+	qsort(srt, nr, sizeof(*srt), drain_dup_cmp);
+	for (i = 0; i < nr; i = j) {
+		for (j = i + 1; j < nr && srt[j].tgid == srt[i].tgid; j++)
+			;
+		if (j - i < 2)
+			continue;
+		tg[d->nr_tgids++] = (struct drain_dup_tgid){ srt[i].tgid, nt,
+							     j - i - 1 };
+		for (unsigned int k = i + 1; k < j; k++) {
+			dt[nt].regions = &regs[ri];
+			dt[nt].nr_regions = damon_nr_regions(srt[k].t);
+			damon_for_each_region(r, srt[k].t)
+				regs[ri++] = r;
+			nt++;
+		}
+	}
+	return 0;
+}
+
+/* The later targets of @tgid, or NULL; @nr: how many. */
+static const struct drain_dup_target *
+drain_dup_find(const struct drain_dup *d, pid_t tgid, unsigned int *nr)
+{
+	const struct drain_dup_tgid *tg = d->tgids.p;
+	unsigned int lo = 0, hi = d->nr_tgids;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (tg[mid].tgid < tgid) {
+			lo = mid + 1;
+		} else if (tg[mid].tgid > tgid) {
+			hi = mid;
+		} else {
+			*nr = tg[mid].nr;
+			return (const struct drain_dup_target *)d->targets.p +
+				tg[mid].first;
+		}
+	}
+	return NULL;
+}
+
+/* 4/6's binary search of one target's region pointers. */
+static struct damon_region *drain_dup_search(struct damon_region **regions,
+					     unsigned int nr_regions,
+					     unsigned long addr)
+{
+	int left = 0, right = (int)nr_regions - 1, mid;
+
+	while (left <= right) {
+		mid = left + (right - left) / 2;
+		if (addr < regions[mid]->ar.start)
+			right = mid - 1;
+		else if (addr >= regions[mid]->ar.end)
+			left = mid + 1;
+		else
+			return regions[mid];
+	}
+	return NULL;
 }
 
 int drain_kdamond_prepare(struct drain_kdamond *kd)
@@ -133,7 +293,8 @@ int drain_kdamond_prepare(struct drain_kdamond *kd)
 	    kd->snap_generation == kd->ctx->generation)
 		return 0;
 	kd->snap_valid = false;
-	if (kd->strategy->build(kd->snap, kd->ctx, &kd->alloc)) {
+	if (kd->strategy->build(kd->snap, kd->ctx, &kd->alloc) ||
+	    drain_dup_build(kd)) {
 		kd->c.snapshot_alloc_failures++;
 		return -ENOMEM;
 	}
@@ -156,15 +317,19 @@ unsigned int drain_kdamond_lookup(struct drain_kdamond *kd,
 	}
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, out);
 	/*
-	 * A region, not NULL (0) or DAMON_LOOKUP_NO_TARGET (1): a bit above
-	 * bit 0 is set.  Written on 32-bit halves so it vectorizes with SSE2.
+	 * Not a region: NULL or DAMON_LOOKUP_NO_TARGET, the only other answers
+	 * a lookup gives.  Compared on 32-bit halves so it vectorizes with
+	 * SSE2 (damon_lookup_found()'s 64-bit unsigned compare does not).
 	 */
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned long v = (unsigned long)out[i];
+		unsigned long nt = (unsigned long)DAMON_LOOKUP_NO_TARGET;
+		u32 hi = v >> 32, lo = v;
 
-		hits += ((u32)(v >> 32) | ((u32)v >> 1)) != 0;
+		hits += ((hi == 0) & (lo == 0)) |
+			((hi == (u32)(nt >> 32)) & (lo == (u32)nt));
 	}
-	return hits;
+	return n - hits;
 }
 
 /* time_before(report_jiffies, jiffies - stale_jiffies) */
@@ -174,17 +339,51 @@ static __always_inline bool drain_stale(const struct damon_access_report *r,
 	return (long)(r->report_jiffies - limit) < 0;
 }
 
+/* A report's later targets of its tgid, each judged and credited. */
+struct drain_dup_counts {
+	u64 no_region, straddling, applied, dedup;
+};
+
+static noinline void drain_credit_dup(struct drain_kdamond *kd,
+				      const struct damon_access_report *rep,
+				      bool lazy, struct drain_dup_counts *c)
+{
+	const struct damon_attrs *attrs = &kd->ctx->attrs;
+	unsigned long now = kd->ctx->passed_sample_intervals;
+	const struct drain_dup_target *dt;
+	unsigned long addr = rep->vaddr;
+	struct damon_region *r;
+	unsigned int nr = 0, k;
+
+	dt = drain_dup_find(&kd->dup, rep->tgid, &nr);
+	for (k = 0; dt && k < nr; k++) {
+		r = drain_dup_search(dt[k].regions, dt[k].nr_regions, addr);
+		if (!r)
+			c->no_region++;
+		else if (addr + rep->size > r->ar.end)
+			c->straddling++;
+		else if (lazy ? damon_credit_lazy(r, now, attrs) :
+			 damon_credit_eager(r, attrs))
+			c->applied++;
+		else
+			c->dedup++;
+	}
+}
+
 /*
  * Judge and credit the looked-up reports of one chunk: stale, no target,
  * no region, straddling, then the credit.  Specialised per policy, address
  * kind and (lazy) @plain: the moving sum as posted and a window over 1, so
  * the hot loop tests none of them; the counts stay in locals (a store to a
- * region could otherwise alias them).
+ * region could otherwise alias them).  @dup: the context has targets that
+ * share a tgid; each report's later targets are judged and credited right
+ * after its first (drain_credit_dup()).
  */
 static __always_inline void drain_credit(struct drain_kdamond *kd,
 		const struct damon_access_report *reps, unsigned int n,
-		bool lazy, bool has_pid, bool plain)
+		bool lazy, bool has_pid, bool plain, bool dup)
 {
+	struct drain_dup_counts dc = { 0 };
 	const struct damon_attrs *attrs = &kd->ctx->attrs;
 	unsigned long now = kd->ctx->passed_sample_intervals;
 	unsigned long limit = READ_ONCE(jiffies) - attrs->stale_jiffies;
@@ -204,7 +403,7 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 		unsigned long addr = has_pid ? rep->vaddr : rep->paddr;
 		struct damon_region *next = found[i + DRAIN_CREDIT_AHEAD];
 
-		prefetchw((unsigned long)next > 1 ? (void *)next :
+		prefetchw(damon_lookup_found(next) ? (void *)next :
 			  (void *)found);
 		if (unlikely(drain_stale(rep, limit)))
 			stale++;
@@ -220,13 +419,16 @@ static __always_inline void drain_credit(struct drain_kdamond *kd,
 			applied++;
 		else
 			dedup++;
+		if (dup && !drain_stale(rep, limit) &&
+		    r != DAMON_LOOKUP_NO_TARGET)
+			drain_credit_dup(kd, rep, lazy, &dc);
 	}
 	kd->c.stale += stale;
 	kd->c.no_target += no_target;
-	kd->c.no_region += no_region;
-	kd->c.straddling += straddling;
-	kd->c.applied += applied;
-	kd->c.deduplicated += dedup;
+	kd->c.no_region += no_region + dc.no_region;
+	kd->c.straddling += straddling + dc.straddling;
+	kd->c.applied += applied + dc.applied;
+	kd->c.deduplicated += dedup + dc.dedup;
 }
 
 /*
@@ -268,21 +470,29 @@ static void drain_chunk(struct drain_kdamond *kd,
 	const struct damon_attrs *a = &kd->ctx->attrs;
 	bool lazy = kd->zero == DRAIN_ZERO_LAZY;
 	bool plain = !a->clamp_moving_sum && damon_window(a) > 1;
+	u64 t0, t1;
 
 	if (!n)
 		return;
 	kd->c.reports += n;
 	if (!list_empty(&kd->ctx->sample_control.sample_filters))
 		n = drain_filter(kd, &reps, n);
+	t0 = drain_clock(kd);
 	kd->strategy->lookup(kd->snap, kd->ctx, reps, n, kd->found);
-	if (!lazy)
-		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false);
+	t1 = drain_clock(kd);
+	kd->phase_clk[DRAIN_PHASE_LOOKUP] += t1 - t0;
+	if (unlikely(kd->dup.nr_tgids))
+		drain_credit(kd, reps, n, lazy, true, false, true);
+	else if (!lazy)
+		drain_credit(kd, reps, n, false, kd->ctx->has_pid, false,
+			     false);
 	else if (kd->ctx->has_pid && plain)
-		drain_credit(kd, reps, n, true, true, true);
+		drain_credit(kd, reps, n, true, true, true, false);
 	else if (kd->ctx->has_pid)
-		drain_credit(kd, reps, n, true, true, false);
+		drain_credit(kd, reps, n, true, true, false, false);
 	else
-		drain_credit(kd, reps, n, true, false, false);
+		drain_credit(kd, reps, n, true, false, false, false);
+	kd->phase_clk[DRAIN_PHASE_CREDIT] += drain_clock(kd) - t1;
 }
 
 int drain_kdamond_apply(struct drain_kdamond *kd,
@@ -305,10 +515,13 @@ int drain_kdamond_apply(struct drain_kdamond *kd,
 
 int drain_tick_begin(struct drain_kdamond *kd)
 {
+	u64 t0 = drain_clock(kd);
+
 	if (!kd->ctx->passed_sample_intervals)
 		drain_model_start(kd->ctx);
 	kd->ctx->passed_sample_intervals++;
 	kd->tick_skipped = drain_kdamond_prepare(kd) != 0;
+	kd->phase_clk[DRAIN_PHASE_SNAPSHOT] += drain_clock(kd) - t0;
 	return kd->tick_skipped ? -ENOMEM : 0;
 }
 
@@ -359,16 +572,13 @@ static u64 drain_tick_drain_in_place(struct drain_kdamond *kd,
  * part of one batch, so the lookup and the credit run over full batches
  * of batch_len reports instead of one CPU's few.
  */
-u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
+static u64 drain_tick_drain_batched(struct drain_kdamond *kd,
+				    struct rd_ring_set *set)
 {
 	unsigned int fill = 0, budget, got, want;
 	struct rd_ring *ring;
 	u64 total = 0;
 
-	if (kd->tick_skipped || !set)
-		return 0;
-	if (kd->in_place)
-		return drain_tick_drain_in_place(kd, set);
 	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
 		ring = set->rings[cpu];
 		budget = rd_max_held(ring->d, ring->capacity);
@@ -389,6 +599,27 @@ u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
 		}
 	}
 	drain_chunk(kd, kd->batch, fill);
+	return total;
+}
+
+u64 drain_tick_drain(struct drain_kdamond *kd, struct rd_ring_set *set)
+{
+	u64 t0, inner, total;
+
+	if (kd->tick_skipped || !set)
+		return 0;
+	if (likely(!kd->clock))
+		return kd->in_place ? drain_tick_drain_in_place(kd, set) :
+			drain_tick_drain_batched(kd, set);
+	/* The ring's share: the drain's time less its lookups and credits. */
+	inner = kd->phase_clk[DRAIN_PHASE_LOOKUP] +
+		kd->phase_clk[DRAIN_PHASE_CREDIT];
+	t0 = kd->clock();
+	total = kd->in_place ? drain_tick_drain_in_place(kd, set) :
+		drain_tick_drain_batched(kd, set);
+	kd->phase_clk[DRAIN_PHASE_RING] += kd->clock() - t0 -
+		(kd->phase_clk[DRAIN_PHASE_LOOKUP] +
+		 kd->phase_clk[DRAIN_PHASE_CREDIT] - inner);
 	return total;
 }
 
@@ -425,12 +656,16 @@ void drain_tick_end(struct drain_kdamond *kd)
 {
 	struct damon_ctx *ctx = kd->ctx;
 	unsigned int max_nr_accesses = 0;
+	u64 t0 = drain_clock(kd), t1;
 
 	if (kd->zero == DRAIN_ZERO_EAGER)
 		max_nr_accesses = drain_zero_walk(ctx, false);
 	else if (ctx->passed_sample_intervals >= ctx->next_aggregation_sis)
 		max_nr_accesses = drain_zero_walk(ctx, true);
+	t1 = drain_clock(kd);
+	kd->phase_clk[DRAIN_PHASE_ZERO] += t1 - t0;
 	drain_model_after_check(ctx, max_nr_accesses);
+	kd->phase_clk[DRAIN_PHASE_BOUNDARY] += drain_clock(kd) - t1;
 }
 
 int drain_kdamond_tick(struct drain_kdamond *kd, struct rd_ring_set *set)

@@ -261,6 +261,24 @@ static __always_inline void rd_ctx_exit(void)
 #define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
+/* <linux/err.h>: a pointer that carries an errno instead of an object. */
+#define MAX_ERRNO		4095
+#define IS_ERR_VALUE(x)		unlikely((unsigned long)(x) >= \
+					 (unsigned long)-MAX_ERRNO)
+#define ERR_PTR(err)		((void *)(long)(err))
+#define PTR_ERR(ptr)		((long)(ptr))
+#define IS_ERR(ptr)		IS_ERR_VALUE(ptr)
+/* The kernel's !ptr || IS_ERR_VALUE(ptr), in the one compare it means. */
+#define IS_ERR_OR_NULL(ptr)	((unsigned long)(ptr) - 1 >= \
+				 (unsigned long)-MAX_ERRNO - 1)
+
+/*
+ * The kernel's hweight8(): set bits of the low byte.  x86-64 builds with
+ * POPCNT (drain/lookup_radix.c's userspace block allows it) get the one
+ * instruction the kernel's alternatives patch in; otherwise the compiler's.
+ */
+#define hweight8(w)		((unsigned int)__builtin_popcount((w) & 0xffU))
+
 static inline bool is_power_of_2(unsigned long n)
 {
 	return n != 0 && (n & (n - 1)) == 0;

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (l.e[i].start >= l.e[i].end || (l.e[i].tgid == 0) != l.physical)
 			abort();
 		if (i && l.e[i].tgid == l.e[i - 1].tgid &&
-		    l.e[i].start < l.e[i - 1].end)
+		    !l.e[i].new_target && l.e[i].start < l.e[i - 1].end)
 			abort();
 	}
 	ctx = drain_ctx_from_layout(&l, NULL, 1, err);

@@ -32,6 +32,8 @@ struct prop_reach {
 	u64 grain_targets;	/* regions and gaps in multiples of one granule */
 	u64 wrap_size_reports;
 	u64 filtered, filter_cases;
+	u64 dup_cases;		/* contexts with several targets of a tgid */
+	u64 dup_targets;	/* targets whose tgid an earlier one has */
 };
 
 static inline u64 prop_next(u64 *s)
@@ -54,6 +56,9 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 	struct damon_attrs a;
 	bool physical = prop_below(rnd, 5) == 0;
 	unsigned int nr_targets = physical ? 1 : prop_below(rnd, 7);
+	/* One virtual case in three may give a tgid several targets. */
+	bool dups = !physical && prop_below(rnd, 3) == 0;
+	pid_t pids[8];
 	struct damon_ctx *ctx;
 
 	drain_attrs_default(&a);
@@ -89,9 +94,23 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 		struct damon_target *t;
 		pid_t pid;
 
-		do
-			pid = 1 + prop_below(rnd, 64);
-		while (drain_ctx_add_target(ctx, pid, &t) == -EEXIST);
+		unsigned int k;
+
+		if (dups && ti && prop_below(rnd, 2)) {
+			pid = pids[prop_below(rnd, ti)];
+			reach->dup_targets++;
+		} else {
+			do {
+				pid = 1 + prop_below(rnd, 64);
+				for (k = 0; k < ti && pids[k] != pid; k++)
+					;
+			} while (k < ti);
+		}
+		pids[ti] = pid;
+		if (drain_ctx_add_target(ctx, pid, &t)) {
+			drain_ctx_free(ctx);
+			return NULL;
+		}
 		switch (prop_below(rnd, 8)) {
 		case 0:
 			nr = 0;
@@ -149,6 +168,7 @@ static struct damon_ctx *prop_ctx(u64 *rnd, struct prop_reach *reach)
 			cur += len + gap;
 		}
 	}
+	reach->dup_cases += ctx->nr_dup_targets != 0;
 	if (prop_below(rnd, 2))
 		drain_ctx_randomize_state(ctx, prop_next(rnd));
 	/* Sample filters in one case of three: on CPUs, threads, writes. */
@@ -253,6 +273,96 @@ static size_t prop_regions(const struct damon_ctx *ctx, struct prop_region *out,
 	return n;
 }
 
+/*
+ * The oracle: 4/6's kdamond_check_reported_accesses() written out, one
+ * report at a time, with none of the drain's code: per report stale, then
+ * filtered, then every target in list order (a virtual context skips the
+ * targets of other tgids) with a walk of its region list; eager
+ * zero-access pass; the model's boundary.  The reports are taken out of
+ * the oracle's own rings (so a compact record reads as the drain reads
+ * it).  Within a tick the order of the reports changes no count (a region
+ * is credited by its first report, the others deduplicated), so one copy
+ * out per CPU is 4/6's order as far as anything can tell.
+ */
+static void prop_oracle_tick(struct damon_ctx *ctx, struct rd_ring_set *set,
+			     struct drain_counters *c)
+{
+	static struct damon_access_report reps[4096];
+	unsigned long limit;
+	unsigned int n, max = 0;
+
+	if (!ctx->passed_sample_intervals)
+		drain_model_start(ctx);
+	ctx->passed_sample_intervals++;
+	limit = jiffies - ctx->attrs.stale_jiffies;
+	for (unsigned int cpu = 0; cpu < set->nr_cpus; cpu++) {
+		struct rd_ring *ring = set->rings[cpu];
+
+		n = rd_ring_consume(ring, reps, rd_max_held(ring->d,
+							    ring->capacity));
+		for (unsigned int i = 0; i < n; i++) {
+			const struct damon_access_report *rep = &reps[i];
+			unsigned long addr = ctx->has_pid ? rep->vaddr :
+				rep->paddr;
+			struct damon_target *t;
+			struct damon_region *r, *hit;
+			bool matched = false;
+
+			c->reports++;
+			if ((long)(rep->report_jiffies - limit) < 0) {
+				c->stale++;
+				continue;
+			}
+			if (damon_sample_filter_out(rep,
+						    &ctx->sample_control)) {
+				c->filtered++;
+				continue;
+			}
+			damon_for_each_target(t, ctx) {
+				if (ctx->has_pid &&
+				    damon_target_pid_nr(t) != rep->tgid)
+					continue;
+				matched = true;
+				hit = NULL;
+				damon_for_each_region(r, t)
+					if (addr >= r->ar.start &&
+					    addr < r->ar.end)
+						hit = r;
+				if (!hit) {
+					c->no_region++;
+				} else if (addr + rep->size > hit->ar.end) {
+					c->straddling++;
+				} else if (!hit->access_reported) {
+					damon_access_step(hit, true,
+							  &ctx->attrs);
+					hit->access_reported = true;
+					c->applied++;
+				} else {
+					c->deduplicated++;
+				}
+			}
+			if (!matched)
+				c->no_target++;
+		}
+	}
+	{
+		struct damon_target *t;
+		struct damon_region *r;
+
+		damon_for_each_target(t, ctx)
+			damon_for_each_region(r, t) {
+				if (r->access_reported)
+					r->access_reported = false;
+				else
+					damon_access_step(r, false,
+							  &ctx->attrs);
+				if (r->nr_accesses > max)
+					max = r->nr_accesses;
+			}
+	}
+	drain_model_after_check(ctx, max);
+}
+
 #define PROP_MAX_RUNS	32
 #define PROP_MAX_REGIONS 4096
 
@@ -288,7 +398,9 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 	const struct rd_ring_design *ring;
 	unsigned int nr = 0, ticks, nr_cpus, rec_size;
 	char err[DRAIN_ERR_LEN];
-	struct damon_ctx *start;
+	struct damon_ctx *start, *oracle;
+	struct drain_counters oc = { 0 };
+	struct rd_ring_set oset;
 	bool ok = true;
 	u64 rnd = seed;
 
@@ -343,6 +455,12 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 			return false;
 		}
 	}
+	oracle = drain_ctx_clone(start);
+	if (!oracle || rd_ring_set_init(&oset, ring, nr_cpus, 256, rec_size,
+					 err)) {
+		snprintf(why, DRAIN_ERR_LEN, "oracle setup: %.300s", err);
+		return false;
+	}
 	jiffies = prop_next(&rnd) >> 1;
 	for (unsigned int tick = 0; tick < ticks && ok; tick++) {
 		size_t nregs = prop_regions(runs[0].ctx, regs, PROP_MAX_REGIONS);
@@ -359,14 +477,35 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 					 prop_below(&rnd, 5));
 			for (unsigned int i = 0; i < nr; i++)
 				rd_ring_produce(runs[i].set.rings[rep.cpu], &rep);
+			rd_ring_produce(oset.rings[rep.cpu], &rep);
 		}
 		jiffies = now;
+		prop_oracle_tick(oracle, &oset, &oc);
 		for (unsigned int i = 0; i < nr && ok; i++) {
 			prop_variant(&runs[i]);
 			drain_kdamond_tick(runs[i].kd, &runs[i].set);
 			drain_ctx_settle(runs[i].ctx);
-			if (!i)
+			if (!i) {
+				/* The exact rfc against 4/6 written out. */
+				if (!drain_counters_equal(&oc, &runs[0].kd->c) ||
+				    !drain_ctx_compare(oracle, runs[0].ctx,
+						       err)) {
+					snprintf(why, DRAIN_ERR_LEN,
+						 "seed %llu tick %u: rfc differs from the oracle (applied/dedup/no region/straddling %llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu): %.200s",
+						 (unsigned long long)seed, tick,
+						 (unsigned long long)oc.applied,
+						 (unsigned long long)oc.deduplicated,
+						 (unsigned long long)oc.no_region,
+						 (unsigned long long)oc.straddling,
+						 (unsigned long long)runs[0].kd->c.applied,
+						 (unsigned long long)runs[0].kd->c.deduplicated,
+						 (unsigned long long)runs[0].kd->c.no_region,
+						 (unsigned long long)runs[0].kd->c.straddling,
+						 err);
+					ok = false;
+				}
 				continue;
+			}
 			if (!drain_counters_equal(&runs[0].kd->c,
 						  &runs[i].kd->c)) {
 				const struct drain_counters *x = &runs[0].kd->c;
@@ -439,6 +578,8 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 		rd_ring_set_destroy(&runs[i].set);
 	}
 	drain_ctx_free(start);
+	drain_ctx_free(oracle);
+	rd_ring_set_destroy(&oset);
 	return ok;
 }
 

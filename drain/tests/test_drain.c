@@ -372,6 +372,10 @@ Test(property, every_strategy_and_policy_identical)
 	cr_assert_gt(reach.grain_targets, 300, "granule-aligned targets");
 	cr_assert_gt(reach.filter_cases, 300, "cases with sample filters");
 	cr_assert_gt(reach.filtered, 1000, "reports dropped by a filter");
+	cr_assert_gt(reach.dup_cases, PROP_CASES / 10,
+		     "contexts with a tgid of several targets");
+	cr_assert_gt(reach.dup_targets, PROP_CASES / 5);
+	cr_assert_lt(reach.dup_cases, reach.cases / 2, "and most without");
 }
 
 /* damon_sample_filter_out(): first applying filter decides, else the last one's opposite. */
@@ -515,6 +519,109 @@ static void broken_lookup(void *p, const struct damon_ctx *ctx,
 		if (out[i] && out[i] != DAMON_LOOKUP_NO_TARGET &&
 		    out[i]->ar.start == damon_report_addr(ctx, &reps[i]))
 			out[i] = NULL;
+}
+
+/*
+ * Several targets of one tgid: 4/6's walk over every target credits each
+ * one whose pid is the report's tgid, in list order, and judges the report
+ * against each (no region, straddling, applied, deduplicated per target).
+ * Targets A, C, D, E have tgid 42 (D has no regions), B has 7:
+ *
+ *   A [0x10000, 0x20000) [0x20000, 0x30000)   B [0x10000, 0x40000)
+ *   C [0x18000, 0x28000)   D (none)   E [0x10000, 0x10010)
+ *
+ *   report            A          C          D          E
+ *   42 0x10000 +8     applied    no region  no region  applied
+ *   42 0x1a000 +8     dedup      applied    no region  no region
+ *   42 0x1fffc +8     straddling dedup      no region  no region
+ *   7  0x10000 +8     (B: applied)
+ *   9  0x10000 +8     no target
+ *
+ * A single-target model credits only A: applied 2, no region 0.  Every
+ * strategy, both policies, both ways of reading the rings.
+ */
+Test(rfc_exact, every_target_of_the_tgid_is_credited)
+{
+	static const pid_t pids[] = { 42, 7, 42, 42, 42 };
+	static const unsigned long regs[][3] = {
+		{ 0, 0x10000, 0x20000 }, { 0, 0x20000, 0x30000 },
+		{ 1, 0x10000, 0x40000 }, { 2, 0x18000, 0x28000 },
+		{ 4, 0x10000, 0x10010 },
+	};
+	static const struct { pid_t tgid; unsigned long addr; } reps[] = {
+		{ 42, 0x10000 }, { 42, 0x1a000 }, { 42, 0x1fffc },
+		{ 7, 0x10000 }, { 9, 0x10000 },
+	};
+	/* nr_accesses after the tick, in list order */
+	static const unsigned int want[] = { 1, 0, 1, 1, 1 };
+
+	for (unsigned int si = 0; si < drain_nr_strategies; si++)
+	for (int z = 0; z < DRAIN_NR_ZERO_POLICIES; z++)
+	for (int rings = DRAIN_RINGS_IN_PLACE; rings <= DRAIN_RINGS_BATCHED;
+	     rings++) {
+		const struct drain_strategy *s = drain_strategies[si];
+		struct drain_opts o = { .strategy = s, .zero = z,
+					.rings = rings };
+		struct damon_target *t[5], *tt;
+		struct damon_region *r, *found[2];
+		struct damon_access_report rep = { .size = 8 };
+		struct damon_attrs a;
+		struct damon_ctx *ctx;
+		struct drain_kdamond *kd;
+		struct rd_ring_set set;
+		char err[DRAIN_ERR_LEN];
+		unsigned int k = 0;
+
+		drain_attrs_default(&a);
+		a.aggr_ticks = 0;
+		ctx = drain_ctx_new(&a, true, 1);
+		for (unsigned int i = 0; i < 5; i++)
+			cr_assert_eq(drain_ctx_add_target(ctx, pids[i], &t[i]),
+				     0, "a second target of tgid %d", pids[i]);
+		cr_assert_eq(ctx->nr_dup_targets, 3);
+		for (unsigned int i = 0; i < ARRAY_SIZE(regs); i++)
+			cr_assert_eq(drain_ctx_add_region(ctx, t[regs[i][0]],
+							  regs[i][1],
+							  regs[i][2]), 0);
+		kd = drain_kdamond_new(ctx, &o, err);
+		cr_assert(kd, "%s", err);
+		cr_assert_eq(rd_ring_set_init(&set, rd_design_find("rfc"), 2,
+					      16, DAMON_REPORT_FULL, err), 0,
+			     "%s", err);
+		jiffies = 1000;
+		for (unsigned int i = 0; i < ARRAY_SIZE(reps); i++) {
+			rep.tgid = rep.tid = reps[i].tgid;
+			rep.vaddr = reps[i].addr;
+			rep.cpu = i % 2;
+			cr_assert(rd_ring_produce(set.rings[rep.cpu], &rep));
+		}
+		cr_assert_eq(drain_kdamond_tick(kd, &set), 0);
+		cr_assert_eq(kd->c.reports, 5, "%s", s->name);
+		cr_assert_eq(kd->c.applied, 4, "%s/%d/%d: applied %llu", s->name,
+			     z, rings, (unsigned long long)kd->c.applied);
+		cr_assert_eq(kd->c.deduplicated, 2, "%s", s->name);
+		cr_assert_eq(kd->c.straddling, 1, "%s", s->name);
+		cr_assert_eq(kd->c.no_region, 6, "%s", s->name);
+		cr_assert_eq(kd->c.no_target, 1, "%s", s->name);
+		cr_assert_eq(kd->c.stale, 0);
+		drain_ctx_settle(ctx);
+		damon_for_each_target(tt, ctx)
+			damon_for_each_region(r, tt) {
+				cr_assert_eq(r->nr_accesses, want[k],
+					     "%s: region %u", s->name, k);
+				k++;
+			}
+		/* A lookup answers for the first target of the tgid. */
+		rep.tgid = 42;
+		rep.vaddr = 0x1a000;
+		cr_assert_eq(drain_kdamond_lookup(kd, &rep, 1, found), 1);
+		cr_assert_eq(found[0], list_first_entry(&t[0]->regions_list,
+							struct damon_region,
+							list), "%s", s->name);
+		rd_ring_set_destroy(&set);
+		drain_kdamond_free(kd);
+		drain_ctx_free(ctx);
+	}
 }
 
 Test(property, catches_a_broken_strategy)

@@ -57,9 +57,51 @@ Test(layout, accepts_the_documented_format)
 	drain_layout_free(&l);
 }
 
+/* A 'target' line starts a second target of a tgid: A 100, B 7, C 100, D 100. */
+Test(layout, target_lines_give_a_tgid_several_targets)
+{
+	struct drain_layout l;
+	struct damon_ctx *ctx;
+	struct damon_target *t;
+	char err[DRAIN_ERR_LEN];
+	static const pid_t want_pid[] = { 100, 7, 100, 100 };
+	static const unsigned int want_nr[] = { 2, 1, 1, 1 };
+	unsigned int k = 0;
+
+	cr_assert_eq(layout("100 0x1000 0x2000\n"
+			    "100 0x2000 0x3000\n"
+			    "7 0x1000 0x2000\n"
+			    "target   # a second target of tgid 100\n"
+			    "100 0x1800 0x2800\n"
+			    "\ttarget\n"
+			    "100 0x0 0x1000\n",
+			    &l, err), 0, "%s", err);
+	cr_assert_eq(l.n, 5);
+	cr_assert_not(l.e[2].new_target);
+	cr_assert(l.e[3].new_target);
+	cr_assert(l.e[4].new_target);
+	ctx = drain_ctx_from_layout(&l, NULL, 1, err);
+	cr_assert(ctx, "%s", err);
+	damon_for_each_target(t, ctx) {
+		cr_assert_lt(k, 4);
+		cr_assert_eq(damon_target_pid_nr(t), want_pid[k]);
+		cr_assert_eq(damon_nr_regions(t), want_nr[k]);
+		k++;
+	}
+	cr_assert_eq(k, 4);
+	cr_assert_eq(ctx->nr_dup_targets, 2);
+	drain_ctx_free(ctx);
+	drain_layout_free(&l);
+
+	/* A leading 'target' line is the first target's. */
+	cr_assert_eq(layout("target\n5 0x1000 0x2000\n", &l, err), 0, "%s", err);
+	cr_assert_eq(l.n, 1);
+	drain_layout_free(&l);
+}
+
 Test(layout, rejects_bad_lines_with_file_and_line)
 {
-	layout_bad("1 0x1000\n", "t.layout:1:", "expected 'tgid start end', found 2 fields");
+	layout_bad("1 0x1000\n", "t.layout:1:", "expected 'tgid start end' or 'target', found 2 fields");
 	layout_bad("1 2 3 4 5 6 7 8 9 10\n", "t.layout:1:", "more than 8 fields");
 	layout_bad("\n\nx 0x1000 0x2000\n", "t.layout:3:", "tgid 'x' is not a number");
 	layout_bad("1 0x1000 0x2000\n-1 0x1000 0x2000\n", "t.layout:2:", "not a number");
@@ -74,6 +116,20 @@ Test(layout, rejects_bad_lines_with_file_and_line)
 		   "t.layout:3:", "tgid 1 appears again after tgid 2");
 	layout_bad("0 0x1000 0x2000\n3 0x3000 0x4000\n", "t.layout:2:", "physical");
 	layout_bad("3 0x1000 0x2000\n0 0x3000 0x4000\n", "t.layout:2:", "physical");
+	layout_bad("1 0x1000 0x2000\n2 0x1000 0x2000\n1 0x3000 0x4000\n",
+		   "t.layout:3:", "or put a 'target' line before a second target of tgid 1");
+	layout_bad("1 0x1000 0x2000\ntarget 1\n", "t.layout:2:",
+		   "expected 'target' alone on its line, found 2 fields");
+	layout_bad("1 0x1000 0x2000\ntarget\n\ntarget\n1 0x0 0x1000\n",
+		   "t.layout:4:", "the target started at line 2 has no regions");
+	layout_bad("1 0x1000 0x2000\ntarget\n# end\n", "t.layout:3:",
+		   "the target started at line 2 has no regions");
+	layout_bad("0 0x1000 0x2000\ntarget\n0 0x3000 0x4000\n", "t.layout:2:",
+		   "a second target in a physical layout");
+	layout_bad("target\n0 0x1000 0x2000\n0 0x3000 0x4000\ntarget\n",
+		   "t.layout:4:", "a second target in a physical layout");
+	layout_bad("1 0x1000 0x2000\ntarget\n0 0x3000 0x4000\n", "t.layout:3:",
+		   "cannot be mixed");
 	{
 		static const char nul[] = "1 0x1000 0x2000\n1 0x2000\0 0x3000\n";
 		struct drain_layout l;

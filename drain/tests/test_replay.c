@@ -181,9 +181,127 @@ Test(replay, bad_input_is_one_line_and_exit_2)
 	expect_bad(rd_run_cli("replay %s", ""), "no TRACE given");
 	expect_bad(rd_run_cli("replay %s %s --layout %s", ok, ok,
 			      tmpfile_with("one.layout", "1 0x1000 0x2000\n")),
-		   "trace 2 of 2, but the layout has only 1 target");
+		   "trace 2 of 2, but the layout has only 1 tgid");
 	expect_bad(rd_run_cli("replay /nonexistent.trace"), "/nonexistent.trace: cannot open");
 	expect_bad(rd_run_cli("replay %s --regions 0", ok), "--regions");
+	expect_bad(rd_run_cli("replay %s --strategy rfc,bogus", ok),
+		   "unknown strategy 'bogus'");
+	expect_bad(rd_run_cli("replay %s --rings sideways", ok),
+		   "--rings: unknown mode 'sideways' (in-place, batched or default)");
+	expect_bad(rd_run_cli("replay %s --min-regions 5000", ok),
+		   "--min-regions 5000 is above max_nr_regions 1000");
+	expect_bad(rd_run_cli("replay %s --cycles 0", ok), "--cycles: '0' too small");
+	expect_bad(rd_run_cli("replay %s --strategy rfc --json /nonexistent/x.json", ok),
+		   "--json: cannot write '/nonexistent/x.json'");
+	expect_bad(rd_run_cli("replay %s --layout %s", ok,
+			      tmpfile_with("t.layout", "1 0x1000 0x2000\ntarget\n")),
+		   "the target started at line 2 has no regions");
+}
+
+/*
+ * Two targets of tgid 1 (a 'target' line): each report of tgid 1 is judged
+ * and credited in both, by every strategy and policy.
+ *   0x1000: A applied, C applied;  0x1800: A dedup, C no region;
+ *   0x5000: A no region, C no region.
+ */
+Test(replay, a_tgid_of_two_targets_is_credited_in_both)
+{
+	const char *tr = tmpfile_with("two.trace",
+		"1 0x1000 8 0 r\n1 0x1800 8 0 r\n1 0x5000 8 0 r\n");
+	const char *lay = tmpfile_with("two.layout",
+		"1 0x1000 0x2000\n2 0x0 0x1000\ntarget\n1 0x1000 0x1800\n");
+	struct rd_proc *r = rd_run_cli(
+		"replay %s --layout %s --zero all --repeat 1", tr, lay);
+
+	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
+	cr_assert(strstr(r->out, "context: virtual, 3 targets, 3 regions"), "%s",
+		  r->out);
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		for (int z = 0; z < 2; z++) {
+			unsigned long c[7];
+			char head[64];
+			const char *p;
+
+			snprintf(head, sizeof(head), "\n%-10s %-6s ",
+				 drain_strategies[i]->name,
+				 drain_zero_policy_name(z));
+			p = strstr(r->out, head);
+			cr_assert_not_null(p, "%s", r->out);
+			cr_assert_eq(sscanf(p + strlen(head),
+					    "%*f %*f %*f %*f %lu %lu %lu %lu %lu %lu %lu",
+					    &c[0], &c[1], &c[2], &c[3], &c[4],
+					    &c[5], &c[6]), 7);
+			cr_assert(c[0] == 2 && c[1] == 1 && c[2] == 0 &&
+				  c[3] == 0 && c[4] == 3 && c[5] == 0 && c[6] == 0,
+				  "%s: applied/dedup/stale/no target/no region/straddling %lu/%lu/%lu/%lu/%lu/%lu",
+				  head, c[0], c[1], c[2], c[3], c[4], c[5]);
+		}
+	}
+	cr_assert(strstr(r->out, "results identical: yes"), "%s", r->out);
+}
+
+/*
+ * --phases and --json: the tick suite's configuration on the committed
+ * trace (in place, min_nr_regions = the count), fed three times over; every
+ * phase printed for each run, the JSON file whole, with the counters.
+ */
+Test(replay, phases_and_json)
+{
+	char path[128], *buf;
+	struct rd_proc *r;
+	unsigned long reports = 0, once = 0;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "/tmp/rd_replay_%d_phases.json", getpid());
+	r = rd_run_cli("replay %s --sample 4 --regions 1000 --min-regions 1000 --max-regions 2000 --seed 42 --rings in-place --cycles 3 --aggr-ticks 5 --tick-reports 1000 --repeat 1 --strategy rfc,radix --phases --json %s",
+		       TRACE, path);
+	cr_assert_eq(r->status, 0, "exit %d: %s%s", r->status, r->out, r->err);
+	cr_assert(strstr(r->out, "phases (--phases, clock "), "%s", r->out);
+	for (const char *const *s = (const char *const[]){ "rfc", "radix", NULL };
+	     *s; s++) {
+		char head[64];
+		const char *p;
+		double tick, ns[DRAIN_NR_PHASES], share[DRAIN_NR_PHASES], sum = 0;
+
+		snprintf(head, sizeof(head), "\n%-10s %-6s ", *s,
+			 !strcmp(*s, "rfc") ? "eager" : "lazy");
+		p = strstr(r->out, "phases (--phases");
+		p = strstr(p, head);
+		cr_assert_not_null(p, "no phase row for %s: %s", *s, r->out);
+		cr_assert_eq(sscanf(p + strlen(head),
+				    "%lf %lf (%lf%%) %lf (%lf%%) %lf (%lf%%) %lf (%lf%%) %lf (%lf%%) %lf (%lf%%)",
+				    &tick, &ns[0], &share[0], &ns[1], &share[1],
+				    &ns[2], &share[2], &ns[3], &share[3], &ns[4],
+				    &share[4], &ns[5], &share[5]), 13, "%s", p);
+		for (int i = 0; i < DRAIN_NR_PHASES; i++)
+			sum += share[i];
+		cr_assert(sum > 99.0 && sum < 101.0, "%s: shares sum to %f", *s,
+			  sum);
+	}
+	cr_assert(strstr(r->out, "results identical: yes"), "%s", r->out);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, n + 1);
+	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	cr_assert(strstr(buf, "\"cycles\": 3,"), "%s", buf);
+	cr_assert(strstr(buf, "\"rings\": \"in-place\""), "%s", buf);
+	cr_assert(strstr(buf, "\"identical\": true"), "%s", buf);
+	cr_assert(strstr(buf, "\"strategy\": \"radix\", \"zero\": \"lazy\""), "%s", buf);
+	cr_assert(strstr(buf, "\"phases\": {\"snapshot\": {\"ns_per_report\": "), "%s", buf);
+	cr_assert(strstr(buf, "\"boundary\": {\"ns_per_report\": "), "%s", buf);
+	cr_assert_eq(sscanf(strstr(buf, "\"reports\": "), "\"reports\": %lu",
+			    &reports), 1);
+	cr_assert_eq(sscanf(strstr(r->out, "data accesses, "), "data accesses, %lu",
+			    &once), 1);
+	cr_assert_eq(reports, 3 * once, "%lu reports, %lu a cycle", reports, once);
+	cr_assert_eq(buf[n - 2], '}', "the file ends whole");
+	free(buf);
 }
 
 /*
