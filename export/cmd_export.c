@@ -144,10 +144,11 @@ static const char *base_name(const char *p)
 static char *read_source(struct export *e, const char *src)
 {
 	char *path = path_join(e->root, src), *text;
+	struct rd_err err;
 
-	text = rd_read_file(path, NULL);
+	text = rd_read_file(path, NULL, &err);
 	if (!text)
-		fail("cannot read %s: %s", path, strerror(errno));
+		fail("cannot read %s: %s", path, strerror(err.code));
 	free(path);
 	return text;
 }
@@ -485,7 +486,7 @@ static void add_why_not(struct rd_buf *t, const struct export *e,
 			const char *rel)
 {
 	char *path = path_join(e->root, "results/REVIEW.md");
-	char *text = rd_read_file(path, NULL), *b, *end;
+	char *text = rd_read_file(path, NULL, NULL), *b, *end;
 
 	free(path);
 	if (!text)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xform.c - text buffers and file reading for ringdrain export.  The
- * transformation itself is Debian's unifdef and the short filter of
- * export/series.sh (export/README.md).
+ * xform.c - text buffers for ringdrain export (files are read with
+ * rd_read_file() of ring/base.h).  The transformation itself is Debian's
+ * unifdef and the short filter of export/series.sh (export/README.md).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -58,31 +58,4 @@ void rd_buf_free(struct rd_buf *b)
 {
 	free(b->s);
 	memset(b, 0, sizeof(*b));
-}
-
-char *rd_read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	struct rd_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rd_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		rd_buf_free(&b);
-		errno = e;
-		return NULL;
-	}
-	fclose(f);
-	if (!b.s)
-		rd_buf_add(&b, "", 0);
-	if (len)
-		*len = b.len;
-	return b.s;
 }

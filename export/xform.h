@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "base.h"
+
 /* A growable string. */
 struct rd_buf {
 	char *s;
@@ -24,8 +26,5 @@ void rd_buf_puts(struct rd_buf *b, const char *s);
 void rd_buf_printf(struct rd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void rd_buf_free(struct rd_buf *b);
-
-/* Read a whole file; NULL with errno set on failure. */
-char *rd_read_file(const char *path, size_t *len);
 
 #endif /* RINGDRAIN_XFORM_H */
