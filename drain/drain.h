@@ -474,7 +474,18 @@ struct drain_strategy {
 /* Every strategy of drain/strategies.def, in that order. */
 extern const struct drain_strategy *const drain_strategies[];
 extern const unsigned int drain_nr_strategies;
+/* The strategy called @name, or NULL. */
 const struct drain_strategy *drain_strategy_find(const char *name);
+
+/**
+ * drain_strategy_lookup() - the strategy called @name.
+ * @name:	its CLI name.
+ * @e:		if there is none, "unknown strategy '<name>' (known: ...)".
+ *
+ * Return: the strategy, or NULL with @e filled.
+ */
+const struct drain_strategy *drain_strategy_lookup(const char *name,
+						   struct rd_err *e);
 
 /**
  * enum drain_zero_policy - the pass that records "no access" for regions
@@ -492,7 +503,7 @@ enum drain_zero_policy {
 
 const char *drain_zero_policy_name(enum drain_zero_policy p);
 const char *drain_zero_policy_summary(enum drain_zero_policy p);
-/* -1 when @name is no policy. */
+/* The policy called @name, or -ENOENT. */
 int drain_zero_policy_find(const char *name);
 
 /**

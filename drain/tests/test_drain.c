@@ -875,3 +875,26 @@ Test(gen, layouts_are_sorted_and_seeded)
 	drain_layout_free(&a);
 	drain_layout_free(&b);
 }
+
+Test(registry, unknown_strategy_lists_the_known)
+{
+	struct rd_err e;
+
+	cr_assert_null(drain_strategy_lookup("nope", &e));
+	cr_assert_eq(e.code, ENOENT);
+	cr_assert_str_eq(e.msg, "unknown strategy 'nope' (known: list, rfc, flat, eytzinger, btree, radix, sortmerge)");
+	cr_assert_eq(drain_strategy_lookup("radix", &e),
+		     drain_strategy_find("radix"));
+	cr_assert_null(drain_strategy_find(""));
+	cr_assert_eq(drain_zero_policy_find("lazy"), DRAIN_ZERO_LAZY);
+	cr_assert_eq(drain_zero_policy_find("nope"), -ENOENT);
+	/* Every descriptor has its ops; only rfc rebuilds every tick. */
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		const struct drain_strategy *s = drain_strategies[i];
+
+		cr_assert(s->build && s->lookup && s->release && s->priv_size,
+			  "%s", s->name);
+		cr_assert_eq(s->per_tick, !strcmp(s->name, "rfc"), "%s",
+			     s->name);
+	}
+}
