@@ -17,7 +17,7 @@ void drain_model_start(struct damon_ctx *ctx);
 void drain_model_after_check(struct damon_ctx *ctx,
 			     unsigned int max_nr_accesses);
 
-/* parse.c: append a region to a layout; -1 when out of memory. */
+/* parse.c: append a region to a layout; -ENOMEM when out of memory. */
 int drain_layout_push(struct drain_layout *l, pid_t tgid, unsigned long start,
 		      unsigned long end);
 

@@ -281,20 +281,20 @@ static void prop_variant(const struct prop_run *run)
  * each instruction set.  Returns true when all agree; else @why says where.
  */
 static bool prop_case(u64 seed, const struct drain_strategy *only,
-		      struct prop_reach *reach, char *why)
+		      struct prop_reach *reach, struct rd_err *why)
 {
 	static struct prop_region regs[PROP_MAX_REGIONS];
 	struct prop_run runs[PROP_MAX_RUNS];
 	const struct rd_ring_design *ring;
 	unsigned int nr = 0, ticks, nr_cpus, rec_size;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	struct damon_ctx *start;
 	bool ok = true;
 	u64 rnd = seed;
 
 	start = prop_ctx(&rnd, reach);
 	if (!start) {
-		snprintf(why, DRAIN_ERR_LEN, "out of memory");
+		rd_errf(why, ENOMEM, "out of memory");
 		return false;
 	}
 	ring = rd_designs[prop_below(&rnd, rd_nr_designs)];
@@ -334,11 +334,11 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 
 		runs[i].ctx = drain_ctx_clone(start);
 		prop_variant(&runs[i]);
-		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, err);
+		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, &err);
 		if (!runs[i].ctx || !runs[i].kd ||
 		    rd_ring_set_init(&runs[i].set, ring, nr_cpus, 256,
-				     rec_size, err)) {
-			snprintf(why, DRAIN_ERR_LEN, "setup: %s", err);
+				     rec_size, &err)) {
+			rd_errf(why, err.code ?: ENOMEM, "setup: %s", err.msg);
 			return false;
 		}
 	}
@@ -371,39 +371,39 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 				const struct drain_counters *x = &runs[0].kd->c;
 				const struct drain_counters *y = &runs[i].kd->c;
 
-				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures/filtered %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
-					 (unsigned long long)seed, tick,
-					 runs[i].s->name,
-					 drain_zero_policy_name(runs[i].zero),
-					 runs[i].isa,
-					 (unsigned long long)x->reports,
-					 (unsigned long long)x->applied,
-					 (unsigned long long)x->deduplicated,
-					 (unsigned long long)x->stale,
-					 (unsigned long long)x->no_target,
-					 (unsigned long long)x->no_region,
-					 (unsigned long long)x->straddling,
-					 (unsigned long long)x->snapshot_alloc_failures,
-					 (unsigned long long)x->filtered,
-					 (unsigned long long)y->reports,
-					 (unsigned long long)y->applied,
-					 (unsigned long long)y->deduplicated,
-					 (unsigned long long)y->stale,
-					 (unsigned long long)y->no_target,
-					 (unsigned long long)y->no_region,
-					 (unsigned long long)y->straddling,
-					 (unsigned long long)y->snapshot_alloc_failures,
-					 (unsigned long long)y->filtered);
+				rd_errf(why, EINVAL,
+					"seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures/filtered %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
+					(unsigned long long)seed, tick,
+					runs[i].s->name,
+					drain_zero_policy_name(runs[i].zero),
+					runs[i].isa,
+					(unsigned long long)x->reports,
+					(unsigned long long)x->applied,
+					(unsigned long long)x->deduplicated,
+					(unsigned long long)x->stale,
+					(unsigned long long)x->no_target,
+					(unsigned long long)x->no_region,
+					(unsigned long long)x->straddling,
+					(unsigned long long)x->snapshot_alloc_failures,
+					(unsigned long long)x->filtered,
+					(unsigned long long)y->reports,
+					(unsigned long long)y->applied,
+					(unsigned long long)y->deduplicated,
+					(unsigned long long)y->stale,
+					(unsigned long long)y->no_target,
+					(unsigned long long)y->no_region,
+					(unsigned long long)y->straddling,
+					(unsigned long long)y->snapshot_alloc_failures,
+					(unsigned long long)y->filtered);
 				ok = false;
 			} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx,
-						      err)) {
-				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s variant %d: %.200s",
-					 (unsigned long long)seed, tick,
-					 runs[i].s->name,
-					 drain_zero_policy_name(runs[i].zero),
-					 runs[i].isa, err);
+						      &err)) {
+				rd_errf(why, EINVAL,
+					"seed %llu tick %u: %s/%s variant %d: %.200s",
+					(unsigned long long)seed, tick,
+					runs[i].s->name,
+					drain_zero_policy_name(runs[i].zero),
+					runs[i].isa, err.msg);
 				ok = false;
 			}
 		}
