@@ -541,7 +541,7 @@ enum drain_alloc_kind {
 	DRAIN_ALLOC_GLIBC,
 };
 
-/* -1 when @name is no allocator ("reuse", "jemalloc", "glibc"). */
+/* -ENOENT when @name is no allocator ("reuse", "jemalloc", "glibc"). */
 int drain_alloc_find(const char *name);
 const char *drain_alloc_name(enum drain_alloc_kind k);
 

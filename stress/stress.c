@@ -53,14 +53,14 @@ const char *rd_stress_mode_name(enum rd_stress_mode mode)
  * @name:	a CLI mode name.
  *
  * Context: any thread.
- * Return: the enum rd_stress_mode value, or -1 if there is none.
+ * Return: the enum rd_stress_mode value, or -ENOENT if there is none.
  */
 int rd_stress_mode_find(const char *name)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(mode_names); i++)
 		if (strcmp(mode_names[i], name) == 0)
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 /**

@@ -81,7 +81,7 @@ int rd_stress_run(const struct rd_stress_config *cfg,
 		  struct rd_stress_result *res, struct rd_err *e);
 
 const char *rd_stress_mode_name(enum rd_stress_mode mode);
-/* The mode called @name; -1 if there is none. */
+/* The mode called @name; -ENOENT if there is none. */
 int rd_stress_mode_find(const char *name);
 
 #endif /* RINGDRAIN_STRESS_H */
