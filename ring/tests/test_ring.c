@@ -801,3 +801,24 @@ Test(base, compat_char_buffer_gets_the_message)
 	cr_assert_str_eq(e.msg, buf);
 	cr_assert_null(rd_ring_create(rd_designs[0], 3, 48, 0, NULL));
 }
+
+Test(params, descriptors_take_the_defaults_of_glue_h)
+{
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const struct rd_ring_design *d = rd_designs[i];
+		bool rfc = !strncmp(d->name, "rfc", 3);
+		bool ck = !strcmp(d->name, "ck");
+
+		cr_assert(d->size && d->init && d->produce && d->consume &&
+			  d->counters && d->start_at, "%s: an op is missing",
+			  d->name);
+		cr_assert(d->summary && d->atomics, "%s", d->name);
+		/* What a design states is its own; the rest is the default. */
+		cr_assert_eq(d->free_running, !rfc, "%s", d->name);
+		cr_assert_eq(d->keeps_one_empty, rfc || ck, "%s", d->name);
+		cr_assert_eq(d->nest_hooks, !ck, "%s", d->name);
+		cr_assert_eq(d->lanes, strcmp(d->name, "ctxsplit") ? 1U : 5U,
+			     "%s", d->name);
+		cr_assert_eq(!!d->peek, rfc, "%s", d->name);
+	}
+}
