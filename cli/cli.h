@@ -14,7 +14,8 @@
 #include "../ring/base.h"
 
 #define RD_EXIT_USAGE	2
-#define RD_ARGS_HELP	1	/* rd_args_parse(): help printed, run nothing */
+/* rd_args_parse() printed help: nothing to run, exit 0. */
+#define RD_ARGS_HELP	1
 
 enum rd_opt_type {
 	RD_OPT_FLAG,	/* bool, no value */

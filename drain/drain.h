@@ -228,7 +228,8 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 		       struct drain_layout *out, struct rd_err *err);
 
 /** drain_layout_load() - drain_layout_parse() of a file; "-" reads stdin. */
-int drain_layout_load(const char *path, struct drain_layout *out, struct rd_err *err);
+int drain_layout_load(const char *path, struct drain_layout *out,
+		      struct rd_err *err);
 
 /**
  * drain_layout_generate() - @nr_regions regions spread evenly over
@@ -256,7 +257,8 @@ struct drain_trace;
  */
 int drain_layout_split_span(struct drain_layout *out,
 			    const struct drain_trace *tr,
-			    unsigned long nr_regions, bool physical, struct rd_err *err);
+			    unsigned long nr_regions, bool physical,
+			    struct rd_err *err);
 
 void drain_layout_free(struct drain_layout *l);
 
@@ -360,7 +362,8 @@ void drain_trace_free(struct drain_trace *tr);
  */
 int drain_trace_interleave(struct drain_trace *out,
 			   const struct drain_trace *const *in, unsigned int n,
-			   unsigned int nr_cpus, unsigned long slice, struct rd_err *err);
+			   unsigned int nr_cpus, unsigned long slice,
+			   struct rd_err *err);
 
 /*
  * The committed lackey traces of drain/data/ that make the "procs" workload,
@@ -425,7 +428,8 @@ struct drain_gen;
  * Return: the generator, or NULL with @err filled (no regions, bad params).
  */
 struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
-				const struct drain_gen_params *p, struct rd_err *err);
+				const struct drain_gen_params *p,
+				struct rd_err *err);
 
 /** drain_gen_fill() - the next @n reports (report_jiffies = jiffies). */
 void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
@@ -660,7 +664,8 @@ struct drain_kdamond {
  * Return: the kdamond, or NULL with @err filled.
  */
 struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
-					const struct drain_opts *o, struct rd_err *err);
+					const struct drain_opts *o,
+					struct rd_err *err);
 
 void drain_kdamond_free(struct drain_kdamond *kd);
 
@@ -729,10 +734,12 @@ int drain_ctx_dump(FILE *f, struct damon_ctx *ctx,
 		   const struct drain_counters *c);
 
 /* Transition (base.h): the callers that still pass a char buffer. */
-#define drain_ctx_compare(a, b, e)	RD_ERR_COMPAT(drain_ctx_compare, e, a, b)
+#define drain_ctx_compare(a, b, e)					\
+	RD_ERR_COMPAT(drain_ctx_compare, e, a, b)
 #define drain_layout_parse(b, l, n, o, e)				\
 	RD_ERR_COMPAT(drain_layout_parse, e, b, l, n, o)
-#define drain_layout_load(p, o, e)	RD_ERR_COMPAT(drain_layout_load, e, p, o)
+#define drain_layout_load(p, o, e)					\
+	RD_ERR_COMPAT(drain_layout_load, e, p, o)
 #define drain_layout_generate(o, r, t, p, s, e)				\
 	RD_ERR_COMPAT(drain_layout_generate, e, o, r, t, p, s)
 #define drain_layout_split_span(o, t, r, p, e)				\
@@ -741,12 +748,15 @@ int drain_ctx_dump(FILE *f, struct damon_ctx *ctx,
 	RD_ERR_COMPAT(drain_ctx_from_layout, e, l, a, s)
 #define drain_trace_parse(b, l, n, o, t, e)				\
 	RD_ERR_COMPAT(drain_trace_parse, e, b, l, n, o, t)
-#define drain_trace_load(p, o, t, e)	RD_ERR_COMPAT(drain_trace_load, e, p, o, t)
+#define drain_trace_load(p, o, t, e)					\
+	RD_ERR_COMPAT(drain_trace_load, e, p, o, t)
 #define drain_trace_interleave(o, i, n, c, s, e)			\
 	RD_ERR_COMPAT(drain_trace_interleave, e, o, i, n, c, s)
 #define drain_workload_load(n, d, s, l, o, e)				\
 	RD_ERR_COMPAT(drain_workload_load, e, n, d, s, l, o)
-#define drain_gen_new(c, p, e)		RD_ERR_COMPAT(drain_gen_new, e, c, p)
-#define drain_kdamond_new(c, o, e)	RD_ERR_COMPAT(drain_kdamond_new, e, c, o)
+#define drain_gen_new(c, p, e)						\
+	RD_ERR_COMPAT(drain_gen_new, e, c, p)
+#define drain_kdamond_new(c, o, e)					\
+	RD_ERR_COMPAT(drain_kdamond_new, e, c, o)
 
 #endif /* RINGDRAIN_DRAIN_H */

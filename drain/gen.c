@@ -78,7 +78,8 @@ static int span_cmp(const void *a, const void *b)
 
 int (drain_layout_split_span)(struct drain_layout *out,
 			      const struct drain_trace *tr,
-			      unsigned long nr_regions, bool physical, struct rd_err *err)
+			      unsigned long nr_regions, bool physical,
+			      struct rd_err *err)
 {
 	struct span *sp = NULL;
 	size_t nsp = 0;
@@ -365,8 +366,9 @@ void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
 /* ---- several processes ----------------------------------------------- */
 
 int (drain_trace_interleave)(struct drain_trace *out,
-			     const struct drain_trace *const *in, unsigned int n,
-			     unsigned int nr_cpus, unsigned long slice,
+			     const struct drain_trace *const *in,
+			     unsigned int n, unsigned int nr_cpus,
+			     unsigned long slice,
 			     struct rd_err *err)
 {
 	size_t *next, total = 0;

@@ -397,8 +397,8 @@ static int text_line(struct rd_err *err, const struct line_iter *it,
 }
 
 int (drain_trace_parse)(const char *buf, size_t len, const char *name,
-			const struct drain_trace_opts *o, struct drain_trace *out,
-			struct rd_err *err)
+			const struct drain_trace_opts *o,
+			struct drain_trace *out, struct rd_err *err)
 {
 	struct drain_trace_opts def = { .sample = 1, .lackey_tgid = 1 };
 	struct line_iter it = { buf, buf + len, name, 0 };

@@ -47,7 +47,8 @@
 #define DRAIN_CREDIT_AHEAD	16
 
 struct drain_kdamond *(drain_kdamond_new)(struct damon_ctx *ctx,
-					  const struct drain_opts *o, struct rd_err *err)
+					  const struct drain_opts *o,
+					  struct rd_err *err)
 {
 	struct drain_opts def = { 0 };
 	struct drain_kdamond *kd;

@@ -120,8 +120,8 @@ char *rd_table_names(const void *const *table, unsigned int n, char *buf,
  * other caller passes a struct rd_err * (or NULL), which goes straight
  * through.  Remove with the last char-buffer caller.
  */
-#define RD_ERR_LEN		256	/* the old callers' buffer, at least */
-#define DRAIN_ERR_LEN		320	/* drain's old callers' buffer */
+#define RD_ERR_LEN	256	/* the old callers' buffer, at least */
+#define DRAIN_ERR_LEN	320	/* drain's old callers' buffer */
 
 static inline struct rd_err *rd_err_compat_in(struct rd_err *tmp, int is_buf,
 					      void *e)
@@ -142,7 +142,7 @@ static inline void rd_err_compat_out(const struct rd_err *tmp, int is_buf,
 #define RD_ERR_COMPAT(fn, e, ...) ({					\
 	struct rd_err rd_compat_tmp_;					\
 	int rd_compat_buf_ = _Generic((e), char *: 1, default: 0);	\
-	__typeof__(fn(__VA_ARGS__, (struct rd_err *)0)) rd_compat_ret_ =	\
+	__typeof__(fn(__VA_ARGS__, (struct rd_err *)0)) rd_compat_ret_ = \
 		fn(__VA_ARGS__, rd_err_compat_in(&rd_compat_tmp_,	\
 				rd_compat_buf_, (void *)(e)));		\
 	rd_err_compat_out(&rd_compat_tmp_, rd_compat_buf_, (void *)(e)); \

@@ -321,7 +321,8 @@ void rd_ring_set_counters(const struct rd_ring_set *set,
 			  struct rd_ring_counters *c);
 
 /* Transition (base.h): the callers that still pass a char buffer. */
-#define rd_ring_check(d, c, r, e)	RD_ERR_COMPAT(rd_ring_check, e, d, c, r)
+#define rd_ring_check(d, c, r, e)					\
+	RD_ERR_COMPAT(rd_ring_check, e, d, c, r)
 #define rd_ring_create(d, c, r, cpu, e)					\
 	RD_ERR_COMPAT(rd_ring_create, e, d, c, r, cpu)
 #define rd_ring_create_in(d, m, c, r, cpu, e)				\

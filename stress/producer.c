@@ -315,10 +315,10 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
 	case RD_STRESS_PERF: {
 		const int not_io[] = { SIGIO }, not_perf[] = { sig_perf };
 
-		rc = rc ?: rd_stress_handle(sig_perf, rd_stress_on_perf, not_io, 1,
-				       e);
-		rc = rc ?: rd_stress_handle(SIGIO, rd_stress_on_perf, not_perf, 1,
-				       e);
+		rc = rc ?: rd_stress_handle(sig_perf, rd_stress_on_perf,
+					    not_io, 1, e);
+		rc = rc ?: rd_stress_handle(SIGIO, rd_stress_on_perf,
+					    not_perf, 1, e);
 		sigaddset(used, sig_perf);
 		sigaddset(used, SIGIO);
 		break;
