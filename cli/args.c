@@ -5,24 +5,11 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-void rd_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "ringdrain%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(RD_EXIT_USAGE);
-}
 
 int rd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		 const char **why)
@@ -32,25 +19,25 @@ int rd_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 
 	if (!*s || *s == '-' || *s == '+' || *s == ' ') {
 		*why = *s == '-' ? "must not be negative" : "not a number";
-		return -1;
+		return -EINVAL;
 	}
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno == ERANGE) {
 		*why = "too large";
-		return -1;
+		return -ERANGE;
 	}
 	if (*end) {
 		*why = "not a whole number";
-		return -1;
+		return -EINVAL;
 	}
 	if (v < min) {
 		*why = "too small";
-		return -1;
+		return -ERANGE;
 	}
 	if (v > max) {
 		*why = "too large";
-		return -1;
+		return -ERANGE;
 	}
 	*out = v;
 	return 0;
@@ -66,25 +53,25 @@ int rd_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
 	if (!*digits || *digits == '-' || *digits == '+' || *digits == ' ' ||
 	    *s == ' ') {
 		*why = "not a number";
-		return -1;
+		return -EINVAL;
 	}
 	errno = 0;
 	v = strtoll(s, &end, 0);
 	if (errno == ERANGE) {
 		*why = v < 0 ? "too small" : "too large";
-		return -1;
+		return -ERANGE;
 	}
 	if (*end) {
 		*why = "not a whole number";
-		return -1;
+		return -EINVAL;
 	}
 	if (v < min) {
 		*why = "too small";
-		return -1;
+		return -ERANGE;
 	}
 	if (v > max) {
 		*why = "too large";
-		return -1;
+		return -ERANGE;
 	}
 	*out = v;
 	return 0;
@@ -98,30 +85,30 @@ int rd_parse_double(const char *s, double min, bool min_open, double max,
 
 	if (!*s || isspace((unsigned char)*s)) {
 		*why = "not a number";
-		return -1;
+		return -EINVAL;
 	}
 	errno = 0;
 	v = strtod(s, &end);
 	if (*end || end == s) {
 		*why = "not a number";
-		return -1;
+		return -EINVAL;
 	}
 	if (isnan(v)) {
 		*why = "not a number";
-		return -1;
+		return -EINVAL;
 	}
 	/* Overflow is out of range; underflow keeps strtod's nearest value. */
 	if (errno == ERANGE && fabs(v) > 1) {
 		*why = v < 0 ? "too small" : "too large";
-		return -1;
+		return -ERANGE;
 	}
 	if (v < min || (min_open && v == min)) {
 		*why = "too small";
-		return -1;
+		return -ERANGE;
 	}
 	if (v > max) {
 		*why = "too large";
-		return -1;
+		return -ERANGE;
 	}
 	*out = v;
 	return 0;
@@ -202,18 +189,17 @@ static const char *check_opt(const struct rd_opt *o)
 	}
 }
 
-static void check_table(const struct rd_command *cmd,
-			const struct rd_opt *opts)
+static int check_table(const struct rd_opt *opts, struct rd_err *e)
 {
 	for (const struct rd_opt *o = opts; o && o->name; o++) {
 		const char *why = check_opt(o);
 
-		if (why) {
-			fprintf(stderr, "ringdrain %s: bug in the option table: --%s has %s\n",
-				cmd->name, o->name, why);
-			exit(1);
-		}
+		if (why)
+			return rd_errf(e, ENOTRECOVERABLE,
+				       "bug in the option table: --%s has %s",
+				       o->name, why);
 	}
+	return 0;
 }
 
 static const char *const type_names[] = {
@@ -300,8 +286,7 @@ static struct rd_opt *find_opt(struct rd_opt *opts, const char *name,
 	return NULL;
 }
 
-static void set_value(const struct rd_command *cmd, struct rd_opt *o,
-		      const char *val)
+static int set_value(struct rd_opt *o, const char *val, struct rd_err *e)
 {
 	const char *why = "invalid";
 	char range[160];
@@ -312,41 +297,43 @@ static void set_value(const struct rd_command *cmd, struct rd_opt *o,
 	switch (o->type) {
 	case RD_OPT_FLAG:
 		*(bool *)o->dst = true;
-		return;
+		return 0;
 	case RD_OPT_STR:
 		if (!*val)
-			rd_usage_error(cmd->name, "--%s: empty value", o->name);
+			return rd_errf(e, EINVAL, "--%s: empty value", o->name);
 		*(const char **)o->dst = val;
-		return;
+		return 0;
 	case RD_OPT_U64:
 		if (rd_parse_u64(val, o->min, o->max, &u, &why))
 			break;
 		*(uint64_t *)o->dst = u;
-		return;
+		return 0;
 	case RD_OPT_I64:
 		if (rd_parse_i64(val, o->imin, o->imax, &i, &why))
 			break;
 		*(int64_t *)o->dst = i;
-		return;
+		return 0;
 	case RD_OPT_DOUBLE:
 		if (rd_parse_double(val, o->dmin, o->dmin_open, o->dmax, &d,
 				    &why))
 			break;
 		*(double *)o->dst = d;
-		return;
+		return 0;
 	}
 	fmt_range(range, sizeof(range), o);
-	rd_usage_error(cmd->name, "--%s: '%s' %s (expected %s)", o->name, val,
+	return rd_errf(e, EINVAL, "--%s: '%s' %s (expected %s)", o->name, val,
 		       why, range);
 }
 
-void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
-		   int argc, char **argv, int *npos)
+int rd_args_parse(const struct rd_command *cmd, struct rd_opt *opts,
+		  int argc, char **argv, int *npos, struct rd_err *e)
 {
-	int pos = 0;
+	int pos = 0, ret;
 	bool only_pos = false;
 
-	check_table(cmd, opts);
+	ret = check_table(opts, e);
+	if (ret)
+		return ret;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *name, *eq;
@@ -362,56 +349,51 @@ void rd_parse_args(const struct rd_command *cmd, struct rd_opt *opts,
 		}
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			print_help(cmd, opts);
-			exit(0);
+			return RD_ARGS_HELP;
 		}
 		if (strcmp(arg, "--help-json") == 0) {
 			print_help_json(cmd, opts);
-			exit(0);
+			return RD_ARGS_HELP;
 		}
 		if (arg[1] != '-')
-			rd_usage_error(cmd->name, "unknown option '%s'", arg);
+			return rd_errf(e, EINVAL, "unknown option '%s'", arg);
 		name = arg + 2;
 		eq = strchr(name, '=');
 		o = find_opt(opts, name, eq ? (size_t)(eq - name) : strlen(name));
 		if (!o)
-			rd_usage_error(cmd->name,
+			return rd_errf(e, EINVAL,
 				       "unknown option '%s' (see 'ringdrain %s --help')",
 				       arg, cmd->name);
 		if (o->seen)
-			rd_usage_error(cmd->name, "--%s given twice", o->name);
+			return rd_errf(e, EINVAL, "--%s given twice", o->name);
 		o->seen = true;
 		if (o->type == RD_OPT_FLAG) {
 			if (eq)
-				rd_usage_error(cmd->name,
-					       "--%s takes no value", o->name);
-			set_value(cmd, o, NULL);
+				return rd_errf(e, EINVAL, "--%s takes no value",
+					       o->name);
+			set_value(o, NULL, e);
 			continue;
 		}
-		if (eq) {
-			set_value(cmd, o, eq + 1);
-			continue;
-		}
-		if (i + 1 >= argc)
-			rd_usage_error(cmd->name, "--%s needs a value%s%s",
+		if (!eq && i + 1 >= argc)
+			return rd_errf(e, EINVAL, "--%s needs a value%s%s",
 				       o->name, o->metavar ? " " : "",
 				       o->metavar ? o->metavar : "");
-		set_value(cmd, o, argv[++i]);
+		ret = set_value(o, eq ? eq + 1 : argv[++i], e);
+		if (ret)
+			return ret;
 	}
 	*npos = pos;
+	return 0;
 }
 
-int rd_parse_cmdline(const struct rd_command *cmd, struct rd_opt *opts,
-		     int argc, char **argv, int min_pos, int max_pos,
-		     const char *missing)
+int rd_args_check_pos(char **argv, int npos, int min_pos, int max_pos,
+		      const char *missing, struct rd_err *e)
 {
-	int npos;
-
-	rd_parse_args(cmd, opts, argc, argv, &npos);
 	if (npos < min_pos)
-		rd_usage_error(cmd->name, "%s",
+		return rd_errf(e, EINVAL, "%s",
 			       missing ? missing : "missing arguments");
 	if (npos > max_pos)
-		rd_usage_error(cmd->name, "unexpected argument '%s'",
+		return rd_errf(e, EINVAL, "unexpected argument '%s'",
 			       argv[max_pos]);
-	return npos;
+	return 0;
 }

@@ -99,7 +99,7 @@ static void replay_once(const struct replay *rp, struct run *r,
 	struct drain_opts o = { .strategy = r->s, .zero = r->zero,
 				.rings = rp->rings };
 	bool lookup = mode == REPLAY_LOOKUP;
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct rd_ring_set set;
 	struct drain_kdamond *kd;
 	struct damon_ctx *ctx;
@@ -110,10 +110,10 @@ static void replay_once(const struct replay *rp, struct run *r,
 	ctx = drain_ctx_clone(rp->start);
 	if (!ctx)
 		rd_usage_error(self->name, "out of memory");
-	kd = drain_kdamond_new(ctx, &o, err);
+	kd = drain_kdamond_new(ctx, &o, &err);
 	if (!kd || rd_ring_set_init(&set, rp->ring, rp->nr_cpus, rp->capacity,
-				    DAMON_REPORT_FULL, err))
-		rd_usage_error(self->name, "%s", err);
+				    DAMON_REPORT_FULL, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	*snap = *drain = *tick = 0;
 	r->dropped = 0;
 	r->ticks = 0;
@@ -254,7 +254,7 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 	struct drain_trace *in = calloc(n, sizeof(*in));
 	const struct drain_trace **pin = calloc(n, sizeof(*pin));
 	pid_t *tgids = calloc(n, sizeof(*tgids));
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	size_t e = 0;
 
 	if (!in || !pin || !tgids)
@@ -282,12 +282,12 @@ static void replay_load_procs(struct drain_trace *tr, char **paths, int n,
 		} else {
 			to->lackey_tgid = i + 1;
 		}
-		if (drain_trace_load(paths[i], to, &in[i], err))
-			rd_usage_error(self->name, "%s", err);
+		if (drain_trace_load(paths[i], to, &in[i], &err))
+			rd_usage_error(self->name, "%s", err.msg);
 		pin[i] = &in[i];
 	}
-	if (drain_trace_interleave(tr, pin, n, n, 4 * tick_reports, err))
-		rd_usage_error(self->name, "%s", err);
+	if (drain_trace_interleave(tr, pin, n, n, 4 * tick_reports, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	for (int i = 0; i < n; i++)
 		drain_trace_free(&in[i]);
 	free(in);
@@ -572,7 +572,7 @@ static int run(int argc, char **argv)
 	struct damon_attrs attrs;
 	struct replay rp = { 0 };
 	struct run *runs;
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	unsigned int nruns = 0;
 	struct damon_ctx *start;
 	bool same = true;
@@ -628,13 +628,13 @@ static int run(int argc, char **argv)
 			       ring);
 
 	if (layout_path) {
-		if (drain_layout_load(layout_path, &layout, err))
-			rd_usage_error(self->name, "%s", err);
+		if (drain_layout_load(layout_path, &layout, &err))
+			rd_usage_error(self->name, "%s", err.msg);
 		to.lackey_tgid = layout.physical ? 0 : layout.e[0].tgid;
 	}
 	to.sample = sample;
-	if (npos == 1 && drain_trace_load(argv[0], &to, &tr, err))
-		rd_usage_error(self->name, "%s", err);
+	if (npos == 1 && drain_trace_load(argv[0], &to, &tr, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	if (npos > 1)
 		replay_load_procs(&tr, argv, npos, layout_path ? &layout : NULL,
 				  &to, tick_reports);
@@ -644,8 +644,8 @@ static int run(int argc, char **argv)
 		for (size_t i = 0; i < tr.n && physical; i++)
 			physical = tr.recs[i].tgid == 0;
 		if (drain_layout_split_span(&layout, &tr, regions, physical,
-					    err))
-			rd_usage_error(self->name, "%s: %s", argv[0], err);
+					    &err))
+			rd_usage_error(self->name, "%s: %s", argv[0], err.msg);
 	}
 
 	drain_attrs_default(&attrs);
@@ -662,9 +662,9 @@ static int run(int argc, char **argv)
 		attrs.min_nr_regions = min_regions;
 	if (attrs.min_nr_regions > attrs.max_nr_regions)
 		attrs.min_nr_regions = attrs.max_nr_regions;
-	start = drain_ctx_from_layout(&layout, &attrs, seed, err);
+	start = drain_ctx_from_layout(&layout, &attrs, seed, &err);
 	if (!start)
-		rd_usage_error(self->name, "%s", err);
+		rd_usage_error(self->name, "%s", err.msg);
 
 	rp.tr = &tr;
 	rp.start = start;
@@ -726,7 +726,7 @@ static int run(int argc, char **argv)
 	       "dedup", "stale", "no_target", "no_region", "straddling",
 	       "alloc_fail");
 	for (unsigned int i = 0; i < nruns; i++) {
-		char why[DRAIN_ERR_LEN];
+		struct rd_err why;
 
 		replay_run(&rp, &runs[i]);
 		print_run(&runs[i], runs[i].c.reports);
@@ -740,9 +740,9 @@ static int run(int argc, char **argv)
 			       runs[0].s->name,
 			       drain_zero_policy_name(runs[0].zero));
 			same = false;
-		} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx, why)) {
+		} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx, &why)) {
 			printf("  differs from %s/%s: %s\n", runs[0].s->name,
-			       drain_zero_policy_name(runs[0].zero), why);
+			       drain_zero_policy_name(runs[0].zero), why.msg);
 			same = false;
 		}
 	}

@@ -76,7 +76,6 @@
 #include "lookup.h"
 #include "ring/ring.h"
 
-#define DRAIN_ERR_LEN		320
 #define DRAIN_MAX_TARGETS	4096
 #define DRAIN_MAX_REGIONS	(1UL << 24)
 #define DRAIN_MAX_CPUS		4096
@@ -180,13 +179,13 @@ void drain_ctx_settle(struct damon_ctx *ctx);
 
 /**
  * drain_ctx_compare() - compare two settled contexts region by region.
- * @why:	on a difference, the first one (DRAIN_ERR_LEN bytes).
+ * @why:	on a difference, the first one (code EINVAL); may be NULL.
  *
  * Return: true when targets, ranges, nr_accesses, nr_accesses_bp,
  * last_nr_accesses, access_reported, age and the tick are all equal.
  */
 bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
-		       char *why);
+		       struct rd_err *why);
 
 /**
  * drain_ctx_randomize_state() - tests: give every region random counts
@@ -222,7 +221,7 @@ struct drain_layout {
  * @buf, @len:	the text (need not be NUL-terminated).
  * @name:	file name for messages.
  * @out:	the layout (free with drain_layout_free(), also on error).
- * @err:	on error "NAME:LINE: what is wrong" (DRAIN_ERR_LEN bytes).
+ * @err:	on error "NAME:LINE: what is wrong" (struct rd_err, base.h).
  *
  * Numbers are decimal or 0x-hex; '#' starts a comment.  A target is a
  * run of lines of one tgid; a line "target" starts a new one, which is how
@@ -234,13 +233,14 @@ struct drain_layout {
  * given a second target, no regions, more than DRAIN_MAX_REGIONS regions
  * or DRAIN_MAX_TARGETS targets.
  *
- * Return: 0, or -1 with @err filled.
+ * Return: 0, or -errno (-EINVAL bad input, -ENOMEM) with @err filled.
  */
 int drain_layout_parse(const char *buf, size_t len, const char *name,
-		       struct drain_layout *out, char *err);
+		       struct drain_layout *out, struct rd_err *err);
 
 /** drain_layout_load() - drain_layout_parse() of a file; "-" reads stdin. */
-int drain_layout_load(const char *path, struct drain_layout *out, char *err);
+int drain_layout_load(const char *path, struct drain_layout *out,
+		      struct rd_err *err);
 
 /**
  * drain_layout_generate() - @nr_regions regions spread evenly over
@@ -249,11 +249,11 @@ int drain_layout_load(const char *path, struct drain_layout *out, char *err);
  * address-space shapes), are 1..16 pages long, and half of them are
  * followed by a 1..8 page gap.  Seeded, so reproducible.
  *
- * Return: 0, or -1 with @err filled (bad counts, out of memory).
+ * Return: 0, or -EINVAL (bad counts) / -ENOMEM with @err filled.
  */
 int drain_layout_generate(struct drain_layout *out, unsigned long nr_regions,
 			  unsigned int nr_targets, bool physical, u64 seed,
-			  char *err);
+			  struct rd_err *err);
 
 struct drain_trace;
 
@@ -264,11 +264,12 @@ struct drain_trace;
  * between the targets (fewer where a span has fewer pages).
  * @physical:	one physical target over every record's address.
  *
- * Return: 0, or -1 with @err filled.
+ * Return: 0, or -errno (-EINVAL bad input, -ENOMEM) with @err filled.
  */
 int drain_layout_split_span(struct drain_layout *out,
 			    const struct drain_trace *tr,
-			    unsigned long nr_regions, bool physical, char *err);
+			    unsigned long nr_regions, bool physical,
+			    struct rd_err *err);
 
 void drain_layout_free(struct drain_layout *l);
 
@@ -280,7 +281,7 @@ void drain_layout_free(struct drain_layout *l);
  */
 struct damon_ctx *drain_ctx_from_layout(const struct drain_layout *l,
 					const struct damon_attrs *a, u64 seed,
-					char *err);
+					struct rd_err *err);
 
 /* ---- traces ----------------------------------------------------------- */
 
@@ -341,15 +342,15 @@ struct drain_trace {
  * Lackey: " L addr,size" (load), " S" (store), " M" (modify: a write),
  * "I  addr,size" (fetch, skipped); addr hex, size decimal.
  *
- * Return: 0, or -1 with "NAME:LINE: what is wrong" in @err.
+ * Return: 0, or -errno with "NAME:LINE: what is wrong" in @err.
  */
 int drain_trace_parse(const char *buf, size_t len, const char *name,
 		      const struct drain_trace_opts *o, struct drain_trace *out,
-		      char *err);
+		      struct rd_err *err);
 
 /** drain_trace_load() - drain_trace_parse() of a file. */
 int drain_trace_load(const char *path, const struct drain_trace_opts *o,
-		     struct drain_trace *out, char *err);
+		     struct drain_trace *out, struct rd_err *err);
 
 void drain_trace_free(struct drain_trace *tr);
 
@@ -368,11 +369,12 @@ void drain_trace_free(struct drain_trace *tr);
  * @nr_cpus:	1..DRAIN_MAX_CPUS.
  * @slice:	records per time slice, >= 1.
  *
- * Return: 0, or -1 with @err filled (bad parameters, out of memory).
+ * Return: 0, or -EINVAL (bad parameters) / -ENOMEM with @err filled.
  */
 int drain_trace_interleave(struct drain_trace *out,
 			   const struct drain_trace *const *in, unsigned int n,
-			   unsigned int nr_cpus, unsigned long slice, char *err);
+			   unsigned int nr_cpus, unsigned long slice,
+			   struct rd_err *err);
 
 /*
  * The committed lackey traces of drain/data/ that make the "procs" workload,
@@ -389,11 +391,11 @@ int drain_trace_interleave(struct drain_trace *out,
  * @dir:	the folder of the traces (drain/data).
  * @sample:	keep every @sample-th data access of each trace (>= 1).
  *
- * Return: 0, or -1 with @err filled (unknown name, unreadable trace).
+ * Return: 0, or -errno with @err filled (unknown name, unreadable trace).
  */
 int drain_workload_load(const char *name, const char *dir,
 			unsigned long sample, unsigned long slice,
-			struct drain_trace *out, char *err);
+			struct drain_trace *out, struct rd_err *err);
 
 /* ---- report streams --------------------------------------------------- */
 
@@ -437,7 +439,8 @@ struct drain_gen;
  * Return: the generator, or NULL with @err filled (no regions, bad params).
  */
 struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
-				const struct drain_gen_params *p, char *err);
+				const struct drain_gen_params *p,
+				struct rd_err *err);
 
 /** drain_gen_fill() - the next @n reports (report_jiffies = jiffies). */
 void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
@@ -485,7 +488,18 @@ struct drain_strategy {
 /* Every strategy of drain/strategies.def, in that order. */
 extern const struct drain_strategy *const drain_strategies[];
 extern const unsigned int drain_nr_strategies;
+/* The strategy called @name, or NULL. */
 const struct drain_strategy *drain_strategy_find(const char *name);
+
+/**
+ * drain_strategy_lookup() - the strategy called @name.
+ * @name:	its CLI name.
+ * @e:		if there is none, "unknown strategy '<name>' (known: ...)".
+ *
+ * Return: the strategy, or NULL with @e filled.
+ */
+const struct drain_strategy *drain_strategy_lookup(const char *name,
+						   struct rd_err *e);
 
 /**
  * enum drain_zero_policy - the pass that records "no access" for regions
@@ -503,7 +517,7 @@ enum drain_zero_policy {
 
 const char *drain_zero_policy_name(enum drain_zero_policy p);
 const char *drain_zero_policy_summary(enum drain_zero_policy p);
-/* -1 when @name is no policy. */
+/* The policy called @name, or -ENOENT. */
 int drain_zero_policy_find(const char *name);
 
 /**
@@ -542,7 +556,7 @@ enum drain_alloc_kind {
 	DRAIN_ALLOC_GLIBC,
 };
 
-/* -1 when @name is no allocator ("reuse", "jemalloc", "glibc"). */
+/* -ENOENT when @name is no allocator ("reuse", "jemalloc", "glibc"). */
 int drain_alloc_find(const char *name);
 const char *drain_alloc_name(enum drain_alloc_kind k);
 
@@ -724,7 +738,8 @@ void drain_kdamond_set_clock(struct drain_kdamond *kd, u64 (*clock)(void));
  * Return: the kdamond, or NULL with @err filled.
  */
 struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
-					const struct drain_opts *o, char *err);
+					const struct drain_opts *o,
+					struct rd_err *err);
 
 void drain_kdamond_free(struct drain_kdamond *kd);
 
@@ -792,5 +807,31 @@ void drain_inject_alloc_failures(struct drain_kdamond *kd, unsigned int n);
  */
 int drain_ctx_dump(FILE *f, struct damon_ctx *ctx,
 		   const struct drain_counters *c);
+
+/* Transition (base.h): the callers that still pass a char buffer. */
+#define drain_ctx_compare(a, b, e)					\
+	RD_ERR_COMPAT(drain_ctx_compare, e, a, b)
+#define drain_layout_parse(b, l, n, o, e)				\
+	RD_ERR_COMPAT(drain_layout_parse, e, b, l, n, o)
+#define drain_layout_load(p, o, e)					\
+	RD_ERR_COMPAT(drain_layout_load, e, p, o)
+#define drain_layout_generate(o, r, t, p, s, e)				\
+	RD_ERR_COMPAT(drain_layout_generate, e, o, r, t, p, s)
+#define drain_layout_split_span(o, t, r, p, e)				\
+	RD_ERR_COMPAT(drain_layout_split_span, e, o, t, r, p)
+#define drain_ctx_from_layout(l, a, s, e)				\
+	RD_ERR_COMPAT(drain_ctx_from_layout, e, l, a, s)
+#define drain_trace_parse(b, l, n, o, t, e)				\
+	RD_ERR_COMPAT(drain_trace_parse, e, b, l, n, o, t)
+#define drain_trace_load(p, o, t, e)					\
+	RD_ERR_COMPAT(drain_trace_load, e, p, o, t)
+#define drain_trace_interleave(o, i, n, c, s, e)			\
+	RD_ERR_COMPAT(drain_trace_interleave, e, o, i, n, c, s)
+#define drain_workload_load(n, d, s, l, o, e)				\
+	RD_ERR_COMPAT(drain_workload_load, e, n, d, s, l, o)
+#define drain_gen_new(c, p, e)						\
+	RD_ERR_COMPAT(drain_gen_new, e, c, p)
+#define drain_kdamond_new(c, o, e)					\
+	RD_ERR_COMPAT(drain_kdamond_new, e, c, o)
 
 #endif /* RINGDRAIN_DRAIN_H */

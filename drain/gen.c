@@ -28,24 +28,19 @@ static u64 gen_below(u64 *s, u64 n)
 
 #define GEN_BASE	0x55d000000000UL	/* a PIE heap's neighbourhood */
 
-int drain_layout_generate(struct drain_layout *out, unsigned long nr_regions,
-			  unsigned int nr_targets, bool physical, u64 seed,
-			  char *err)
+int (drain_layout_generate)(struct drain_layout *out, unsigned long nr_regions,
+			    unsigned int nr_targets, bool physical, u64 seed,
+			    struct rd_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (physical)
 		nr_targets = 1;
-	if (!nr_targets || nr_targets > DRAIN_MAX_TARGETS) {
-		snprintf(err, DRAIN_ERR_LEN, "targets %u: must be 1 to %d",
-			 nr_targets, DRAIN_MAX_TARGETS);
-		return -1;
-	}
-	if (nr_regions < nr_targets || nr_regions > DRAIN_MAX_REGIONS) {
-		snprintf(err, DRAIN_ERR_LEN,
-			 "regions %lu: must be %u (one per target) to %lu",
-			 nr_regions, nr_targets, DRAIN_MAX_REGIONS);
-		return -1;
-	}
+	if (!nr_targets || nr_targets > DRAIN_MAX_TARGETS)
+		return rd_errf(err, EINVAL, "targets %u: must be 1 to %d",
+			       nr_targets, DRAIN_MAX_TARGETS);
+	if (nr_regions < nr_targets || nr_regions > DRAIN_MAX_REGIONS)
+		return rd_errf(err, EINVAL, "regions %lu: must be %u (one per target) to %lu",
+			       nr_regions, nr_targets, DRAIN_MAX_REGIONS);
 	out->physical = physical;
 	for (unsigned int t = 0; t < nr_targets; t++) {
 		unsigned long n = nr_regions / nr_targets +
@@ -58,9 +53,8 @@ int drain_layout_generate(struct drain_layout *out, unsigned long nr_regions,
 				PAGE_SIZE;
 
 			if (drain_layout_push(out, tgid, addr, addr + len)) {
-				snprintf(err, DRAIN_ERR_LEN, "out of memory");
 				drain_layout_free(out);
-				return -1;
+				return rd_errf(err, ENOMEM, "out of memory");
 			}
 			addr += len;
 			if (gen_next(&seed) & 1)
@@ -82,20 +76,19 @@ static int span_cmp(const void *a, const void *b)
 	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
 }
 
-int drain_layout_split_span(struct drain_layout *out,
-			    const struct drain_trace *tr,
-			    unsigned long nr_regions, bool physical, char *err)
+int (drain_layout_split_span)(struct drain_layout *out,
+			      const struct drain_trace *tr,
+			      unsigned long nr_regions, bool physical,
+			      struct rd_err *err)
 {
 	struct span *sp = NULL;
 	size_t nsp = 0;
-	int ret = -1;
+	int ret = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
 	out->physical = physical;
-	if (!tr->n) {
-		snprintf(err, DRAIN_ERR_LEN, "the trace has no records");
-		return -1;
-	}
+	if (!tr->n)
+		return rd_errf(err, EINVAL, "the trace has no records");
 	sp = calloc(DRAIN_MAX_TARGETS, sizeof(*sp));
 	if (!sp)
 		goto nomem;
@@ -110,9 +103,8 @@ int drain_layout_split_span(struct drain_layout *out,
 			;
 		if (j == nsp) {
 			if (nsp == DRAIN_MAX_TARGETS) {
-				snprintf(err, DRAIN_ERR_LEN,
-					 "the trace has more than %d tgids",
-					 DRAIN_MAX_TARGETS);
+				rd_errf(err, EINVAL, "the trace has more than %d tgids",
+					DRAIN_MAX_TARGETS);
 				goto out;
 			}
 			sp[nsp].tgid = tgid;
@@ -126,9 +118,8 @@ int drain_layout_split_span(struct drain_layout *out,
 			sp[j].hi = hi;
 	}
 	if (nr_regions < nsp || nr_regions > DRAIN_MAX_REGIONS) {
-		snprintf(err, DRAIN_ERR_LEN,
-			 "--regions %lu: must be %zu (one per target) to %lu",
-			 nr_regions, nsp, DRAIN_MAX_REGIONS);
+		rd_errf(err, EINVAL, "--regions %lu: must be %zu (one per target) to %lu",
+			nr_regions, nsp, DRAIN_MAX_REGIONS);
 		goto out;
 	}
 	qsort(sp, nsp, sizeof(*sp), span_cmp);
@@ -153,7 +144,7 @@ int drain_layout_split_span(struct drain_layout *out,
 	ret = 0;
 	goto out;
 nomem:
-	snprintf(err, DRAIN_ERR_LEN, "out of memory");
+	ret = rd_errf(err, ENOMEM, "out of memory");
 out:
 	if (ret)
 		drain_layout_free(out);
@@ -190,8 +181,9 @@ void drain_gen_free(struct drain_gen *g)
 	free(g);
 }
 
-struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
-				const struct drain_gen_params *p, char *err)
+struct drain_gen *(drain_gen_new)(const struct damon_ctx *ctx,
+				  const struct drain_gen_params *p,
+				  struct rd_err *err)
 {
 	struct drain_gen *g = calloc(1, sizeof(*g));
 	struct damon_target *t;
@@ -210,7 +202,7 @@ struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
 	g->rnd = p->seed;
 	if (p->kind == DRAIN_GEN_TRACE) {
 		if (!p->trace || !p->trace->n) {
-			snprintf(err, DRAIN_ERR_LEN, "trace stream without a trace");
+			rd_errf(err, EINVAL, "trace stream without a trace");
 			goto fail;
 		}
 		return g;
@@ -218,12 +210,12 @@ struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
 	if ((unsigned int)p->kind > DRAIN_GEN_TRACE ||
 	    (p->kind == DRAIN_GEN_MIX &&
 	     (p->hit_ratio < 0 || p->hit_ratio > 1))) {
-		snprintf(err, DRAIN_ERR_LEN, "bad stream parameters");
+		rd_errf(err, EINVAL, "bad stream parameters");
 		goto fail;
 	}
 	g->nr = drain_ctx_nr_regions(ctx);
 	if (!g->nr) {
-		snprintf(err, DRAIN_ERR_LEN, "the context has no regions");
+		rd_errf(err, EINVAL, "the context has no regions");
 		goto fail;
 	}
 	g->regs = malloc(g->nr * sizeof(*g->regs));
@@ -261,7 +253,7 @@ struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
 	}
 	return g;
 nomem:
-	snprintf(err, DRAIN_ERR_LEN, "out of memory");
+	rd_errf(err, ENOMEM, "out of memory");
 fail:
 	drain_gen_free(g);
 	return NULL;
@@ -373,20 +365,20 @@ void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
 
 /* ---- several processes ----------------------------------------------- */
 
-int drain_trace_interleave(struct drain_trace *out,
-			   const struct drain_trace *const *in, unsigned int n,
-			   unsigned int nr_cpus, unsigned long slice, char *err)
+int (drain_trace_interleave)(struct drain_trace *out,
+			     const struct drain_trace *const *in,
+			     unsigned int n, unsigned int nr_cpus,
+			     unsigned long slice,
+			     struct rd_err *err)
 {
 	size_t *next, total = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!n || n > DRAIN_MAX_TARGETS || !nr_cpus ||
-	    nr_cpus > DRAIN_MAX_CPUS || !slice) {
-		snprintf(err, DRAIN_ERR_LEN,
-			 "interleave: %u traces on %u CPUs, slice %lu: need 1..%d traces, 1..%d CPUs, slice >= 1",
-			 n, nr_cpus, slice, DRAIN_MAX_TARGETS, DRAIN_MAX_CPUS);
-		return -1;
-	}
+	    nr_cpus > DRAIN_MAX_CPUS || !slice)
+		return rd_errf(err, EINVAL, "interleave: %u traces on %u CPUs, slice %lu: need 1..%d traces, 1..%d CPUs, slice >= 1",
+			       n, nr_cpus, slice, DRAIN_MAX_TARGETS,
+			       DRAIN_MAX_CPUS);
 	for (unsigned int i = 0; i < n; i++) {
 		total += in[i]->n;
 		out->lines += in[i]->lines;
@@ -398,8 +390,7 @@ int drain_trace_interleave(struct drain_trace *out,
 	if (!next || !out->recs) {
 		free(next);
 		drain_trace_free(out);
-		snprintf(err, DRAIN_ERR_LEN, "out of memory");
-		return -1;
+		return rd_errf(err, ENOMEM, "out of memory");
 	}
 	out->cap = total ? total : 1;
 	/*
@@ -429,9 +420,9 @@ int drain_trace_interleave(struct drain_trace *out,
 	return 0;
 }
 
-int drain_workload_load(const char *name, const char *dir,
-			unsigned long sample, unsigned long slice,
-			struct drain_trace *out, char *err)
+int (drain_workload_load)(const char *name, const char *dir,
+			  unsigned long sample, unsigned long slice,
+			  struct drain_trace *out, struct rd_err *err)
 {
 	static const char *const procs[DRAIN_NR_PROCS] = { DRAIN_PROCS_TRACES };
 	struct drain_trace in[DRAIN_NR_PROCS] = { 0 };
@@ -440,19 +431,18 @@ int drain_workload_load(const char *name, const char *dir,
 	bool all = !strcmp(name, "procs");
 	unsigned int n = all ? DRAIN_NR_PROCS : 1;
 	char path[4096];
-	int ret = -1;
+	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!all && strcmp(name, "sort")) {
-		snprintf(err, DRAIN_ERR_LEN,
-			 "workload '%s': unknown (sort or procs)", name);
-		return -1;
-	}
+	if (!all && strcmp(name, "sort"))
+		return rd_errf(err, EINVAL,
+			       "workload '%s': unknown (sort or procs)", name);
 	for (unsigned int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s.lackey", dir,
 			 all ? procs[i] : name);
 		o.lackey_tgid = i + 1;
-		if (drain_trace_load(path, &o, &in[i], err))
+		ret = drain_trace_load(path, &o, &in[i], err);
+		if (ret)
 			goto out;
 		pin[i] = &in[i];
 	}

@@ -324,12 +324,8 @@ static int damon_btree_build_v(void *p, const struct damon_ctx *ctx,
 	return damon_btree_build(s, ctx, a);
 }
 
-DRAIN_GLUE_LOOKUP(damon_btree_lookup, damon_btree)
-
-const struct drain_strategy drain_strategy_btree = {
+DRAIN_LOOKUP_STRATEGY_OWN_BUILD(drain_strategy_btree,
+	damon_btree_lookup, damon_btree,
 	.name = "btree",
-	.summary = "static B+ tree per target (8 keys a line, implicit children), SIMD counts, 16 reports interleaved",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_btree_lookup, damon_btree),
-};
+	.summary = "static B+ tree per target (8 keys a line, implicit children), SIMD counts, 16 reports interleaved")
 #endif /* !__KERNEL__ */

@@ -158,12 +158,8 @@ static void damon_eytzinger_release(struct damon_eytzinger_lookup *s,
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_eytzinger_lookup, damon_eytzinger)
-
-const struct drain_strategy drain_strategy_eytzinger = {
+DRAIN_LOOKUP_STRATEGY(drain_strategy_eytzinger,
+	damon_eytzinger_lookup, damon_eytzinger,
 	.name = "eytzinger",
-	.summary = "Eytzinger-ordered keys per target, branchless descent, prefetch three levels ahead",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_eytzinger_lookup, damon_eytzinger),
-};
+	.summary = "Eytzinger-ordered keys per target, branchless descent, prefetch three levels ahead")
 #endif /* !__KERNEL__ */

@@ -103,12 +103,7 @@ static void damon_flat_release(struct damon_flat_lookup *s,
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_flat_lookup, damon_flat)
-
-const struct drain_strategy drain_strategy_flat = {
+DRAIN_LOOKUP_STRATEGY(drain_strategy_flat, damon_flat_lookup, damon_flat,
 	.name = "flat",
-	.summary = "flat key array per target, perfect-hash tgid map, branchless search, 16 reports interleaved",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_flat_lookup, damon_flat),
-};
+	.summary = "flat key array per target, perfect-hash tgid map, branchless search, 16 reports interleaved")
 #endif /* !__KERNEL__ */

@@ -60,12 +60,7 @@ static void damon_list_release(struct damon_list_lookup *s,
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_list_lookup, damon_list)
-
-const struct drain_strategy drain_strategy_list = {
+DRAIN_LOOKUP_STRATEGY(drain_strategy_list, damon_list_lookup, damon_list,
 	.name = "list",
-	.summary = "walk every region list per report (DAMON before the RFC)",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_list_lookup, damon_list),
-};
+	.summary = "walk every region list per report (DAMON before the RFC)")
 #endif /* !__KERNEL__ */

@@ -1111,12 +1111,8 @@ static int damon_radix_build_v(void *p, const struct damon_ctx *ctx,
 	return ret;
 }
 
-DRAIN_GLUE_LOOKUP(damon_radix_lookup, damon_radix)
-
-const struct drain_strategy drain_strategy_radix = {
+DRAIN_LOOKUP_STRATEGY_OWN_BUILD(drain_strategy_radix,
+	damon_radix_lookup, damon_radix,
 	.name = "radix",
-	.summary = "direct bucket index on (addr - first start) >> shift: a granule bitmap per bucket, or three compares; batched with prefetch",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_radix_lookup, damon_radix),
-};
+	.summary = "direct bucket index on (addr - first start) >> shift: a granule bitmap per bucket, or three compares; batched with prefetch")
 #endif /* !__KERNEL__ */

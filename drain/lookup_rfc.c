@@ -128,12 +128,8 @@ static void damon_rfc_release(struct damon_rfc_lookup *s,
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_rfc_lookup, damon_rfc)
-
-const struct drain_strategy drain_strategy_rfc = {
+DRAIN_LOOKUP_STRATEGY(drain_strategy_rfc, damon_rfc_lookup, damon_rfc,
 	.name = "rfc",
 	.summary = "the RFC: per-tick pointer snapshot (grow-only), every target per report, binary search through region pointers",
-	.per_tick = true,
-	DRAIN_GLUE_OPS(damon_rfc_lookup, damon_rfc),
-};
+	.per_tick = true)
 #endif /* !__KERNEL__ */

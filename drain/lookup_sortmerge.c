@@ -178,12 +178,8 @@ static void damon_sortmerge_release(struct damon_sortmerge_lookup *s,
 }
 
 #ifndef __KERNEL__
-DRAIN_GLUE(damon_sortmerge_lookup, damon_sortmerge)
-
-const struct drain_strategy drain_strategy_sortmerge = {
+DRAIN_LOOKUP_STRATEGY(drain_strategy_sortmerge,
+	damon_sortmerge_lookup, damon_sortmerge,
 	.name = "sortmerge",
-	.summary = "sort the batch by (target, address), then one galloping forward walk over each target's starts",
-	.per_tick = false,
-	DRAIN_GLUE_OPS(damon_sortmerge_lookup, damon_sortmerge),
-};
+	.summary = "sort the batch by (target, address), then one galloping forward walk over each target's starts")
 #endif /* !__KERNEL__ */

@@ -346,25 +346,24 @@ void drain_ctx_randomize_state(struct damon_ctx *ctx, u64 seed)
 	}
 }
 
-bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
-		       char *why)
+bool (drain_ctx_compare)(const struct damon_ctx *a, const struct damon_ctx *b,
+			 struct rd_err *why)
 {
 	const struct list_head *ta = a->adaptive_targets.next;
 	const struct list_head *tb = b->adaptive_targets.next;
 
 	if (a->passed_sample_intervals != b->passed_sample_intervals) {
-		snprintf(why, DRAIN_ERR_LEN, "tick %lu vs %lu",
-			 a->passed_sample_intervals,
-			 b->passed_sample_intervals);
+		rd_errf(why, EINVAL, "tick %lu vs %lu",
+			a->passed_sample_intervals,
+			b->passed_sample_intervals);
 		return false;
 	}
 	if (a->nr_merges != b->nr_merges || a->nr_splits != b->nr_splits ||
 	    a->nr_bp_fixups != b->nr_bp_fixups) {
-		snprintf(why, DRAIN_ERR_LEN,
-			 "merges/splits/bp fixups %" PRIu64 "/%" PRIu64 "/%"
-			 PRIu64 " vs %" PRIu64 "/%" PRIu64 "/%" PRIu64,
-			 a->nr_merges, a->nr_splits, a->nr_bp_fixups,
-			 b->nr_merges, b->nr_splits, b->nr_bp_fixups);
+		rd_errf(why, EINVAL, "merges/splits/bp fixups %" PRIu64 "/%"
+			PRIu64 "/%" PRIu64 " vs %" PRIu64 "/%" PRIu64 "/%" PRIu64,
+			a->nr_merges, a->nr_splits, a->nr_bp_fixups,
+			b->nr_merges, b->nr_splits, b->nr_bp_fixups);
 		return false;
 	}
 	for (; ta != &a->adaptive_targets && tb != &b->adaptive_targets;
@@ -379,10 +378,9 @@ bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
 
 		if (damon_target_pid_nr(x) != damon_target_pid_nr(y) ||
 		    x->nr_regions != y->nr_regions) {
-			snprintf(why, DRAIN_ERR_LEN,
-				 "target %d with %u regions vs %d with %u",
-				 damon_target_pid_nr(x), x->nr_regions,
-				 damon_target_pid_nr(y), y->nr_regions);
+			rd_errf(why, EINVAL, "target %d with %u regions vs %d with %u",
+				damon_target_pid_nr(x), x->nr_regions,
+				damon_target_pid_nr(y), y->nr_regions);
 			return false;
 		}
 		for (; ra != &x->regions_list;
@@ -399,22 +397,21 @@ bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
 			    damon_region_reported(a, p) !=
 			    damon_region_reported(b, q) ||
 			    p->age != q->age) {
-				snprintf(why, DRAIN_ERR_LEN,
-					 "target %d region %lu: [%#lx, %#lx) nr %u bp %u last %u age %u rep %d vs [%#lx, %#lx) nr %u bp %u last %u age %u rep %d",
-					 damon_target_pid_nr(x), i,
-					 p->ar.start, p->ar.end,
-					 p->nr_accesses, p->nr_accesses_bp,
-					 p->last_nr_accesses, p->age,
-					 damon_region_reported(a, p), q->ar.start,
-					 q->ar.end, q->nr_accesses,
-					 q->nr_accesses_bp, q->last_nr_accesses,
-					 q->age, damon_region_reported(b, q));
+				rd_errf(why, EINVAL, "target %d region %lu: [%#lx, %#lx) nr %u bp %u last %u age %u rep %d vs [%#lx, %#lx) nr %u bp %u last %u age %u rep %d",
+					damon_target_pid_nr(x), i,
+					p->ar.start, p->ar.end,
+					p->nr_accesses, p->nr_accesses_bp,
+					p->last_nr_accesses, p->age,
+					damon_region_reported(a, p), q->ar.start,
+					q->ar.end, q->nr_accesses,
+					q->nr_accesses_bp, q->last_nr_accesses,
+					q->age, damon_region_reported(b, q));
 				return false;
 			}
 		}
 	}
 	if (ta != &a->adaptive_targets || tb != &b->adaptive_targets) {
-		snprintf(why, DRAIN_ERR_LEN, "different numbers of targets");
+		rd_errf(why, EINVAL, "different numbers of targets");
 		return false;
 	}
 	return true;
@@ -624,16 +621,16 @@ void drain_model_after_check(struct damon_ctx *ctx,
 
 /* ---- building and showing -------------------------------------------- */
 
-struct damon_ctx *drain_ctx_from_layout(const struct drain_layout *l,
-					const struct damon_attrs *a, u64 seed,
-					char *err)
+struct damon_ctx *(drain_ctx_from_layout)(const struct drain_layout *l,
+					  const struct damon_attrs *a, u64 seed,
+					  struct rd_err *err)
 {
 	struct damon_ctx *ctx = drain_ctx_new(a, !l->physical, seed);
 	struct damon_target *t = NULL;
 	int ret;
 
 	if (!ctx) {
-		snprintf(err, DRAIN_ERR_LEN, "out of memory");
+		rd_errf(err, ENOMEM, "out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < l->n; i++) {
@@ -643,20 +640,18 @@ struct damon_ctx *drain_ctx_from_layout(const struct drain_layout *l,
 		    (ctx->has_pid && damon_target_pid_nr(t) != e->tgid)) {
 			ret = drain_ctx_add_target(ctx, e->tgid, &t);
 			if (ret) {
-				snprintf(err, DRAIN_ERR_LEN,
-					 "layout entry %zu: cannot add target %d: %s",
-					 i, e->tgid, strerror(-ret));
+				rd_errf(err, -ret, "layout entry %zu: cannot add target %d: %s",
+					i, e->tgid, strerror(-ret));
 				drain_ctx_free(ctx);
 				return NULL;
 			}
 		}
 		ret = drain_ctx_add_region(ctx, t, e->start, e->end);
 		if (ret) {
-			snprintf(err, DRAIN_ERR_LEN,
-				 "layout entry %zu: region [%#lx, %#lx) of target %d: %s",
-				 i, e->start, e->end, e->tgid,
-				 ret == -EINVAL ? "empty, or not above the previous region"
-						: strerror(-ret));
+			rd_errf(err, -ret, "layout entry %zu: region [%#lx, %#lx) of target %d: %s",
+				i, e->start, e->end, e->tgid,
+				ret == -EINVAL ? "empty, or not above the previous region"
+				: strerror(-ret));
 			drain_ctx_free(ctx);
 			return NULL;
 		}

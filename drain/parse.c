@@ -43,21 +43,20 @@ static bool next_line(struct line_iter *it, struct line *l)
 	return true;
 }
 
-static int fail(char *err, const struct line_iter *it, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int fail(struct rd_err *err, const struct line_iter *it,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, const struct line_iter *it, const char *fmt, ...)
+/* "NAME:LINE: what is wrong" (EINVAL); returns -EINVAL. */
+static int fail(struct rd_err *err, const struct line_iter *it,
+		const char *fmt, ...)
 {
+	char what[RD_ERR_MSG_LEN];
 	va_list ap;
-	int n;
 
-	n = snprintf(err, DRAIN_ERR_LEN, "%s:%lu: ", it->name, it->lineno);
-	if (n < 0 || n >= DRAIN_ERR_LEN)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err + n, DRAIN_ERR_LEN - n, fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return -1;
+	return rd_errf(err, EINVAL, "%s:%lu: %s", it->name, it->lineno, what);
 }
 
 /* A field, quoted for a message: at most 24 printable characters. */
@@ -117,7 +116,7 @@ static int parse_num(const struct line *f, bool hex, unsigned long *out,
 	}
 	if (s == e) {
 		*why = "is not a number";
-		return -1;
+		return -EINVAL;
 	}
 	for (; s < e; s++) {
 		unsigned int d;
@@ -130,11 +129,11 @@ static int parse_num(const struct line *f, bool hex, unsigned long *out,
 			d = *s - 'A' + 10;
 		else {
 			*why = "is not a number";
-			return -1;
+			return -EINVAL;
 		}
 		if (v > (~0UL - d) / base) {
 			*why = "is out of range (above 2^64 - 1)";
-			return -1;
+			return -ERANGE;
 		}
 		v = v * base + d;
 	}
@@ -142,7 +141,7 @@ static int parse_num(const struct line *f, bool hex, unsigned long *out,
 	return 0;
 }
 
-static int field_num(char *err, const struct line_iter *it,
+static int field_num(struct rd_err *err, const struct line_iter *it,
 		     const struct line *f, const char *what, bool hex,
 		     unsigned long max, unsigned long *out)
 {
@@ -167,7 +166,7 @@ int drain_layout_push(struct drain_layout *l, pid_t tgid, unsigned long start,
 		struct drain_layout_entry *e = realloc(l->e, cap * sizeof(*e));
 
 		if (!e)
-			return -1;
+			return -ENOMEM;
 		l->e = e;
 		l->cap = cap;
 	}
@@ -185,8 +184,8 @@ void drain_layout_free(struct drain_layout *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int drain_layout_parse(const char *buf, size_t len, const char *name,
-		       struct drain_layout *out, char *err)
+int (drain_layout_parse)(const char *buf, size_t len, const char *name,
+			 struct drain_layout *out, struct rd_err *err)
 {
 	struct line_iter it = { buf, buf + len, name, 0 };
 	unsigned long target_line = 0;	/* a 'target' line waiting */
@@ -194,14 +193,12 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 	pid_t *seen = NULL;
 	size_t nr_seen = 0;
 	struct line l, f[MAX_FIELDS];
-	int ret = -1;
+	int ret = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
 	seen = malloc(DRAIN_MAX_TARGETS * sizeof(*seen));
-	if (!seen) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: out of memory", name);
-		return -1;
-	}
+	if (!seen)
+		return rd_errf(err, ENOMEM, "%s: out of memory", name);
 	while (next_line(&it, &l)) {
 		unsigned long tgid, start, end;
 		const struct drain_layout_entry *prev;
@@ -287,7 +284,8 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 			goto out;
 		}
 		if (drain_layout_push(out, tgid, start, end)) {
-			fail(err, &it, "out of memory");
+			ret = rd_errf(err, ENOMEM, "%s:%lu: out of memory",
+				      it.name, it.lineno);
 			goto out;
 		}
 		out->e[out->n - 1].new_target = target_line != 0;
@@ -300,8 +298,8 @@ int drain_layout_parse(const char *buf, size_t len, const char *name,
 		goto out;
 	}
 	if (!out->n) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: no regions (expected 'tgid start end' lines)",
-			 name);
+		rd_errf(err, EINVAL, "%s: no regions (expected 'tgid start end' lines)",
+			name);
 		goto out;
 	}
 	ret = 0;
@@ -310,58 +308,17 @@ out:
 	return ret;
 }
 
-/* Whole file (or stdin for "-") into memory. */
-static char *read_file(const char *path, size_t *len, char *err)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	size_t cap = 1 << 16, n = 0;
-	char *buf;
-
-	if (!f) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return NULL;
-	}
-	buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (n < cap) {
-			if (ferror(f)) {
-				snprintf(err, DRAIN_ERR_LEN, "%s: cannot read: %s",
-					 path, strerror(errno));
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		cap *= 2;
-		char *nb = realloc(buf, cap);
-
-		if (!nb)
-			free(buf);
-		buf = nb;
-	}
-	if (!buf && !*err)
-		snprintf(err, DRAIN_ERR_LEN, "%s: out of memory", path);
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-}
-
-int drain_layout_load(const char *path, struct drain_layout *out, char *err)
+int (drain_layout_load)(const char *path, struct drain_layout *out,
+			struct rd_err *err)
 {
 	size_t len;
 	char *buf;
 	int ret;
 
-	err[0] = 0;
 	memset(out, 0, sizeof(*out));
-	buf = read_file(path, &len, err);
+	buf = rd_read_file(path, &len, err);
 	if (!buf)
-		return -1;
+		return err ? -err->code : -EIO;
 	ret = drain_layout_parse(buf, len, path, out, err);
 	free(buf);
 	return ret;
@@ -376,7 +333,7 @@ static int trace_push(struct drain_trace *tr, const struct drain_trace_rec *r)
 		struct drain_trace_rec *n = realloc(tr->recs, cap * sizeof(*n));
 
 		if (!n)
-			return -1;
+			return -ENOMEM;
 		tr->recs = n;
 		tr->cap = cap;
 	}
@@ -419,7 +376,7 @@ static bool lackey_shape(const struct line *l)
 }
 
 /* One lackey line: kind ('I', 'L', 'S', 'M'), "addr,size". */
-static int lackey_line(char *err, const struct line_iter *it,
+static int lackey_line(struct rd_err *err, const struct line_iter *it,
 		       const struct line *l, char *kind,
 		       unsigned long *addr, unsigned long *size)
 {
@@ -449,7 +406,7 @@ static int lackey_line(char *err, const struct line_iter *it,
 	return 0;
 }
 
-static int text_line(char *err, const struct line_iter *it,
+static int text_line(struct rd_err *err, const struct line_iter *it,
 		     const struct line *f, int n, struct drain_trace_rec *r)
 {
 	unsigned long tgid, cpu;
@@ -463,7 +420,7 @@ static int text_line(char *err, const struct line_iter *it,
 	    field_num(err, it, &f[1], "addr", false, ~0UL, &r->addr) ||
 	    field_num(err, it, &f[2], "size", false, ~0UL, &r->size) ||
 	    field_num(err, it, &f[3], "cpu", false, DRAIN_MAX_CPUS - 1, &cpu))
-		return -1;
+		return -EINVAL;
 	if (!r->size)
 		return fail(err, it, "size 0");
 	if (f[4].len != 1 || (f[4].s[0] != 'r' && f[4].s[0] != 'w'))
@@ -475,25 +432,24 @@ static int text_line(char *err, const struct line_iter *it,
 	return 0;
 }
 
-int drain_trace_parse(const char *buf, size_t len, const char *name,
-		      const struct drain_trace_opts *o, struct drain_trace *out,
-		      char *err)
+int (drain_trace_parse)(const char *buf, size_t len, const char *name,
+			const struct drain_trace_opts *o,
+			struct drain_trace *out, struct rd_err *err)
 {
 	struct drain_trace_opts def = { .sample = 1, .lackey_tgid = 1 };
 	struct line_iter it = { buf, buf + len, name, 0 };
 	unsigned long max;
 	bool detected = false;
 	struct line l, f[MAX_FIELDS];
+	int ret = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
 	if (!o)
 		o = &def;
 	max = o->max_records ? o->max_records : DEFAULT_MAX_RECORDS;
-	if (!o->sample) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: sample must be at least 1",
-			 name);
-		return -1;
-	}
+	if (!o->sample)
+		return rd_errf(err, EINVAL, "%s: sample must be at least 1",
+			       name);
 	while (next_line(&it, &l)) {
 		struct drain_trace_rec r = { 0 };
 
@@ -524,34 +480,33 @@ int drain_trace_parse(const char *buf, size_t len, const char *name,
 			goto bad;
 		}
 		if (trace_push(out, &r)) {
-			fail(err, &it, "out of memory");
+			ret = rd_errf(err, ENOMEM, "%s:%lu: out of memory",
+				      it.name, it.lineno);
 			goto bad;
 		}
 	}
 	out->lines = it.lineno;
 	if (!out->n) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: no accesses in the trace",
-			 name);
+		rd_errf(err, EINVAL, "%s: no accesses in the trace", name);
 		goto bad;
 	}
 	return 0;
 bad:
 	out->lines = it.lineno;
-	return -1;
+	return ret;
 }
 
-int drain_trace_load(const char *path, const struct drain_trace_opts *o,
-		     struct drain_trace *out, char *err)
+int (drain_trace_load)(const char *path, const struct drain_trace_opts *o,
+		       struct drain_trace *out, struct rd_err *err)
 {
 	size_t len;
 	char *buf;
 	int ret;
 
-	err[0] = 0;
 	memset(out, 0, sizeof(*out));
-	buf = read_file(path, &len, err);
+	buf = rd_read_file(path, &len, err);
 	if (!buf)
-		return -1;
+		return err ? -err->code : -EIO;
 	ret = drain_trace_parse(buf, len, path, o, out, err);
 	free(buf);
 	return ret;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* registry.c - the table of lookup strategies and zero-access policies. */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -16,12 +17,18 @@ const struct drain_strategy *const drain_strategies[] = {
 
 const unsigned int drain_nr_strategies = ARRAY_SIZE(drain_strategies);
 
+const struct drain_strategy *drain_strategy_lookup(const char *name,
+						  struct rd_err *e)
+{
+	_Static_assert(offsetof(struct drain_strategy, name) == 0,
+		       "rd_table_find() needs the name first");
+	return rd_table_find((const void *const *)drain_strategies,
+			     drain_nr_strategies, "strategy", name, e);
+}
+
 const struct drain_strategy *drain_strategy_find(const char *name)
 {
-	for (unsigned int i = 0; i < drain_nr_strategies; i++)
-		if (strcmp(drain_strategies[i]->name, name) == 0)
-			return drain_strategies[i];
-	return NULL;
+	return drain_strategy_lookup(name, NULL);
 }
 
 static const struct {
@@ -55,7 +62,7 @@ int drain_zero_policy_find(const char *name)
 	for (int i = 0; i < DRAIN_NR_ZERO_POLICIES; i++)
 		if (strcmp(zero_policies[i].name, name) == 0)
 			return i;
-	return -1;
+	return -ENOENT;
 }
 
 enum drain_zero_policy drain_zero_policy_default(const struct drain_strategy *s)

@@ -207,7 +207,7 @@ int drain_alloc_find(const char *name)
 	for (unsigned int i = 0; i < ARRAY_SIZE(alloc_names); i++)
 		if (strcmp(alloc_names[i], name) == 0)
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 const char *drain_alloc_name(enum drain_alloc_kind k)

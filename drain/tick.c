@@ -46,8 +46,9 @@
  */
 #define DRAIN_CREDIT_AHEAD	16
 
-struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
-					const struct drain_opts *o, char *err)
+struct drain_kdamond *(drain_kdamond_new)(struct damon_ctx *ctx,
+					  const struct drain_opts *o,
+					  struct rd_err *err)
 {
 	struct drain_opts def = { 0 };
 	struct drain_kdamond *kd;
@@ -65,7 +66,7 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	    (unsigned int)o->alloc > DRAIN_ALLOC_GLIBC ||
 	    (unsigned int)o->snap > DRAIN_SNAP_ON_CHANGE ||
 	    (unsigned int)o->rings > DRAIN_RINGS_BATCHED) {
-		snprintf(err, DRAIN_ERR_LEN, "bad drain options");
+		rd_errf(err, EINVAL, "bad drain options");
 		free(kd);
 		return NULL;
 	}
@@ -105,7 +106,7 @@ struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 	}
 	return kd;
 nomem:
-	snprintf(err, DRAIN_ERR_LEN, "out of memory");
+	rd_errf(err, ENOMEM, "out of memory");
 	return NULL;
 }
 

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,19 +80,6 @@ struct export {
 	struct winners w;
 };
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1024];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rd_usage_error(self->name, "%s", msg);
-}
-
 static char *path_join(const char *a, const char *b)
 {
 	char *s;
@@ -141,13 +127,15 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static char *read_source(struct export *e, const char *src)
+static char *read_source(struct export *e, const char *src,
+			 struct rd_err *err)
 {
 	char *path = path_join(e->root, src), *text;
 
-	text = rd_read_file(path, NULL);
+	text = rd_read_file(path, NULL, err);
 	if (!text)
-		fail("cannot read %s: %s", path, strerror(errno));
+		rd_errf(err, err->code, "cannot read %s: %s", path,
+			strerror(err->code));
 	free(path);
 	return text;
 }
@@ -155,28 +143,34 @@ static char *read_source(struct export *e, const char *src)
 /* ---- winners ----------------------------------------------------------- */
 
 static char *json_str(json_t *obj, const char *key, const char *path,
-		      const char *where)
+		      const char *where, struct rd_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 
-	if (!json_is_string(v))
-		fail("%s: %s%s: missing or not a string", path, where, key);
+	if (!json_is_string(v)) {
+		rd_errf(err, EINVAL, "%s: %s%s: missing or not a string", path,
+			where, key);
+		return NULL;
+	}
 	return strdup(json_string_value(v));
 }
 
-/* Newest results/<dir>/summary.json; 0 read, 1 none found. */
-static int load_winners(const char *results, bool explicit, struct winners *w)
+/* Newest results/<dir>/summary.json; 0 read, 1 none found, or -errno. */
+static int load_winners(const char *results, bool explicit, struct winners *w,
+			struct rd_err *err)
 {
 	struct dirent *de;
 	char *best = NULL;
 	json_error_t jerr;
 	json_t *root, *win, *cmds;
 	DIR *dir = opendir(results);
+	int ret;
 
 	if (!dir) {
 		if (!explicit && errno == ENOENT)
 			return 1;
-		fail("--results %s: %s", results, strerror(errno));
+		return rd_errf(err, errno, "--results %s: %s", results,
+			       strerror(errno));
 	}
 	while ((de = readdir(dir))) {
 		char *p;
@@ -201,29 +195,46 @@ static int load_winners(const char *results, bool explicit, struct winners *w)
 	free(best);
 	root = json_load_file(w->path, 0, &jerr);
 	if (!root)
-		fail("%s:%d: not valid JSON: %s", w->path, jerr.line, jerr.text);
+		return rd_errf(err, EINVAL, "%s:%d: not valid JSON: %s", w->path,
+			       jerr.line, jerr.text);
+	ret = -EINVAL;
 	win = json_object_get(root, "winners");
-	if (!json_is_object(win))
-		fail("%s: winners: missing or not an object", w->path);
-	w->design = json_str(win, "design", w->path, "winners.");
-	w->design_why = json_str(win, "design_why", w->path, "winners.");
-	w->strategy = json_str(win, "strategy", w->path, "winners.");
-	w->strategy_why = json_str(win, "strategy_why", w->path, "winners.");
-	w->report = json_str(root, "report", w->path, "");
+	if (!json_is_object(win)) {
+		rd_errf(err, EINVAL, "%s: winners: missing or not an object",
+			w->path);
+		goto out;
+	}
+	if (!(w->design = json_str(win, "design", w->path, "winners.", err)) ||
+	    !(w->design_why = json_str(win, "design_why", w->path, "winners.",
+				       err)) ||
+	    !(w->strategy = json_str(win, "strategy", w->path, "winners.",
+				     err)) ||
+	    !(w->strategy_why = json_str(win, "strategy_why", w->path,
+					 "winners.", err)) ||
+	    !(w->report = json_str(root, "report", w->path, "", err)))
+		goto out;
 	cmds = json_object_get(root, "commands");
-	if (!json_is_array(cmds))
-		fail("%s: commands: missing or not an array", w->path);
+	if (!json_is_array(cmds)) {
+		rd_errf(err, EINVAL, "%s: commands: missing or not an array",
+			w->path);
+		goto out;
+	}
 	w->ncommands = json_array_size(cmds);
 	w->commands = calloc(w->ncommands + 1, sizeof(char *));
 	for (size_t i = 0; i < w->ncommands; i++) {
 		json_t *c = json_array_get(cmds, i);
 
-		if (!json_is_string(c))
-			fail("%s: commands[%zu]: not a string", w->path, i);
+		if (!json_is_string(c)) {
+			rd_errf(err, EINVAL, "%s: commands[%zu]: not a string",
+				w->path, i);
+			goto out;
+		}
 		w->commands[i] = strdup(json_string_value(c));
 	}
+	ret = 0;
+out:
 	json_decref(root);
-	return 0;
+	return ret;
 }
 
 /* ---- choices ----------------------------------------------------------- */
@@ -237,7 +248,8 @@ static void list_nmi_safe(char *buf, size_t len)
 				 buf[0] ? ", " : "", rd_designs[i]->name);
 }
 
-static void choose_design(struct export *e, const char *name)
+static int choose_design(struct export *e, const char *name,
+			 struct rd_err *err)
 {
 	char safe[256], *id, *src, *path;
 	struct stat st;
@@ -245,10 +257,13 @@ static void choose_design(struct export *e, const char *name)
 	list_nmi_safe(safe, sizeof(safe));
 	e->d = rd_design_find(name);
 	if (!e->d)
-		fail("unknown design '%s' (NMI-safe designs: %s)", name, safe);
+		return rd_errf(err, EINVAL,
+			       "unknown design '%s' (NMI-safe designs: %s)",
+			       name, safe);
 	if (e->d->nesting != RD_NEST_SAFE)
-		fail("design '%s' is not NMI-safe (nesting: %s); export takes %s",
-		     name, rd_nesting_name(e->d->nesting), safe);
+		return rd_errf(err, EINVAL,
+			       "design '%s' is not NMI-safe (nesting: %s); export takes %s",
+			       name, rd_nesting_name(e->d->nesting), safe);
 	id = strdup(name);
 	for (char *p = id; *p; p++)
 		if (*p == '-')
@@ -258,28 +273,32 @@ static void choose_design(struct export *e, const char *name)
 	free(id);
 	path = path_join(e->root, src);
 	if (stat(path, &st))
-		fail("design '%s': no source %s", name, path);
+		return rd_errf(err, ENOENT, "design '%s': no source %s", name,
+			       path);
 	free(path);
 	e->design_src = src;
+	return 0;
 }
 
-static void choose_strategy(struct export *e, const char *name)
+static int choose_strategy(struct export *e, const char *name,
+			   struct rd_err *err)
 {
-	char known[512] = "none";
+	char known[256] = "none";
 
 	e->strategy = name;
 	if (strcmp(name, "none") == 0)
-		return;
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(strategy_table); i++) {
 		if (strcmp(strategy_table[i].name, name) == 0) {
 			e->st = &strategy_table[i];
-			return;
+			return 0;
 		}
 		snprintf(known + strlen(known), sizeof(known) - strlen(known),
 			 ", %s", strategy_table[i].name);
 	}
-	fail("unknown strategy '%s' (known: %s; see export/strategies.def)",
-	     name, known);
+	return rd_errf(err, EINVAL,
+		       "unknown strategy '%s' (known: %s; see export/strategies.def)",
+		       name, known);
 }
 
 static bool lookup_exported(const struct export *e)
@@ -294,15 +313,20 @@ static bool lookup_missing(const struct export *e)
 
 /* ---- texts ------------------------------------------------------------- */
 
-static char *access_report_header(struct export *e)
+static char *access_report_header(struct export *e, struct rd_err *err)
 {
-	char *text = read_source(e, "ring/report.h");
-	const char *start = strstr(text, "\nstruct damon_access_report {\n");
-	const char *c, *end;
+	char *text = read_source(e, "ring/report.h", err);
+	const char *start, *c, *end;
 	struct rd_buf b = { 0 };
 
-	if (!start)
-		fail("ring/report.h: no struct damon_access_report");
+	if (!text)
+		return NULL;
+	start = strstr(text, "\nstruct damon_access_report {\n");
+	if (!start) {
+		free(text);
+		rd_errf(err, EINVAL, "ring/report.h: no struct damon_access_report");
+		return NULL;
+	}
 	end = strstr(start, "\n};\n");
 	/* Take the comment right above the struct with it. */
 	c = start;
@@ -322,10 +346,10 @@ static char *access_report_header(struct export *e)
 	rd_buf_add(&b, c, end + 4 - c);
 	rd_buf_puts(&b, "\n#endif /* _DAMON_ACCESS_REPORT_H */\n");
 	free(text);
-	return b.s;
+	return rd_buf_take(&b, err);
 }
 
-static char *design_header(struct export *e)
+static char *design_header(struct export *e, struct rd_err *err)
 {
 	struct rd_buf b = { 0 };
 	char *id = strdup(e->d->name);
@@ -358,64 +382,91 @@ static char *design_header(struct export *e)
 			e->strategy, e->strategy, e->strategy);
 	rd_buf_puts(&b, "\n#endif /* _KCHECK_DESIGN_H */\n");
 	free(id);
-	return b.s;
+	return rd_buf_take(&b, err);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
+/* Write @text to @dir/@name; say so on stdout if @say. */
+static int write_text(const char *dir, const char *name, const char *text,
+		      bool say, struct rd_err *err)
 {
 	char *path = path_join(dir, name);
 	FILE *f = fopen(path, "w");
+	int ret = 0;
 
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		fail("--out %s: cannot write %s: %s", out_arg, path,
-		     strerror(errno));
-	printf("wrote %s\n", path);
+	if (!f || fputs(text, f) < 0) {
+		ret = rd_errf(err, errno, "--out %s: cannot write %s: %s",
+			      out_arg, path, strerror(errno));
+		if (f)
+			fclose(f);
+	} else if (fclose(f)) {
+		ret = rd_errf(err, errno, "--out %s: cannot write %s: %s",
+			      out_arg, path, strerror(errno));
+	} else if (say) {
+		printf("wrote %s\n", path);
+	}
 	free(path);
+	return ret;
 }
 
-static void copy_template(struct export *e, const char *moddir,
-			  const char *name)
+static int write_file(const char *dir, const char *name, const char *text,
+		      struct rd_err *err)
+{
+	return write_text(dir, name, text, true, err);
+}
+
+static int copy_template(struct export *e, const char *moddir,
+			 const char *name, struct rd_err *err)
 {
 	char *src, *text;
+	int ret;
 
 	if (asprintf(&src, "export/kmod/%s", name) < 0)
 		abort();
-	text = read_source(e, src);
-	write_file(moddir, name, text);
-	free(text);
+	text = read_source(e, src, err);
 	free(src);
+	if (!text)
+		return -err->code;
+	ret = write_file(moddir, name, text, err);
+	free(text);
+	return ret;
 }
 
-static void make_dir(const char *path)
+static int make_dir(const char *path, struct rd_err *err)
 {
 	if (mkdir(path, 0755) && errno != EEXIST)
-		fail("--out %s: cannot create %s: %s", out_arg, path,
-		     strerror(errno));
+		return rd_errf(err, errno, "--out %s: cannot create %s: %s",
+			       out_arg, path, strerror(errno));
+	return 0;
 }
 
 /* mkdir -p, and check we can write there. */
-static void prepare_out(const char *out)
+static int prepare_out(const char *out, struct rd_err *err)
 {
 	char *p = strdup(out), *probe;
-	int fd;
+	int fd, ret = 0;
 
 	out_arg = out;
-	for (char *s = p + 1; *s; s++) {
+	for (char *s = p + 1; *s && !ret; s++) {
 		if (*s != '/')
 			continue;
 		*s = 0;
-		make_dir(p);
+		ret = make_dir(p, err);
 		*s = '/';
 	}
-	make_dir(p);
+	ret = ret ?: make_dir(p, err);
 	free(p);
+	if (ret)
+		return ret;
 	probe = path_join(out, ".ringdrain-export-probe");
 	fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
-		fail("--out %s: cannot write there: %s", out, strerror(errno));
-	close(fd);
+		ret = rd_errf(err, errno, "--out %s: cannot write there: %s",
+			      out, strerror(errno));
+	else
+		close(fd);
 	unlink(probe);
 	free(probe);
+	return ret;
 }
 
 /* The RFC's ring as posted: 256 slots of 48 bytes and its two indices. */
@@ -437,17 +488,6 @@ static unsigned int ring_slots(const struct export *e, size_t limit)
 	while (slots > 16 && e->d->size(slots, DAMON_REPORT_COMPACT) > limit)
 		slots /= 2;
 	return slots;
-}
-
-static void write_text(const char *dir, const char *name, const char *text)
-{
-	char *path = path_join(dir, name);
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		fail("--out %s: cannot write %s: %s", out_arg, path,
-		     strerror(errno));
-	free(path);
 }
 
 /*
@@ -485,7 +525,7 @@ static void add_why_not(struct rd_buf *t, const struct export *e,
 			const char *rel)
 {
 	char *path = path_join(e->root, "results/REVIEW.md");
-	char *text = rd_read_file(path, NULL), *b, *end;
+	char *text = rd_read_file(path, NULL, NULL), *b, *end;
 
 	free(path);
 	if (!text)
@@ -513,14 +553,20 @@ static void add_why_not(struct rd_buf *t, const struct export *e,
 }
 
 /* The design file's heading comment, as plain text (the ring's "why"). */
-static char *design_comment(struct export *e)
+static char *design_comment(struct export *e, struct rd_err *err)
 {
-	char *text = read_source(e, e->design_src);
-	char *c = strstr(text, "/*\n"), *end = c ? strstr(c, "*/") : NULL;
+	char *text = read_source(e, e->design_src, err);
+	char *c = text ? strstr(text, "/*\n") : NULL;
+	char *end = c ? strstr(c, "*/") : NULL;
 	struct rd_buf b = { 0 };
 
-	if (!c || !end)
-		fail("%s: no heading comment", e->design_src);
+	if (!text)
+		return NULL;
+	if (!c || !end) {
+		free(text);
+		rd_errf(err, EINVAL, "%s: no heading comment", e->design_src);
+		return NULL;
+	}
 	*end = 0;
 	c += 3;
 	/* skip the title paragraph ("x.c - ...", maybe over several lines) */
@@ -538,7 +584,9 @@ static char *design_comment(struct export *e)
 		l = nl ? nl + 1 : l + strlen(l);
 	}
 	free(text);
-	return b.s ? b.s : strdup("");
+	if (!b.s && !b.oom)
+		rd_buf_puts(&b, "");
+	return rd_buf_take(&b, err);
 }
 
 static void add_producer_figures(struct rd_buf *t, struct export *e,
@@ -546,12 +594,17 @@ static void add_producer_figures(struct rd_buf *t, struct export *e,
 static void add_tick_figures(struct rd_buf *t, struct export *e,
 			     const char *rel);
 
-static void write_messages(struct export *e, const char *dir,
-			   unsigned int slots, size_t bytes, size_t rfc_bytes)
+static int write_messages(struct export *e, const char *dir,
+			  unsigned int slots, size_t bytes, size_t rfc_bytes,
+			  struct rd_err *err)
 {
 	struct rd_buf t = { 0 }, m = { 0 };
-	char *why = design_comment(e);
+	char *why = design_comment(e, err);
 	unsigned int lanes = e->d->lanes ? e->d->lanes : 1;
+	int ret;
+
+	if (!why)
+		return -err->code;
 
 	/* 1: the ring */
 	rd_buf_printf(&t,
@@ -590,11 +643,14 @@ static void write_messages(struct export *e, const char *dir,
 		e->design_src);
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports with the %s ring\n\n",
 		      e->d->name);
-	rd_wrap(&m, t.s, 72);
-	write_text(dir, "1", m.s);
+	rd_wrap(&m, t.s ? t.s : "", 72);
+	ret = rd_buf_check(&t, err) ?: rd_buf_check(&m, err) ?:
+		write_text(dir, "1", m.s, false, err);
 	rd_buf_free(&t);
 	rd_buf_free(&m);
 	free(why);
+	if (ret)
+		return ret;
 
 	/* 2: the drain */
 	if (lookup_exported(e)) {
@@ -625,10 +681,13 @@ static void write_messages(struct export *e, const char *dir,
 		}
 		rd_buf_printf(&m, "mm/damon/core: look reports up in a %s index\n\n",
 			      e->strategy);
-		rd_wrap(&m, t.s, 72);
-		write_text(dir, "2", m.s);
+		rd_wrap(&m, t.s ? t.s : "", 72);
+		ret = rd_buf_check(&t, err) ?: rd_buf_check(&m, err) ?:
+			write_text(dir, "2", m.s, false, err);
 		rd_buf_free(&t);
 		rd_buf_free(&m);
+		if (ret)
+			return ret;
 	}
 
 	/* the cover letter: no numbers that a results folder does not hold */
@@ -658,10 +717,12 @@ static void write_messages(struct export *e, const char *dir,
 	rd_buf_printf(&m, "mm/damon/core: keep nested access reports (%s)%s%s\n\n",
 		      e->d->name, lookup_exported(e) ? ", batched region lookup" : "",
 		      "");
-	rd_wrap(&m, t.s, 72);
-	write_text(dir, "cover", m.s);
+	rd_wrap(&m, t.s ? t.s : "", 72);
+	ret = rd_buf_check(&t, err) ?: rd_buf_check(&m, err) ?:
+		write_text(dir, "cover", m.s, false, err);
 	rd_buf_free(&t);
 	rd_buf_free(&m);
+	return ret;
 }
 
 /* One benchmark's figure across its repetitions, from a suite JSON. */
@@ -680,8 +741,9 @@ static int cmp_double(const void *a, const void *b)
 /*
  * The counter @key of the iterations of the benchmark @prefix ("name/"
  * up to the design and record) in @json: median, min, max of the
- * repetitions.  Returns 0, or -1 when the file or the benchmark is not
- * there (then no number is quoted).
+ * repetitions.  Returns 0, or -ENOENT when the file or the benchmark is
+ * not there, or has fewer than three repetitions (then no number is
+ * quoted).
  */
 static int read_figure(const char *json, const char *prefix, const char *key,
 		       struct figure *f)
@@ -693,7 +755,7 @@ static int read_figure(const char *json, const char *prefix, const char *key,
 	int n = 0;
 
 	if (!root)
-		return -1;
+		return -ENOENT;
 	b = json_object_get(root, "benchmarks");
 	json_array_foreach(b, i, x) {
 		const char *name = json_string_value(json_object_get(x, "name"));
@@ -708,7 +770,7 @@ static int read_figure(const char *json, const char *prefix, const char *key,
 	}
 	json_decref(root);
 	if (n < 3)
-		return -1;
+		return -ENOENT;
 	qsort(v, n, sizeof(v[0]), cmp_double);
 	f->n = n;
 	f->min = v[0];
@@ -821,7 +883,8 @@ out:
 }
 
 /* Run export/series.sh: the series by git, see its heading comment. */
-static void write_series(struct export *e, const char *seed)
+static int write_series(struct export *e, const char *seed,
+			struct rd_err *err)
 {
 	char *msgs = path_join(e->out, "msgs"), *script, *cmd, *id;
 	char *name = strdup(e->author), *email = strchr(name, '<');
@@ -834,12 +897,21 @@ static void write_series(struct export *e, const char *seed)
 
 	char *abs_out = realpath(e->out, NULL);
 
-	if (!abs_out)
-		fail("--out %s: %s", out_arg, strerror(errno));
 	free(msgs);
+	if (!abs_out) {
+		free(name);
+		return rd_errf(err, errno, "--out %s: %s", out_arg,
+			       strerror(errno));
+	}
 	msgs = path_join(abs_out, "msgs");
-	make_dir(msgs);
-	write_messages(e, msgs, slots, bytes, rfc_bytes);
+	rc = make_dir(msgs, err) ?:
+		write_messages(e, msgs, slots, bytes, rfc_bytes, err);
+	if (rc) {
+		free(msgs);
+		free(abs_out);
+		free(name);
+		return rc;
+	}
 	*email = 0;
 	for (char *p = email - 1; p >= name && *p == ' '; p--)
 		*p = 0;
@@ -878,17 +950,27 @@ static void write_series(struct export *e, const char *seed)
 		if (lookup_exported(e))
 			rd_buf_printf(&map, " %s=%s", e->st->src,
 				      base_name(e->st->dst));
-		setenv("RD_MODULE_MAP", map.s, 1);
+		rc = rd_buf_check(&map, err);
+		if (!rc)
+			setenv("RD_MODULE_MAP", map.s, 1);
 		setenv("RD_STRATEGY_DST", lookup_exported(e) ? e->st->dst : "", 1);
 		rd_buf_free(&map);
+	}
+	if (rc) {
+		free(id);
+		free(name);
+		free(msgs);
+		free(abs_out);
+		return rc;
 	}
 	script = path_join(e->root, "export/series.sh");
 	if (asprintf(&cmd, "bash '%s'", script) < 0)
 		abort();
 	rc = system(cmd);
 	if (rc != 0)
-		fail("the series could not be made (export/series.sh said why, above)");
-	printf("ring: %s, %u slots per lane of %u bytes, %zu bytes per CPU (RFC v1: %zu)\n",
+		rc = rd_errf(err, EIO, "the series could not be made (export/series.sh said why, above)");
+	else
+		printf("ring: %s, %u slots per lane of %u bytes, %zu bytes per CPU (RFC v1: %zu)\n",
 	       e->d->name, slots, (unsigned int)DAMON_REPORT_COMPACT, bytes,
 	       rfc_bytes);
 	free(cmd);
@@ -897,6 +979,7 @@ static void write_series(struct export *e, const char *seed)
 	free(name);
 	free(msgs);
 	free(abs_out);
+	return rc;
 }
 
 /* git apply --check of the whole series in a user's tree. */
@@ -919,23 +1002,31 @@ static int check_tree(struct export *e, const char *tree)
 	return 0;
 }
 
-static void write_module(struct export *e)
+static int write_module(struct export *e, struct rd_err *err)
 {
 	char *dir = path_join(e->out, "module");
 	char *text;
+	int ret;
 
-	make_dir(dir);
-	copy_template(e, dir, "Kbuild");
-	copy_template(e, dir, "Makefile");
-	copy_template(e, dir, "ringdrain_kcheck.c");
-	copy_template(e, dir, "kcheck_drain.c");
-	text = access_report_header(e);
-	write_file(dir, "damon_access_report.h", text);
-	free(text);
-	text = design_header(e);
-	write_file(dir, "kcheck_design.h", text);
-	free(text);
+	ret = make_dir(dir, err) ?:
+		copy_template(e, dir, "Kbuild", err) ?:
+		copy_template(e, dir, "Makefile", err) ?:
+		copy_template(e, dir, "ringdrain_kcheck.c", err) ?:
+		copy_template(e, dir, "kcheck_drain.c", err);
+	if (!ret) {
+		text = access_report_header(e, err);
+		ret = text ? write_file(dir, "damon_access_report.h", text, err) :
+			-err->code;
+		free(text);
+	}
+	if (!ret) {
+		text = design_header(e, err);
+		ret = text ? write_file(dir, "kcheck_design.h", text, err) :
+			-err->code;
+		free(text);
+	}
 	free(dir);
+	return ret;
 }
 
 static void list_choices(void)
@@ -988,6 +1079,8 @@ static int run(int argc, char **argv)
 	bool explicit_results = false;
 	const char *seed_path;
 	char *results_dir;
+	struct rd_err err;
+	int ret;
 
 	rd_parse_cmdline(self, opts, argc, argv, 0, 0, NULL);
 	if (list) {
@@ -1005,17 +1098,22 @@ static int run(int argc, char **argv)
 	explicit_results = results != NULL;
 	results_dir = results ? strdup(results) : path_join(root, "results");
 	if (!design || !strategy) {
-		if (load_winners(results_dir, explicit_results, &e.w))
+		ret = load_winners(results_dir, explicit_results, &e.w, &err);
+		if (ret < 0)
+			rd_usage_error(self->name, "%s", err.msg);
+		if (ret)
 			rd_usage_error(self->name,
 				       "no %s/*/summary.json to take the winners from: run './ringdrain bench' or give --design and --strategy",
 				       results_dir);
 	}
-	choose_design(&e, design ? design : e.w.design);
-	choose_strategy(&e, strategy ? strategy : e.w.strategy);
+	if (choose_design(&e, design ? design : e.w.design, &err) ||
+	    choose_strategy(&e, strategy ? strategy : e.w.strategy, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	e.author = author ? author : git_author();
 	if (!e.author)
 		rd_usage_error(self->name, "no author for From: and Signed-off-by: set git's identity (git config --global user.name 'Name'; git config --global user.email name@example.org) or give --author 'Name <email>'");
-	prepare_out(out);
+	if (prepare_out(out, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	seed_path = seed ? seed : path_join(root, "../shared/seed/rfc-v1-4-of-6.patch");
 	if (access(seed_path, R_OK))
 		rd_usage_error(self->name, "--seed %s: cannot read it (RFC v1 4/6, the base of the series): %s",
@@ -1032,8 +1130,9 @@ static int run(int argc, char **argv)
 		char *p = path_join(root, e.st->src);
 
 		if (stat(p, &st))
-			fail("strategy '%s': export/strategies.def names %s, which does not exist",
-			     e.strategy, p);
+			rd_usage_error(self->name,
+				       "strategy '%s': export/strategies.def names %s, which does not exist",
+				       e.strategy, p);
 		free(p);
 	}
 
@@ -1044,8 +1143,8 @@ static int run(int argc, char **argv)
 		fprintf(stderr,
 			"ringdrain export: strategy '%s' has no kernel-dialect source yet (export/strategies.def): the series has the ring patches only\n",
 			e.strategy);
-	write_series(&e, seed_path);
-	write_module(&e);
+	if (write_series(&e, seed_path, &err) || write_module(&e, &err))
+		rd_usage_error(self->name, "%s", err.msg);
 	free(results_dir);
 	return tree ? check_tree(&e, tree) : 0;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xform.c - text buffers and file reading for ringdrain export.  The
- * transformation itself is Debian's unifdef and the short filter of
- * export/series.sh (export/README.md).
+ * xform.c - text buffers for ringdrain export (files are read with
+ * rd_read_file() of ring/base.h).  The transformation itself is Debian's
+ * unifdef and the short filter of export/series.sh (export/README.md).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,16 +15,20 @@
 
 void rd_buf_add(struct rd_buf *b, const char *s, size_t n)
 {
+	if (b->oom)
+		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
+		char *ns;
 
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		b->s = realloc(b->s, cap);
-		if (!b->s) {
-			perror("ringdrain: out of memory");
-			exit(1);
+		ns = realloc(b->s, cap);
+		if (!ns) {
+			b->oom = true;
+			return;
 		}
+		b->s = ns;
 		b->cap = cap;
 	}
 	memcpy(b->s + b->len, s, n);
@@ -47,8 +51,8 @@ void rd_buf_printf(struct rd_buf *b, const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
-		perror("ringdrain: out of memory");
-		exit(1);
+		b->oom = true;
+		return;
 	}
 	rd_buf_add(b, s, n);
 	free(s);
@@ -60,29 +64,23 @@ void rd_buf_free(struct rd_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-char *rd_read_file(const char *path, size_t *len)
+int rd_buf_check(const struct rd_buf *b, struct rd_err *e)
 {
-	FILE *f = fopen(path, "r");
-	struct rd_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
+	return b->oom ? rd_errf(e, ENOMEM, "out of memory for the export's text") :
+		0;
+}
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rd_buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		int e = errno;
+char *rd_buf_take(struct rd_buf *b, struct rd_err *e)
+{
+	char *s;
 
-		fclose(f);
-		rd_buf_free(&b);
-		errno = e;
+	if (rd_buf_check(b, e)) {
+		rd_buf_free(b);
 		return NULL;
 	}
-	fclose(f);
-	if (!b.s)
-		rd_buf_add(&b, "", 0);
-	if (len)
-		*len = b.len;
-	return b.s;
+	s = b->s ? b->s : strdup("");
+	if (!s)
+		rd_errf(e, ENOMEM, "out of memory for the export's text");
+	memset(b, 0, sizeof(*b));
+	return s;
 }

@@ -11,12 +11,19 @@
 #ifndef RINGDRAIN_XFORM_H
 #define RINGDRAIN_XFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* A growable string. */
+#include "ring/base.h"
+
+/*
+ * A growable string.  Out of memory, it keeps what it had, takes nothing
+ * more and says so at the next rd_buf_check() or rd_buf_take().
+ */
 struct rd_buf {
 	char *s;
 	size_t len, cap;
+	bool oom;
 };
 
 void rd_buf_add(struct rd_buf *b, const char *s, size_t n);
@@ -25,8 +32,13 @@ void rd_buf_printf(struct rd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void rd_buf_free(struct rd_buf *b);
 
-/* Read a whole file; NULL with errno set on failure. */
-#define rd_read_file rd_export_read_file	/* not ring/base.h's (bench links both) */
-char *rd_read_file(const char *path, size_t *len);
+/* 0, or -ENOMEM with @e filled if @b ran out of memory. */
+int rd_buf_check(const struct rd_buf *b, struct rd_err *e);
+
+/*
+ * The string (the caller frees it; "" for an empty buffer), or NULL with
+ * @e filled (the buffer freed) if @b ran out of memory.
+ */
+char *rd_buf_take(struct rd_buf *b, struct rd_err *e);
 
 #endif /* RINGDRAIN_XFORM_H */

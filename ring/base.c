@@ -93,3 +93,44 @@ char *rd_read_file(const char *path, size_t *len, struct rd_err *e)
 		*len = n;
 	return buf;
 }
+
+/* Every table entry begins with its name. */
+static const char *rd_table_name(const void *entry)
+{
+	return *(const char *const *)entry;
+}
+
+char *rd_table_names(const void *const *table, unsigned int n, char *buf,
+		     size_t len)
+{
+	size_t at = 0;
+	int k;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n; i++) {
+		k = snprintf(buf + at, len - at, "%s%s", i ? ", " : "",
+			     rd_table_name(table[i]));
+		if (k < 0 || (size_t)k >= len - at) {
+			if (len >= 4)
+				memcpy(buf + len - 4, "...", 4);
+			break;
+		}
+		at += k;
+	}
+	return buf;
+}
+
+const void *rd_table_find(const void *const *table, unsigned int n,
+			  const char *what, const char *name, struct rd_err *e)
+{
+	char known[RD_ERR_MSG_LEN / 2];
+
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(rd_table_name(table[i]), name) == 0)
+			return table[i];
+	rd_errf(e, ENOENT, "unknown %s '%s' (known: %s)", what, name,
+		rd_table_names(table, n, known, sizeof(known)));
+	return NULL;
+}

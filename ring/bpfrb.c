@@ -270,23 +270,9 @@ static unsigned int damon_bpfrb_consume(struct damon_bpfrb_ring *ring,
 }
 
 #ifndef __KERNEL__
-static void damon_bpfrb_counters(const struct damon_bpfrb_ring *ring,
-				 struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
-RD_GLUE(damon_bpfrb_ring, damon_bpfrb)
-
-const struct rd_ring_design rd_design_bpfrb = {
+RD_RING_DESIGN(rd_design_bpfrb, damon_bpfrb_ring, damon_bpfrb, stats,
 	.name = "bpfrb",
 	.summary = "BPF ring buffer policy: spinlock (trylock when nested, drop if held), busy bit then commit",
 	.atomics = "2 LOCK xchg (lock, commit); release stores of producer_pos and the lock",
-	.nesting = RD_NEST_DROPS,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_bpfrb),
-};
+	.nesting = RD_NEST_DROPS)
 #endif /* !__KERNEL__ */

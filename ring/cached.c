@@ -40,28 +40,14 @@ static void damon_cached_init(struct damon_cached *c, unsigned int capacity,
 	damon_cached_ring_init(&c->ring, c->slots, capacity, rec_size, cpu);
 }
 
-static void damon_cached_counters(const struct damon_cached *c,
-				  struct rd_ring_counters *out)
-{
-	rd_stats_add(out, &c->ring.stats);
-}
-
 static void damon_cached_start_at(struct damon_cached *c, u64 pos)
 {
 	damon_cached_ring_start_at(&c->ring, (unsigned int)pos);
 }
 
-RD_GLUE(damon_cached, damon_cached)
-
-const struct rd_ring_design rd_design_cached = {
+RD_RING_DESIGN(rd_design_cached, damon_cached, damon_cached, ring.stats,
 	.name = "cached",
 	.summary = "SPSC with cached indices: the other side's index is read only on apparent full/empty",
 	.atomics = "none: release store of head; tail reloaded (acquire) only when full",
-	.nesting = RD_NEST_UNSAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_cached),
-};
+	.nesting = RD_NEST_UNSAFE)
 #endif /* !__KERNEL__ */

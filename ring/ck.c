@@ -142,27 +142,15 @@ static void rd_ck_init(struct rd_ck_ring *c, unsigned int capacity,
 	damon_ring_stats_init(&c->stats);
 }
 
-static void rd_ck_counters(const struct rd_ck_ring *c,
-			   struct rd_ring_counters *out)
-{
-	rd_stats_add(out, &c->stats);
-}
-
 static void rd_ck_start_at(struct rd_ck_ring *c, u64 pos)
 {
 	c->ring.c_head = c->ring.p_tail = c->ring.p_head = (unsigned int)pos;
 }
 
-RD_GLUE(rd_ck_ring, rd_ck)
-
-const struct rd_ring_design rd_design_ck = {
+RD_RING_DESIGN(rd_design_ck, rd_ck_ring, rd_ck, stats,
 	.name = "ck",
 	.summary = "Concurrency Kit ck_ring (libck) SPSC, typed with CK_RING_PROTOTYPE",
 	.atomics = "none: ck_pr_fence_store + store; reads consumer index every op",
 	.nesting = RD_NEST_UNSAFE,
 	.keeps_one_empty = true,
-	.free_running = true,
-	.nest_hooks = false,
-	.lanes = 1,
-	RD_GLUE_OPS(rd_ck),
-};
+	.nest_hooks = false)

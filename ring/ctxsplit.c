@@ -198,17 +198,10 @@ static void damon_ctxsplit_start_at(struct damon_ctxsplit_ring *ring, u64 pos)
 		damon_cached_ring_start_at(&ring->sub[level], (unsigned int)pos);
 }
 
-RD_GLUE(damon_ctxsplit_ring, damon_ctxsplit)
-
-const struct rd_ring_design rd_design_ctxsplit = {
+RD_RING_DESIGN_COUNTED(rd_design_ctxsplit, damon_ctxsplit_ring, damon_ctxsplit,
 	.name = "ctxsplit",
 	.summary = "one cached-index SPSC sub-ring per context level (task/softirq/hardirq/NMI) and a transition one",
 	.atomics = "none: context-level load, CPU-local busy mask, release store of the sub-ring head",
 	.nesting = RD_NEST_SAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = DAMON_CTXSPLIT_LANES,
-	RD_GLUE_OPS(damon_ctxsplit),
-};
+	.lanes = DAMON_CTXSPLIT_LANES)
 #endif /* !__KERNEL__ */

@@ -131,23 +131,9 @@ static void damon_ffwd_init(struct damon_ffwd_ring *ring,
 	damon_ffwd_start_at(ring, 0);
 }
 
-static void damon_ffwd_counters(const struct damon_ffwd_ring *ring,
-				struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
-RD_GLUE(damon_ffwd_ring, damon_ffwd)
-
-const struct rd_ring_design rd_design_ffwd = {
+RD_RING_DESIGN(rd_design_ffwd, damon_ffwd_ring, damon_ffwd, stats,
 	.name = "ffwd",
 	.summary = "FastForward: per-slot sequence word, private indices, only slot lines move",
 	.atomics = "none: acquire load and release store of the slot's sequence",
-	.nesting = RD_NEST_UNSAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_ffwd),
-};
+	.nesting = RD_NEST_UNSAFE)
 #endif /* !__KERNEL__ */

@@ -91,28 +91,14 @@ static void damon_lamport_init(struct damon_lamport_ring *ring,
 	damon_ring_stats_init(&ring->stats);
 }
 
-static void damon_lamport_counters(const struct damon_lamport_ring *ring,
-				   struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
 static void damon_lamport_start_at(struct damon_lamport_ring *ring, u64 pos)
 {
 	ring->head = ring->tail = (unsigned int)pos;
 }
 
-RD_GLUE(damon_lamport_ring, damon_lamport)
-
-const struct rd_ring_design rd_design_lamport = {
+RD_RING_DESIGN(rd_design_lamport, damon_lamport_ring, damon_lamport, stats,
 	.name = "lamport",
 	.summary = "classic SPSC: each side reads the other's index every operation",
 	.atomics = "none: acquire load of tail, release store of head",
-	.nesting = RD_NEST_UNSAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_lamport),
-};
+	.nesting = RD_NEST_UNSAFE)
 #endif /* !__KERNEL__ */

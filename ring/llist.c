@@ -339,23 +339,9 @@ static unsigned int damon_llist_consume(struct damon_llist_ring *ring,
 }
 
 #ifndef __KERNEL__
-static void damon_llist_counters(const struct damon_llist_ring *ring,
-				 struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
-RD_GLUE(damon_llist_ring, damon_llist)
-
-const struct rd_ring_design rd_design_llist = {
+RD_RING_DESIGN(rd_design_llist, damon_llist_ring, damon_llist, stats,
 	.name = "llist",
 	.summary = "llist + irq_work: pool node taken with a generation-tagged cmpxchg, llist_add, consumer del_all + reverse",
 	.atomics = "2 LOCK cmpxchg (pool take, llist_add); consumer: xchg per list, cmpxchg per batch",
-	.nesting = RD_NEST_SAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_llist),
-};
+	.nesting = RD_NEST_SAFE)
 #endif /* !__KERNEL__ */

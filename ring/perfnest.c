@@ -218,23 +218,9 @@ static unsigned int damon_perfnest_consume(struct damon_perfnest_ring *ring,
 }
 
 #ifndef __KERNEL__
-static void damon_perfnest_counters(const struct damon_perfnest_ring *ring,
-				    struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
-RD_GLUE(damon_perfnest_ring, damon_perfnest)
-
-const struct rd_ring_design rd_design_perfnest = {
+RD_RING_DESIGN(rd_design_perfnest, damon_perfnest_ring, damon_perfnest, stats,
 	.name = "perfnest",
 	.summary = "perf ring protocol: local-cmpxchg reserve, nest count, outermost publishes",
 	.atomics = "1 local cmpxchg (reserve); release store of user_head (outermost)",
-	.nesting = RD_NEST_SAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_perfnest),
-};
+	.nesting = RD_NEST_SAFE)
 #endif /* !__KERNEL__ */

@@ -4,6 +4,7 @@
  * per-CPU ring set with kdamond's scan.  Userspace only.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,18 @@ const struct rd_ring_design *const rd_designs[] = {
 
 const unsigned int rd_nr_designs = ARRAY_SIZE(rd_designs);
 
+const struct rd_ring_design *rd_design_lookup(const char *name,
+					      struct rd_err *e)
+{
+	_Static_assert(offsetof(struct rd_ring_design, name) == 0,
+		       "rd_table_find() needs the name first");
+	return rd_table_find((const void *const *)rd_designs, rd_nr_designs,
+			     "design", name, e);
+}
+
 const struct rd_ring_design *rd_design_find(const char *name)
 {
-	for (unsigned int i = 0; i < rd_nr_designs; i++)
-		if (strcmp(rd_designs[i]->name, name) == 0)
-			return rd_designs[i];
-	return NULL;
+	return rd_design_lookup(name, NULL);
 }
 
 const char *rd_nesting_name(enum rd_nesting n)
@@ -46,49 +53,41 @@ const char *rd_nesting_name(enum rd_nesting n)
 	return "?";
 }
 
-int rd_ring_check(const struct rd_ring_design *d, unsigned long capacity,
-		  unsigned long rec_size, char *err)
+int (rd_ring_check)(const struct rd_ring_design *d, unsigned long capacity,
+		    unsigned long rec_size, struct rd_err *e)
 {
-	if (rec_size != DAMON_REPORT_FULL && rec_size != DAMON_REPORT_COMPACT) {
-		snprintf(err, RD_ERR_LEN,
-			 "record size %lu: must be %u (full) or %u (compact)",
-			 rec_size, (unsigned int)DAMON_REPORT_FULL,
-			 (unsigned int)DAMON_REPORT_COMPACT);
-		return -1;
-	}
-	if (capacity < 2) {
-		snprintf(err, RD_ERR_LEN,
-			 "capacity %lu for design '%s': must be at least 2",
-			 capacity, d->name);
-		return -1;
-	}
-	if (capacity > RD_MAX_CAPACITY) {
-		snprintf(err, RD_ERR_LEN,
-			 "capacity %lu for design '%s': larger than the limit of %u slots",
-			 capacity, d->name, RD_MAX_CAPACITY);
-		return -1;
-	}
-	if (!is_power_of_2(capacity)) {
-		snprintf(err, RD_ERR_LEN,
-			 "capacity %lu for design '%s': not a power of two",
-			 capacity, d->name);
-		return -1;
-	}
+	if (rec_size != DAMON_REPORT_FULL && rec_size != DAMON_REPORT_COMPACT)
+		return rd_errf(e, EINVAL,
+			       "record size %lu: must be %u (full) or %u (compact)",
+			       rec_size, (unsigned int)DAMON_REPORT_FULL,
+			       (unsigned int)DAMON_REPORT_COMPACT);
+	if (capacity < 2)
+		return rd_errf(e, EINVAL,
+			       "capacity %lu for design '%s': must be at least 2",
+			       capacity, d->name);
+	if (capacity > RD_MAX_CAPACITY)
+		return rd_errf(e, EINVAL,
+			       "capacity %lu for design '%s': larger than the limit of %u slots",
+			       capacity, d->name, RD_MAX_CAPACITY);
+	if (!is_power_of_2(capacity))
+		return rd_errf(e, EINVAL,
+			       "capacity %lu for design '%s': not a power of two",
+			       capacity, d->name);
 	return 0;
 }
 
-struct rd_ring *rd_ring_create_in(const struct rd_ring_design *d, void *mem,
-				  unsigned long capacity,
-				  unsigned long rec_size, unsigned int cpu,
-				  char *err)
+struct rd_ring *(rd_ring_create_in)(const struct rd_ring_design *d, void *mem,
+				    unsigned long capacity,
+				    unsigned long rec_size, unsigned int cpu,
+				    struct rd_err *e)
 {
 	struct rd_ring *ring;
 
-	if (rd_ring_check(d, capacity, rec_size, err))
+	if (rd_ring_check(d, capacity, rec_size, e))
 		return NULL;
 	ring = calloc(1, sizeof(*ring));
 	if (!ring) {
-		snprintf(err, RD_ERR_LEN, "out of memory");
+		rd_errf(e, ENOMEM, "out of memory");
 		return NULL;
 	}
 	ring->d = d;
@@ -100,26 +99,26 @@ struct rd_ring *rd_ring_create_in(const struct rd_ring_design *d, void *mem,
 	return ring;
 }
 
-struct rd_ring *rd_ring_create(const struct rd_ring_design *d,
-			       unsigned long capacity, unsigned long rec_size,
-			       unsigned int cpu, char *err)
+struct rd_ring *(rd_ring_create)(const struct rd_ring_design *d,
+				 unsigned long capacity, unsigned long rec_size,
+				 unsigned int cpu, struct rd_err *e)
 {
 	struct rd_ring *ring;
 	size_t bytes;
 	void *mem;
 
-	if (rd_ring_check(d, capacity, rec_size, err))
+	if (rd_ring_check(d, capacity, rec_size, e))
 		return NULL;
 	bytes = d->size(capacity, rec_size);
 	bytes = (bytes + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1);
 	mem = aligned_alloc(SMP_CACHE_BYTES, bytes);
 	if (!mem) {
-		snprintf(err, RD_ERR_LEN,
-			 "design '%s': cannot allocate %zu bytes for %lu slots",
-			 d->name, bytes, capacity);
+		rd_errf(e, ENOMEM,
+			"design '%s': cannot allocate %zu bytes for %lu slots",
+			d->name, bytes, capacity);
 		return NULL;
 	}
-	ring = rd_ring_create_in(d, mem, capacity, rec_size, cpu, err);
+	ring = rd_ring_create_in(d, mem, capacity, rec_size, cpu, e);
 	if (!ring) {
 		free(mem);
 		return NULL;
@@ -196,26 +195,26 @@ void rd_ring_release_fallback(struct rd_ring *ring, unsigned int n)
 		ring->stage_first = 0;
 }
 
-int rd_ring_set_init(struct rd_ring_set *set, const struct rd_ring_design *d,
-		     unsigned int nr_cpus, unsigned long capacity,
-		     unsigned long rec_size, char *err)
+int (rd_ring_set_init)(struct rd_ring_set *set,
+		       const struct rd_ring_design *d, unsigned int nr_cpus,
+		       unsigned long capacity, unsigned long rec_size,
+		       struct rd_err *e)
 {
+	struct rd_err why;
+
 	memset(set, 0, sizeof(*set));
-	if (nr_cpus == 0) {
-		snprintf(err, RD_ERR_LEN, "a ring set needs at least one CPU");
-		return -1;
-	}
+	if (nr_cpus == 0)
+		return rd_errf(e, EINVAL, "a ring set needs at least one CPU");
 	set->d = d;
 	set->rings = calloc(nr_cpus, sizeof(*set->rings));
-	if (!set->rings) {
-		snprintf(err, RD_ERR_LEN, "out of memory");
-		return -1;
-	}
+	if (!set->rings)
+		return rd_errf(e, ENOMEM, "out of memory");
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++) {
-		set->rings[cpu] = rd_ring_create(d, capacity, rec_size, cpu, err);
+		set->rings[cpu] = rd_ring_create(d, capacity, rec_size, cpu,
+						 e ? e : &why);
 		if (!set->rings[cpu]) {
 			rd_ring_set_destroy(set);
-			return -1;
+			return -(e ? e : &why)->code;
 		}
 		set->nr_cpus = cpu + 1;
 	}

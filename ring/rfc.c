@@ -358,26 +358,25 @@ static void damon_rfc_start_at(struct damon_rfc_ring *ring, u64 pos)
 	ring->head = ring->tail = ring->c_head = pos & ring->p_mask;
 }
 
-RD_GLUE(damon_rfc_ring, damon_rfc)
-
 #ifdef DAMON_RFC_FIXED
-const struct rd_ring_design rd_design_rfc_fixed = {
-	.name = "rfc-fixed",
-	.summary = "RFC ring with both ordering gaps closed and exact drop counters",
-	.atomics = "2 local RMW (busy); release head; release pending (no full barrier)",
+#define DAMON_RFC_DESIGN	rd_design_rfc_fixed
+#define DAMON_RFC_VARIANT						\
+	.name = "rfc-fixed",						\
+	.summary = "RFC ring with both ordering gaps closed and exact drop counters", \
+	.atomics = "2 local RMW (busy); release head; release pending (no full barrier)"
 #else
-const struct rd_ring_design rd_design_rfc = {
-	.name = "rfc",
-	.summary = "RFC v1 as posted: busy counter, smp_wmb+head, pending flag, plain tail store",
-	.atomics = "2 local RMW (busy inc/dec); smp_wmb before head",
+#define DAMON_RFC_DESIGN	rd_design_rfc
+#define DAMON_RFC_VARIANT						\
+	.name = "rfc",							\
+	.summary = "RFC v1 as posted: busy counter, smp_wmb+head, pending flag, plain tail store", \
+	.atomics = "2 local RMW (busy inc/dec); smp_wmb before head"
 #endif
+
+RD_RING_DESIGN_COUNTED(DAMON_RFC_DESIGN, damon_rfc_ring, damon_rfc,
+	DAMON_RFC_VARIANT,
 	.nesting = RD_NEST_DROPS,
 	.keeps_one_empty = true,
 	.free_running = false,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_rfc),
 	.peek = damon_rfc_peek_v,
-	.release = damon_rfc_release_v,
-};
+	.release = damon_rfc_release_v)
 #endif /* !__KERNEL__ */

@@ -24,11 +24,11 @@
 
 #include <stddef.h>
 
+#include "base.h"
 #include "kcompat.h"
 #include "report.h"
 #include "stats.h"
 
-#define RD_ERR_LEN		256
 #define RD_MAX_CAPACITY		(1U << 24)	/* slots per ring */
 
 /** struct rd_ring_counters - what a ring's producer side has seen. */
@@ -139,7 +139,18 @@ struct rd_ring_design {
 extern const struct rd_ring_design *const rd_designs[];
 extern const unsigned int rd_nr_designs;
 
+/* The design called @name, or NULL. */
 const struct rd_ring_design *rd_design_find(const char *name);
+
+/**
+ * rd_design_lookup() - the design called @name.
+ * @name:	its CLI name.
+ * @e:		if there is none, "unknown design '<name>' (known: ...)".
+ *
+ * Return: the design, or NULL with @e filled.
+ */
+const struct rd_ring_design *rd_design_lookup(const char *name,
+					      struct rd_err *e);
 const char *rd_nesting_name(enum rd_nesting n);
 
 /* Reports the design can hold at once. */
@@ -156,12 +167,17 @@ static inline unsigned int rd_max_held(const struct rd_ring_design *d,
 	return rd_usable_capacity(d, capacity) * (d->lanes ? d->lanes : 1);
 }
 
-/*
- * Check a ring's parameters; on error fill @err (naming the input and the
- * problem) and return -1.
+/**
+ * rd_ring_check() - check a ring's parameters.
+ * @d:		the design.
+ * @capacity:	slots, a power of two in 2..RD_MAX_CAPACITY.
+ * @rec_size:	DAMON_REPORT_FULL or DAMON_REPORT_COMPACT.
+ * @e:		on bad input, one line naming the input and the problem.
+ *
+ * Return: 0, or -EINVAL with @e filled.
  */
 int rd_ring_check(const struct rd_ring_design *d, unsigned long capacity,
-		  unsigned long rec_size, char *err);
+		  unsigned long rec_size, struct rd_err *e);
 
 /** struct rd_ring - a userspace handle: one design instance, one "CPU". */
 struct rd_ring {
@@ -178,15 +194,18 @@ struct rd_ring {
 	unsigned int stage_n;
 };
 
-/* Allocate (64-byte aligned) and init; NULL with @err filled on bad input. */
+/*
+ * Allocate (64-byte aligned) and init; NULL with @e filled on bad input
+ * (EINVAL) or when out of memory (ENOMEM).
+ */
 struct rd_ring *rd_ring_create(const struct rd_ring_design *d,
 			       unsigned long capacity, unsigned long rec_size,
-			       unsigned int cpu, char *err);
+			       unsigned int cpu, struct rd_err *e);
 /* Init in caller memory of d->size() bytes (e.g. on a chosen NUMA node). */
 struct rd_ring *rd_ring_create_in(const struct rd_ring_design *d, void *mem,
 				  unsigned long capacity,
 				  unsigned long rec_size, unsigned int cpu,
-				  char *err);
+				  struct rd_err *e);
 void rd_ring_destroy(struct rd_ring *ring);
 
 static inline bool rd_ring_produce(struct rd_ring *ring,
@@ -273,9 +292,13 @@ struct rd_ring_set {
 	struct rd_ring **rings;
 };
 
+/*
+ * One ring of @d per CPU; 0, or -EINVAL / -ENOMEM with @e filled (nothing
+ * left to destroy).
+ */
 int rd_ring_set_init(struct rd_ring_set *set, const struct rd_ring_design *d,
 		     unsigned int nr_cpus, unsigned long capacity,
-		     unsigned long rec_size, char *err);
+		     unsigned long rec_size, struct rd_err *e);
 void rd_ring_set_destroy(struct rd_ring_set *set);
 
 /* Called by the scan with each batch it takes out of CPU @cpu's ring. */
@@ -296,5 +319,15 @@ u64 rd_ring_set_drain(struct rd_ring_set *set,
 /* Sum of every CPU's counters. */
 void rd_ring_set_counters(const struct rd_ring_set *set,
 			  struct rd_ring_counters *c);
+
+/* Transition (base.h): the callers that still pass a char buffer. */
+#define rd_ring_check(d, c, r, e)					\
+	RD_ERR_COMPAT(rd_ring_check, e, d, c, r)
+#define rd_ring_create(d, c, r, cpu, e)					\
+	RD_ERR_COMPAT(rd_ring_create, e, d, c, r, cpu)
+#define rd_ring_create_in(d, m, c, r, cpu, e)				\
+	RD_ERR_COMPAT(rd_ring_create_in, e, d, m, c, r, cpu)
+#define rd_ring_set_init(s, d, n, c, r, e)				\
+	RD_ERR_COMPAT(rd_ring_set_init, e, s, d, n, c, r)
 
 #endif /* RINGDRAIN_RING_H */

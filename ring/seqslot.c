@@ -223,23 +223,9 @@ static unsigned int damon_seqslot_consume(struct damon_seqslot_ring *ring,
 }
 
 #ifndef __KERNEL__
-static void damon_seqslot_counters(const struct damon_seqslot_ring *ring,
-				   struct rd_ring_counters *c)
-{
-	rd_stats_add(c, &ring->stats);
-}
-
-RD_GLUE(damon_seqslot_ring, damon_seqslot)
-
-const struct rd_ring_design rd_design_seqslot = {
+RD_RING_DESIGN(rd_design_seqslot, damon_seqslot_ring, damon_seqslot, stats,
 	.name = "seqslot",
 	.summary = "slots claimed by local cmpxchg, each published by its own sequence word",
 	.atomics = "1 local cmpxchg (claim); release store of the slot's sequence",
-	.nesting = RD_NEST_SAFE,
-	.keeps_one_empty = false,
-	.free_running = true,
-	.nest_hooks = true,
-	.lanes = 1,
-	RD_GLUE_OPS(damon_seqslot),
-};
+	.nesting = RD_NEST_SAFE)
 #endif /* !__KERNEL__ */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_stress.c - ringdrain stress: asynchronous producers, every record checked. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +190,7 @@ static int run(int argc, char **argv)
 	};
 	struct rd_stress_config cfg = { 0 };
 	struct rd_stress_result res;
-	char err[RD_ERR_LEN];
+	struct rd_err err;
 	double ring_bytes;
 	int m, rc;
 
@@ -220,8 +221,8 @@ static int run(int argc, char **argv)
 			       (unsigned int)DAMON_REPORT_COMPACT);
 	if (record)
 		cfg.rec_size = (unsigned int)atoi(record);
-	if (rd_ring_check(cfg.design, capacity, cfg.rec_size, err))
-		rd_usage_error(self->name, "--capacity: %s", err);
+	if (rd_ring_check(cfg.design, capacity, cfg.rec_size, &err))
+		rd_usage_error(self->name, "--capacity: %s", err.msg);
 	cfg.seed = seed;
 	if (aim && cfg.mode != RD_STRESS_NEST)
 		rd_usage_error(self->name, "--aim: only in --mode nest");
@@ -244,10 +245,11 @@ static int run(int argc, char **argv)
 		       cfg.rec_size, cfg.seconds, cfg.drain_us, cfg.seed,
 		       cfg.aim_every ? " (aimed nesting)" : "");
 	fflush(stdout);
-	rc = rd_stress_run(&cfg, &res, err);
+	rc = rd_stress_run(&cfg, &res, &err);
 	if (rc) {
-		fprintf(stderr, "ringdrain %s: %s\n", self->name, err);
-		return rc;
+		fprintf(stderr, "ringdrain %s: %s\n", self->name, err.msg);
+		return rc == -EACCES ? RD_STRESS_EXIT_NO_PERF :
+			RD_STRESS_EXIT_FAILED;
 	}
 	if (json)
 		print_json(&cfg, &res);

@@ -52,8 +52,9 @@ static int rd_stress_perf_paranoid(void)
  *
  * Context: @p's thread, before it starts producing.  The event is created
  * disabled; rd_stress_perf_enable() starts it.
- * Return: 0; RD_STRESS_EXIT_NO_PERF when perf_event_open() is refused;
- * RD_STRESS_EXIT_FAILED on any other failure.  @p->err says why.
+ * Return: 0; -EACCES when perf_event_open() is refused (whatever its
+ * errno: perf events are not permitted here); -errno on any other
+ * failure.  @p->err says why.
  */
 int rd_stress_perf_open(struct rd_stress_producer *p, int sig)
 {
@@ -74,12 +75,10 @@ int rd_stress_perf_open(struct rd_stress_producer *p, int sig)
 	attr.exclude_hv = 1;
 	p->perf_fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1,
 			     PERF_FLAG_FD_CLOEXEC);
-	if (p->perf_fd < 0) {
-		snprintf(p->err, RD_ERR_LEN,
-			 "perf events are not permitted here: perf_event_open(cpu-clock sampling) failed: %s (kernel.perf_event_paranoid=%d)",
-			 strerror(errno), rd_stress_perf_paranoid());
-		return RD_STRESS_EXIT_NO_PERF;
-	}
+	if (p->perf_fd < 0)
+		return rd_errf(&p->err, EACCES,
+			       "perf events are not permitted here: perf_event_open(cpu-clock sampling) failed: %s (kernel.perf_event_paranoid=%d)",
+			       strerror(errno), rd_stress_perf_paranoid());
 	p->perf_map_len = (size_t)(1 + RD_STRESS_PERF_DATA_PAGES) * page;
 	p->perf_map = mmap(NULL, p->perf_map_len, PROT_READ | PROT_WRITE,
 			   MAP_SHARED, p->perf_fd, 0);
@@ -99,9 +98,8 @@ int rd_stress_perf_open(struct rd_stress_producer *p, int sig)
 		goto fail;
 	return 0;
 fail:
-	snprintf(p->err, RD_ERR_LEN, "perf mode, producer %u: %s: %s", p->id,
-		 what, strerror(errno));
-	return RD_STRESS_EXIT_FAILED;
+	return rd_errf(&p->err, errno, "perf mode, producer %u: %s: %s", p->id,
+		       what, strerror(errno));
 }
 
 /**

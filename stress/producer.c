@@ -239,14 +239,14 @@ static void rd_stress_on_perf(int sig, siginfo_t *si, void *uc)
  * @fn:		its handler.
  * @blocks:	signals the handler blocks besides @sig itself.
  * @nr_blocks:	how many.
- * @err:	filled on failure.
+ * @e:		filled on failure.
  *
  * Context: the main thread, before any thread starts.
- * Return: 0, or -1 with @err filled.
+ * Return: 0, or -errno with @e filled.
  */
 static int rd_stress_handle(int sig, void (*fn)(int, siginfo_t *, void *),
 			    const int *blocks, unsigned int nr_blocks,
-			    char *err)
+			    struct rd_err *e)
 {
 	struct sigaction sa;
 
@@ -256,11 +256,9 @@ static int rd_stress_handle(int sig, void (*fn)(int, siginfo_t *, void *),
 	sigemptyset(&sa.sa_mask);
 	for (unsigned int i = 0; i < nr_blocks; i++)
 		sigaddset(&sa.sa_mask, blocks[i]);
-	if (sigaction(sig, &sa, NULL)) {
-		snprintf(err, RD_ERR_LEN, "sigaction(%d): %s", sig,
-			 strerror(errno));
-		return -1;
-	}
+	if (sigaction(sig, &sa, NULL))
+		return rd_errf(e, errno, "sigaction(%d): %s", sig,
+			       strerror(errno));
 	return 0;
 }
 
@@ -268,7 +266,7 @@ static int rd_stress_handle(int sig, void (*fn)(int, siginfo_t *, void *),
  * rd_stress_signals_setup() - install the handlers @cfg's mode uses.
  * @cfg:	the run.
  * @used:	filled with the signals the producers unblock.
- * @err:	filled on failure.
+ * @e:		filled on failure.
  *
  * The handler masks bound the nesting depth: in signal and perf modes no
  * producing handler can interrupt another.  In nest mode the timer's and
@@ -280,10 +278,10 @@ static int rd_stress_handle(int sig, void (*fn)(int, siginfo_t *, void *),
  * exceeds 2.
  *
  * Context: the main thread, before any thread starts.
- * Return: 0, or -1 with @err filled.
+ * Return: 0, or -errno with @e filled (the first failure).
  */
 int rd_stress_signals_setup(const struct rd_stress_config *cfg,
-			    sigset_t *used, char *err)
+			    sigset_t *used, struct rd_err *e)
 {
 	int rc = 0;
 
@@ -306,10 +304,10 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
 	case RD_STRESS_SIGNAL: {
 		const int not_storm[] = { sig_storm }, not_timer[] = { sig_timer };
 
-		rc |= rd_stress_handle(sig_timer, rd_stress_on_signal,
-				       not_storm, 1, err);
-		rc |= rd_stress_handle(sig_storm, rd_stress_on_signal,
-				       not_timer, 1, err);
+		rc = rc ?: rd_stress_handle(sig_timer, rd_stress_on_signal,
+				       not_storm, 1, e);
+		rc = rc ?: rd_stress_handle(sig_storm, rd_stress_on_signal,
+				       not_timer, 1, e);
 		sigaddset(used, sig_timer);
 		sigaddset(used, sig_storm);
 		break;
@@ -317,10 +315,10 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
 	case RD_STRESS_PERF: {
 		const int not_io[] = { SIGIO }, not_perf[] = { sig_perf };
 
-		rc |= rd_stress_handle(sig_perf, rd_stress_on_perf, not_io, 1,
-				       err);
-		rc |= rd_stress_handle(SIGIO, rd_stress_on_perf, not_perf, 1,
-				       err);
+		rc = rc ?: rd_stress_handle(sig_perf, rd_stress_on_perf,
+					    not_io, 1, e);
+		rc = rc ?: rd_stress_handle(SIGIO, rd_stress_on_perf,
+					    not_perf, 1, e);
 		sigaddset(used, sig_perf);
 		sigaddset(used, SIGIO);
 		break;
@@ -329,14 +327,14 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
 		const int aim0_blocks[] = { sig_timer, sig_storm };
 		const int aim1_blocks[] = { sig_timer, sig_storm, sig_aim[0] };
 
-		rc |= rd_stress_handle(sig_timer, rd_stress_on_signal, NULL, 0,
-				       err);
-		rc |= rd_stress_handle(sig_storm, rd_stress_on_signal, NULL, 0,
-				       err);
-		rc |= rd_stress_handle(sig_aim[0], rd_stress_on_signal,
-				       aim0_blocks, 2, err);
-		rc |= rd_stress_handle(sig_aim[1], rd_stress_on_signal,
-				       aim1_blocks, 3, err);
+		rc = rc ?: rd_stress_handle(sig_timer, rd_stress_on_signal, NULL, 0,
+				       e);
+		rc = rc ?: rd_stress_handle(sig_storm, rd_stress_on_signal, NULL, 0,
+				       e);
+		rc = rc ?: rd_stress_handle(sig_aim[0], rd_stress_on_signal,
+				       aim0_blocks, 2, e);
+		rc = rc ?: rd_stress_handle(sig_aim[1], rd_stress_on_signal,
+				       aim1_blocks, 3, e);
 		sigaddset(used, sig_timer);
 		sigaddset(used, sig_storm);
 		sigaddset(used, sig_aim[0]);
@@ -345,7 +343,7 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
 	}
 	}
 	stress_used = *used;
-	return rc ? -1 : 0;
+	return rc;
 }
 
 /**
@@ -353,7 +351,7 @@ int rd_stress_signals_setup(const struct rd_stress_config *cfg,
  * @p:	the producer running on the calling thread.
  *
  * Context: @p's thread, during its setup.
- * Return: 0, or RD_STRESS_EXIT_FAILED with @p->err filled.
+ * Return: 0, or -errno with @p->err filled.
  */
 static int rd_stress_timer_create(struct rd_stress_producer *p)
 {
@@ -363,12 +361,10 @@ static int rd_stress_timer_create(struct rd_stress_producer *p)
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = sig_timer;
 	sev._sigev_un._tid = p->tid;	/* this thread, not the process */
-	if (timer_create(CLOCK_MONOTONIC, &sev, &p->timer)) {
-		snprintf(p->err, RD_ERR_LEN,
-			 "timer_create(SIGEV_THREAD_ID) for producer %u: %s",
-			 p->id, strerror(errno));
-		return RD_STRESS_EXIT_FAILED;
-	}
+	if (timer_create(CLOCK_MONOTONIC, &sev, &p->timer))
+		return rd_errf(&p->err, errno,
+			       "timer_create(SIGEV_THREAD_ID) for producer %u: %s",
+			       p->id, strerror(errno));
 	p->have_timer = true;
 	return 0;
 }
@@ -396,7 +392,8 @@ static void rd_stress_timer_arm(struct rd_stress_producer *p, long ns)
  * @p:	the producer running on the calling thread.
  *
  * Context: @p's thread, before it says it is ready.
- * Return: 0, or an exit status with @p->err filled.
+ * Return: 0, or -errno with @p->err filled (-EACCES: perf events are not
+ * permitted).
  */
 static int rd_stress_producer_setup(struct rd_stress_producer *p)
 {

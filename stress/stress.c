@@ -53,14 +53,14 @@ const char *rd_stress_mode_name(enum rd_stress_mode mode)
  * @name:	a CLI mode name.
  *
  * Context: any thread.
- * Return: the enum rd_stress_mode value, or -1 if there is none.
+ * Return: the enum rd_stress_mode value, or -ENOENT if there is none.
  */
 int rd_stress_mode_find(const char *name)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(mode_names); i++)
 		if (strcmp(mode_names[i], name) == 0)
 			return (int)i;
-	return -1;
+	return -ENOENT;
 }
 
 /**
@@ -365,19 +365,21 @@ static void rd_stress_account(struct rd_stress_shared *run,
 /**
  * rd_stress_alloc() - the rings, the producers and the consumer's windows.
  * @run:	the run, with its config set.
- * @err:	filled on failure.
+ * @e:		filled on failure.
  *
  * Context: the main thread, before any other thread exists.
- * Return: 0, or -1 with @err filled (rd_stress_free() cleans up).
+ * Return: 0, or -errno with @e filled (rd_stress_free() cleans up).
  */
-static int rd_stress_alloc(struct rd_stress_shared *run, char *err)
+static int rd_stress_alloc(struct rd_stress_shared *run, struct rd_err *e)
 {
 	const struct rd_stress_config *cfg = run->cfg;
 	unsigned int nr_streams = cfg->producers * RD_STRESS_LEVELS;
+	int ret;
 
-	if (rd_ring_set_init(&run->set, cfg->design, cfg->producers,
-			     cfg->capacity, cfg->rec_size, err))
-		return -1;
+	ret = rd_ring_set_init(&run->set, cfg->design, cfg->producers,
+			       cfg->capacity, cfg->rec_size, e);
+	if (ret)
+		return ret;
 	run->prod = aligned_alloc(SMP_CACHE_BYTES,
 				  cfg->producers * sizeof(*run->prod));
 	run->streams = calloc(nr_streams, sizeof(*run->streams));
@@ -397,9 +399,8 @@ static int rd_stress_alloc(struct rd_stress_shared *run, char *err)
 	}
 	return 0;
 oom:
-	snprintf(err, RD_ERR_LEN, "out of memory for %u producers",
-		 cfg->producers);
-	return -1;
+	return rd_errf(e, ENOMEM, "out of memory for %u producers",
+		       cfg->producers);
 }
 
 /**
@@ -422,15 +423,17 @@ static void rd_stress_free(struct rd_stress_shared *run)
 /**
  * rd_stress_start_producers() - one thread per producer.
  * @run:	the run.
- * @err:	filled if a thread could not be started.
+ * @started:	set to how many started: all, or fewer on failure.
+ * @e:		filled if a thread could not be started.
  *
  * Context: the main thread, with the stress signals blocked.
- * Return: how many started: all, or fewer with @err filled.
+ * Return: 0, or -errno with @e filled.
  */
-static unsigned int rd_stress_start_producers(struct rd_stress_shared *run,
-					      char *err)
+static int rd_stress_start_producers(struct rd_stress_shared *run,
+				     unsigned int *started, struct rd_err *e)
 {
 	unsigned int n;
+	int ret = 0;
 
 	for (n = 0; n < run->cfg->producers; n++) {
 		int rc = pthread_create(&run->prod[n].thread, NULL,
@@ -438,13 +441,13 @@ static unsigned int rd_stress_start_producers(struct rd_stress_shared *run,
 					&run->prod[n]);
 
 		if (rc) {
-			snprintf(err, RD_ERR_LEN,
-				 "cannot start producer thread %u: %s", n,
-				 strerror(rc));
+			ret = rd_errf(e, rc, "cannot start producer thread %u: %s",
+				      n, strerror(rc));
 			break;
 		}
 	}
-	return n;
+	*started = n;
+	return ret;
 }
 
 /**
@@ -471,40 +474,47 @@ static void rd_stress_sleep_until(struct rd_stress_shared *run,
 }
 
 int rd_stress_run(const struct rd_stress_config *cfg,
-		  struct rd_stress_result *res, char *err)
+		  struct rd_stress_result *res, struct rd_err *e)
 {
 	struct rd_stress_shared run = { .cfg = cfg };
 	unsigned int started = 0;
 	bool have_consumer = false, have_storm = false;
-	int status = RD_STRESS_EXIT_FAILED;
+	int status, rc;
 	sigset_t used;
 
 	memset(res, 0, sizeof(*res));
-	if (rd_stress_alloc(&run, err))
+	status = rd_stress_alloc(&run, e);
+	if (status)
 		goto out_free;
 	/* Relaxed: no other thread exists yet. */
 	WRITE_ONCE(jiffies, RD_STRESS_JIFFIES_START);
-	if (rd_stress_signals_setup(cfg, &used, err))
+	status = rd_stress_signals_setup(cfg, &used, e);
+	if (status)
 		goto out_free;
+	status = -EAGAIN;	/* until the run has happened */
 	/* Every thread inherits this: only producers unblock their signals. */
 	pthread_sigmask(SIG_BLOCK, &used, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &run.clock0);
 
-	if (pthread_create(&run.consumer, NULL, rd_stress_consumer_main, &run)) {
-		snprintf(err, RD_ERR_LEN, "cannot start the consumer thread");
+	rc = pthread_create(&run.consumer, NULL, rd_stress_consumer_main, &run);
+	if (rc) {
+		status = rd_errf(e, rc, "cannot start the consumer thread");
 		goto out_stop;
 	}
 	have_consumer = true;
-	started = rd_stress_start_producers(&run, err);
-	if (started < cfg->producers)
+	rc = rd_stress_start_producers(&run, &started, e);
+	if (rc) {
+		status = rc;
 		goto out_stop;
+	}
 	/* Acquire: pairs with each producer's release of its setup. */
 	while (__atomic_load_n(&run.ready, __ATOMIC_ACQUIRE) < started)
 		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
 	for (unsigned int i = 0; i < started; i++) {
 		if (run.prod[i].status) {
 			status = run.prod[i].status;
-			snprintf(err, RD_ERR_LEN, "%s", run.prod[i].err);
+			if (e)
+				*e = run.prod[i].err;
 			goto out_stop;
 		}
 	}
@@ -513,9 +523,10 @@ int rd_stress_run(const struct rd_stress_config *cfg,
 	/* Release: start and the rings' setup are visible to every thread. */
 	__atomic_store_n(&run.go, 1, __ATOMIC_RELEASE);
 	if (cfg->mode == RD_STRESS_SIGNAL || cfg->mode == RD_STRESS_NEST) {
-		if (pthread_create(&run.storm, NULL, rd_stress_storm_main,
-				   &run)) {
-			snprintf(err, RD_ERR_LEN, "cannot start the storm thread");
+		rc = pthread_create(&run.storm, NULL, rd_stress_storm_main,
+				    &run);
+		if (rc) {
+			status = rd_errf(e, rc, "cannot start the storm thread");
 			goto out_stop;
 		}
 		have_storm = true;

@@ -69,19 +69,19 @@ struct rd_stress_result {
  * rd_stress_run() - run one stress configuration.
  * @cfg:	a checked configuration (the command validates it).
  * @res:	filled with the outcome.
- * @err:	RD_ERR_LEN bytes, filled when the run could not happen.
+ * @e:		filled when the run could not happen.
  *
  * Context: the main thread of a process that runs nothing else: installs
  * process-wide signal handlers and starts and joins its own threads.
- * Return: 0 when the run happened (@res says how it went),
- * RD_STRESS_EXIT_NO_PERF when perf events are not permitted,
- * RD_STRESS_EXIT_FAILED when it could not be set up.
+ * Return: 0 when the run happened (@res says how it went), -EACCES when
+ * perf events are not permitted, another -errno when it could not be set
+ * up.
  */
 int rd_stress_run(const struct rd_stress_config *cfg,
-		  struct rd_stress_result *res, char *err);
+		  struct rd_stress_result *res, struct rd_err *e);
 
 const char *rd_stress_mode_name(enum rd_stress_mode mode);
-/* The mode called @name; -1 if there is none. */
+/* The mode called @name; -ENOENT if there is none. */
 int rd_stress_mode_find(const char *name);
 
 #endif /* RINGDRAIN_STRESS_H */

@@ -55,8 +55,8 @@ struct rd_stress_producer {
 	pthread_t thread;
 	pid_t tid;
 	/* setup outcome, written before the producer says it is ready */
-	int status;
-	char err[RD_ERR_LEN];
+	int status;		/* 0 or -errno */
+	struct rd_err err;
 	timer_t timer;
 	bool have_timer;
 	int perf_fd;
@@ -95,7 +95,7 @@ struct rd_stress_shared {
 
 /* producer.c */
 int rd_stress_signals_setup(const struct rd_stress_config *cfg,
-			    sigset_t *used, char *err);
+			    sigset_t *used, struct rd_err *e);
 void *rd_stress_producer_main(void *arg);
 void *rd_stress_storm_main(void *arg);
 void rd_stress_producer_release(struct rd_stress_producer *p);

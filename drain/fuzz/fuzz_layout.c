@@ -11,12 +11,12 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct drain_layout l;
 	struct damon_ctx *ctx;
 
-	if (drain_layout_parse((const char *)data, size, "f.layout", &l, err)) {
-		if (strncmp(err, "f.layout:", 9) || strchr(err, '\n'))
+	if (drain_layout_parse((const char *)data, size, "f.layout", &l, &err)) {
+		if (strncmp(err.msg, "f.layout:", 9) || strchr(err.msg, '\n'))
 			abort();
 		drain_layout_free(&l);
 		return 0;
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		    !l.e[i].new_target && l.e[i].start < l.e[i - 1].end)
 			abort();
 	}
-	ctx = drain_ctx_from_layout(&l, NULL, 1, err);
+	ctx = drain_ctx_from_layout(&l, NULL, 1, &err);
 	if (!ctx || drain_ctx_nr_regions(ctx) != l.n)
 		abort();
 	drain_ctx_free(ctx);

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct damon_region *regs[4096];
 	unsigned long cur[8];
 	unsigned int nt, nregs = 0, nrep = 0;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	struct damon_ctx *ctx;
 	size_t i = 1;
 	u8 fail;
@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	for (unsigned int s = 0; s < drain_nr_strategies; s++) {
 		struct drain_opts o = { .strategy = drain_strategies[s] };
-		struct drain_kdamond *kd = drain_kdamond_new(ctx, &o, err);
+		struct drain_kdamond *kd = drain_kdamond_new(ctx, &o, &err);
 
 		if (!kd)
 			abort();

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct drain_trace_opts o = { .sample = 1, .lackey_tgid = 1,
 				      .max_records = 4096 };
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	struct drain_layout l;
 	struct drain_trace t;
 	struct damon_ctx *ctx;
@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (size && data[0] < 8)	/* a first byte below 8 picks --sample */
 		o.sample = 1 + data[0];
 	if (drain_trace_parse((const char *)data, size, "f.trace", &o, &t,
-			      err)) {
-		if (strncmp(err, "f.trace:", 8) || strchr(err, '\n'))
+			      &err)) {
+		if (strncmp(err.msg, "f.trace:", 8) || strchr(err.msg, '\n'))
 			abort();
 		drain_trace_free(&t);
 		return 0;
@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		    t.recs[i].tgid < 0 || t.recs[i].tgid > DRAIN_PID_MAX)
 			abort();
 	if (!drain_layout_split_span(&l, &t, 1 + t.n % 64, t.recs[0].tgid == 0,
-				     err)) {
-		ctx = drain_ctx_from_layout(&l, NULL, 1, err);
+				     &err)) {
+		ctx = drain_ctx_from_layout(&l, NULL, 1, &err);
 		if (!ctx)
 			abort();	/* a split layout is always valid */
 		drain_ctx_free(ctx);

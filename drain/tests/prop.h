@@ -391,13 +391,13 @@ static void prop_variant(const struct prop_run *run)
  * each instruction set.  Returns true when all agree; else @why says where.
  */
 static bool prop_case(u64 seed, const struct drain_strategy *only,
-		      struct prop_reach *reach, char *why)
+		      struct prop_reach *reach, struct rd_err *why)
 {
 	static struct prop_region regs[PROP_MAX_REGIONS];
 	struct prop_run runs[PROP_MAX_RUNS];
 	const struct rd_ring_design *ring;
 	unsigned int nr = 0, ticks, nr_cpus, rec_size;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	struct damon_ctx *start, *oracle;
 	struct drain_counters oc = { 0 };
 	struct rd_ring_set oset;
@@ -406,7 +406,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 
 	start = prop_ctx(&rnd, reach);
 	if (!start) {
-		snprintf(why, DRAIN_ERR_LEN, "out of memory");
+		rd_errf(why, ENOMEM, "out of memory");
 		return false;
 	}
 	ring = rd_designs[prop_below(&rnd, rd_nr_designs)];
@@ -446,19 +446,18 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 
 		runs[i].ctx = drain_ctx_clone(start);
 		prop_variant(&runs[i]);
-		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, err);
+		runs[i].kd = drain_kdamond_new(runs[i].ctx, &o, &err);
 		if (!runs[i].ctx || !runs[i].kd ||
 		    rd_ring_set_init(&runs[i].set, ring, nr_cpus, 256,
-				     rec_size, err)) {
-			snprintf(why, DRAIN_ERR_LEN, "setup: %.*s",
-				 (int)(DRAIN_ERR_LEN - sizeof("setup: ")), err);
+				     rec_size, &err)) {
+			rd_errf(why, err.code ?: ENOMEM, "setup: %s", err.msg);
 			return false;
 		}
 	}
 	oracle = drain_ctx_clone(start);
 	if (!oracle || rd_ring_set_init(&oset, ring, nr_cpus, 256, rec_size,
-					 err)) {
-		snprintf(why, DRAIN_ERR_LEN, "oracle setup: %.300s", err);
+					 &err)) {
+		rd_errf(why, err.code ?: ENOMEM, "oracle setup: %s", err.msg);
 		return false;
 	}
 	jiffies = prop_next(&rnd) >> 1;
@@ -489,9 +488,9 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 				/* The exact rfc against 4/6 written out. */
 				if (!drain_counters_equal(&oc, &runs[0].kd->c) ||
 				    !drain_ctx_compare(oracle, runs[0].ctx,
-						       err)) {
-					snprintf(why, DRAIN_ERR_LEN,
-						 "seed %llu tick %u: rfc differs from the oracle (applied/dedup/no region/straddling %llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu): %.200s",
+						       &err)) {
+					rd_errf(why, EINVAL,
+						"seed %llu tick %u: rfc differs from the oracle (applied/dedup/no region/straddling %llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu): %s",
 						 (unsigned long long)seed, tick,
 						 (unsigned long long)oc.applied,
 						 (unsigned long long)oc.deduplicated,
@@ -501,7 +500,7 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 						 (unsigned long long)runs[0].kd->c.deduplicated,
 						 (unsigned long long)runs[0].kd->c.no_region,
 						 (unsigned long long)runs[0].kd->c.straddling,
-						 err);
+						 err.msg);
 					ok = false;
 				}
 				continue;
@@ -511,39 +510,39 @@ static bool prop_case(u64 seed, const struct drain_strategy *only,
 				const struct drain_counters *x = &runs[0].kd->c;
 				const struct drain_counters *y = &runs[i].kd->c;
 
-				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures/filtered %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
-					 (unsigned long long)seed, tick,
-					 runs[i].s->name,
-					 drain_zero_policy_name(runs[i].zero),
-					 runs[i].isa,
-					 (unsigned long long)x->reports,
-					 (unsigned long long)x->applied,
-					 (unsigned long long)x->deduplicated,
-					 (unsigned long long)x->stale,
-					 (unsigned long long)x->no_target,
-					 (unsigned long long)x->no_region,
-					 (unsigned long long)x->straddling,
-					 (unsigned long long)x->snapshot_alloc_failures,
-					 (unsigned long long)x->filtered,
-					 (unsigned long long)y->reports,
-					 (unsigned long long)y->applied,
-					 (unsigned long long)y->deduplicated,
-					 (unsigned long long)y->stale,
-					 (unsigned long long)y->no_target,
-					 (unsigned long long)y->no_region,
-					 (unsigned long long)y->straddling,
-					 (unsigned long long)y->snapshot_alloc_failures,
-					 (unsigned long long)y->filtered);
+				rd_errf(why, EINVAL,
+					"seed %llu tick %u: %s/%s variant %d: counters differ: reports/applied/dedup/stale/no target/no region/straddling/alloc failures/filtered %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu/%llu",
+					(unsigned long long)seed, tick,
+					runs[i].s->name,
+					drain_zero_policy_name(runs[i].zero),
+					runs[i].isa,
+					(unsigned long long)x->reports,
+					(unsigned long long)x->applied,
+					(unsigned long long)x->deduplicated,
+					(unsigned long long)x->stale,
+					(unsigned long long)x->no_target,
+					(unsigned long long)x->no_region,
+					(unsigned long long)x->straddling,
+					(unsigned long long)x->snapshot_alloc_failures,
+					(unsigned long long)x->filtered,
+					(unsigned long long)y->reports,
+					(unsigned long long)y->applied,
+					(unsigned long long)y->deduplicated,
+					(unsigned long long)y->stale,
+					(unsigned long long)y->no_target,
+					(unsigned long long)y->no_region,
+					(unsigned long long)y->straddling,
+					(unsigned long long)y->snapshot_alloc_failures,
+					(unsigned long long)y->filtered);
 				ok = false;
 			} else if (!drain_ctx_compare(runs[0].ctx, runs[i].ctx,
-						      err)) {
-				snprintf(why, DRAIN_ERR_LEN,
-					 "seed %llu tick %u: %s/%s variant %d: %.200s",
-					 (unsigned long long)seed, tick,
-					 runs[i].s->name,
-					 drain_zero_policy_name(runs[i].zero),
-					 runs[i].isa, err);
+						      &err)) {
+				rd_errf(why, EINVAL,
+					"seed %llu tick %u: %s/%s variant %d: %.200s",
+					(unsigned long long)seed, tick,
+					runs[i].s->name,
+					drain_zero_policy_name(runs[i].zero),
+					runs[i].isa, err.msg);
 				ok = false;
 			}
 		}

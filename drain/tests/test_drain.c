@@ -193,7 +193,7 @@ Test(model, merge_age_and_weighted_means)
 	/* max 3 regions: no split afterwards (3 > 3 / 2) */
 	struct damon_ctx *ctx = ctx_of(rg, 4, 3);
 	struct drain_kdamond *kd;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	nth(ctx, 0)->nr_accesses = 10;
 	nth(ctx, 0)->last_nr_accesses = 10;
@@ -206,7 +206,7 @@ Test(model, merge_age_and_weighted_means)
 	nth(ctx, 3)->nr_accesses = 30;		/* close, but a gap */
 	nth(ctx, 3)->last_nr_accesses = 0;	/* zero vs non-zero: age 0 */
 	nth(ctx, 3)->age = 5;
-	kd = drain_kdamond_new(ctx, NULL, err);
+	kd = drain_kdamond_new(ctx, NULL, &err);
 	cr_assert_not_null(kd);
 	/*
 	 * The tick's eager pass takes one non-access step (bp changes, nr
@@ -241,10 +241,10 @@ Test(model, split_keeps_coverage_and_alignment)
 	};
 	struct damon_ctx *ctx = ctx_of(rg, 3, 1000);
 	struct drain_kdamond *kd;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	unsigned long prev_gen;
 
-	kd = drain_kdamond_new(ctx, NULL, err);
+	kd = drain_kdamond_new(ctx, NULL, &err);
 	/* Nothing accessed: regions merge first (same counts), then split. */
 	for (int tick = 0; tick < 12; tick++) {
 		struct damon_region *r, *p = NULL;
@@ -278,11 +278,11 @@ Test(model, reset_fixes_a_drifted_sum)
 	static const unsigned long rg[][2] = { { 0x1000, 0x2000 } };
 	struct damon_ctx *ctx = ctx_of(rg, 1, 3);
 	struct drain_kdamond *kd;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	nth(ctx, 0)->nr_accesses = 2;
 	nth(ctx, 0)->nr_accesses_bp = 12345;
-	kd = drain_kdamond_new(ctx, NULL, err);
+	kd = drain_kdamond_new(ctx, NULL, &err);
 	drain_kdamond_tick(kd, NULL);
 	cr_assert_eq(ctx->nr_bp_fixups, 1);
 	cr_assert_eq(nth(ctx, 0)->nr_accesses_bp, 20000);
@@ -299,7 +299,7 @@ Test(model, lazy_policy_counts_as_eager)
 	struct drain_kdamond *ke, *kl;
 	struct damon_access_report rep = { .vaddr = 0x1000, .size = 8,
 					   .tgid = 42 };
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	/* No boundary (the window stays 20), counts set from outside. */
 	e->attrs.aggr_ticks = 0;
@@ -307,8 +307,8 @@ Test(model, lazy_policy_counts_as_eager)
 	nth(e, 0)->last_nr_accesses = 7;
 	nth(e, 0)->nr_accesses_bp = 70000;
 	l = drain_ctx_clone(e);
-	ke = drain_kdamond_new(e, NULL, err);
-	kl = drain_kdamond_new(l, &lazy, err);
+	ke = drain_kdamond_new(e, NULL, &err);
+	kl = drain_kdamond_new(l, &lazy, &err);
 	for (int tick = 1; tick <= 9; tick++) {
 		drain_tick_begin(ke);
 		drain_tick_begin(kl);
@@ -326,7 +326,7 @@ Test(model, lazy_policy_counts_as_eager)
 	cr_assert_neq(nth(l, 0)->nr_accesses_bp, nth(e, 0)->nr_accesses_bp,
 		      "lazy holds idle ticks back until settled");
 	drain_ctx_settle(l);
-	cr_assert(drain_ctx_compare(e, l, err), "%s", err);
+	cr_assert(drain_ctx_compare(e, l, &err), "%s", err.msg);
 	/* 70000 - 9 * 3500 + 2 * 10000 */
 	cr_assert_eq(nth(e, 0)->nr_accesses_bp, 58500);
 	drain_kdamond_free(ke);
@@ -346,10 +346,10 @@ Test(model, lazy_policy_counts_as_eager)
 Test(property, every_strategy_and_policy_identical)
 {
 	struct prop_reach reach = { 0 };
-	char why[DRAIN_ERR_LEN];
+	struct rd_err why = { 0 };
 
 	for (u64 seed = 1; seed <= PROP_CASES; seed++)
-		cr_assert(prop_case(seed, NULL, &reach, why), "%s", why);
+		cr_assert(prop_case(seed, NULL, &reach, &why), "%s", why.msg);
 
 	/* The cases reached what they are meant to reach. */
 	cr_assert_gt(reach.applied, 1000);
@@ -459,7 +459,7 @@ Test(rfc_exact, in_place_drain_order_and_counts)
 		struct damon_target *t;
 		struct rd_ring_set set;
 		struct rd_ring_view v;
-		char err[DRAIN_ERR_LEN];
+		struct rd_err err = { 0 };
 
 		drain_attrs_default(&a);
 		a.aggr_ticks = 0;
@@ -470,11 +470,11 @@ Test(rfc_exact, in_place_drain_order_and_counts)
 		/* drop reads */
 		cr_assert_eq(drain_ctx_add_sample_filter(ctx,
 				DAMON_FILTER_TYPE_WRITE, false, false, NULL, 0), 0);
-		kd = drain_kdamond_new(ctx, &o, err);
-		cr_assert(kd, "%s", err);
+		kd = drain_kdamond_new(ctx, &o, &err);
+		cr_assert(kd, "%s", err.msg);
 		cr_assert(kd->in_place);
 		cr_assert_eq(rd_ring_set_init(&set, rd_design_find("rfc"), 2,
-					      16, rs, err), 0, "%s", err);
+					      16, rs, &err), 0, "%s", err.msg);
 		jiffies = 1000;
 		for (int i = 0; i < 12; i++) {
 			struct damon_access_report r = {
@@ -628,16 +628,16 @@ Test(property, catches_a_broken_strategy)
 {
 	struct drain_strategy broken = *drain_strategy_find("flat");
 	struct prop_reach reach = { 0 };
-	char why[DRAIN_ERR_LEN];
+	struct rd_err why = { 0 };
 	u64 seed;
 
 	broken.name = "broken";
 	broken.lookup = broken_lookup;
 	for (seed = 1; seed <= 200; seed++)
-		if (!prop_case(seed, &broken, &reach, why))
+		if (!prop_case(seed, &broken, &reach, &why))
 			break;
 	cr_assert_leq(seed, 200, "the property test missed an off-by-one");
-	cr_assert(strstr(why, "broken"), "%s", why);
+	cr_assert(strstr(why.msg, "broken"), "%s", why.msg);
 }
 
 /* ---- memory ------------------------------------------------------------ */
@@ -658,22 +658,22 @@ static void bc_init(struct bench_ctx *b, const struct drain_opts *o,
 				       .nr_cpus = 4, .hit_ratio = 0.9 };
 	struct drain_layout l;
 	struct damon_attrs a;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	drain_attrs_default(&a);
 	a.aggr_ticks = aggr_ticks;
 	a.max_nr_regions = 2 * regions;
-	cr_assert_eq(drain_layout_generate(&l, regions, targets, false, 5, err),
-		     0, "%s", err);
-	b->ctx = drain_ctx_from_layout(&l, &a, 1, err);
-	cr_assert_not_null(b->ctx, "%s", err);
+	cr_assert_eq(drain_layout_generate(&l, regions, targets, false, 5, &err),
+		     0, "%s", err.msg);
+	b->ctx = drain_ctx_from_layout(&l, &a, 1, &err);
+	cr_assert_not_null(b->ctx, "%s", err.msg);
 	drain_layout_free(&l);
-	b->kd = drain_kdamond_new(b->ctx, o, err);
-	cr_assert_not_null(b->kd, "%s", err);
+	b->kd = drain_kdamond_new(b->ctx, o, &err);
+	cr_assert_not_null(b->kd, "%s", err.msg);
 	cr_assert_eq(rd_ring_set_init(&b->set, rd_design_find("rfc"), 4, 256,
-				      DAMON_REPORT_FULL, err), 0, "%s", err);
-	b->gen = drain_gen_new(b->ctx, &gp, err);
-	cr_assert_not_null(b->gen, "%s", err);
+				      DAMON_REPORT_FULL, &err), 0, "%s", err.msg);
+	b->gen = drain_gen_new(b->ctx, &gp, &err);
+	cr_assert_not_null(b->gen, "%s", err.msg);
 }
 
 static void bc_fill(struct bench_ctx *b, size_t n)
@@ -920,14 +920,14 @@ static struct drain_counters stream_counts(struct drain_gen_params *gp)
 	struct damon_ctx *ctx;
 	struct drain_layout l;
 	struct drain_counters c;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	struct drain_gen *g;
 
-	cr_assert_eq(drain_layout_generate(&l, 5000, 8, false, 9, err), 0);
-	ctx = drain_ctx_from_layout(&l, NULL, 1, err);
-	kd = drain_kdamond_new(ctx, &o, err);
-	g = drain_gen_new(ctx, gp, err);
-	cr_assert_not_null(g, "%s", err);
+	cr_assert_eq(drain_layout_generate(&l, 5000, 8, false, 9, &err), 0);
+	ctx = drain_ctx_from_layout(&l, NULL, 1, &err);
+	kd = drain_kdamond_new(ctx, &o, &err);
+	g = drain_gen_new(ctx, gp, &err);
+	cr_assert_not_null(g, "%s", err.msg);
 	drain_gen_fill(g, reps, 20000);
 	drain_tick_begin(kd);
 	drain_kdamond_apply(kd, reps, 20000);
@@ -967,18 +967,41 @@ Test(gen, streams_hit_what_they_promise)
 Test(gen, layouts_are_sorted_and_seeded)
 {
 	struct drain_layout a, b;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	cr_assert_eq(drain_layout_generate(&a, 1000, 7, false, 4, err), 0);
-	cr_assert_eq(drain_layout_generate(&b, 1000, 7, false, 4, err), 0);
+	cr_assert_eq(drain_layout_generate(&a, 1000, 7, false, 4, &err), 0);
+	cr_assert_eq(drain_layout_generate(&b, 1000, 7, false, 4, &err), 0);
 	cr_assert_eq(a.n, 1000);
 	cr_assert_eq(memcmp(a.e, b.e, a.n * sizeof(*a.e)), 0);
 	for (size_t i = 1; i < a.n; i++)
 		if (a.e[i].tgid == a.e[i - 1].tgid)
 			cr_assert_geq(a.e[i].start, a.e[i - 1].end);
 	drain_layout_free(&b);
-	cr_assert_eq(drain_layout_generate(&b, 3, 7, false, 4, err), -1);
-	cr_assert(strstr(err, "regions 3"), "%s", err);
+	cr_assert_eq(drain_layout_generate(&b, 3, 7, false, 4, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "regions 3"), "%s", err.msg);
 	drain_layout_free(&a);
 	drain_layout_free(&b);
+}
+
+Test(registry, unknown_strategy_lists_the_known)
+{
+	struct rd_err e;
+
+	cr_assert_null(drain_strategy_lookup("nope", &e));
+	cr_assert_eq(e.code, ENOENT);
+	cr_assert_str_eq(e.msg, "unknown strategy 'nope' (known: list, rfc, flat, eytzinger, btree, radix, sortmerge)");
+	cr_assert_eq(drain_strategy_lookup("radix", &e),
+		     drain_strategy_find("radix"));
+	cr_assert_null(drain_strategy_find(""));
+	cr_assert_eq(drain_zero_policy_find("lazy"), DRAIN_ZERO_LAZY);
+	cr_assert_eq(drain_zero_policy_find("nope"), -ENOENT);
+	/* Every descriptor has its ops; only rfc rebuilds every tick. */
+	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
+		const struct drain_strategy *s = drain_strategies[i];
+
+		cr_assert(s->build && s->lookup && s->release && s->priv_size,
+			  "%s", s->name);
+		cr_assert_eq(s->per_tick, !strcmp(s->name, "rfc"), "%s",
+			     s->name);
+	}
 }

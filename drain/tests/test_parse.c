@@ -4,20 +4,25 @@
  * every kind of bad line, "NAME:LINE: what is wrong".
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "drain/drain.h"
 
-static int layout(const char *text, struct drain_layout *l, char *err)
+static int layout(const char *text, struct drain_layout *l,
+		  struct rd_err *err)
 {
 	return drain_layout_parse(text, strlen(text), "t.layout", l, err);
 }
 
 /* A rejected input's message: "WHERE...WHAT...", one line. */
-static void expect_err(int ret, const char *err, const char *text,
+static void expect_err(int ret, const struct rd_err *e, const char *text,
 		       const char *where, const char *what)
 {
-	cr_assert_eq(ret, -1, "accepted: %s", text);
+	const char *err = e->msg;
+
+	cr_assert_eq(ret, -EINVAL, "accepted: %s", text);
+	cr_assert_eq(e->code, EINVAL, "%s", err);
 	cr_assert(strncmp(err, where, strlen(where)) == 0,
 		  "'%s' does not start with '%s'", err, where);
 	cr_assert(strstr(err, what), "'%s' lacks '%s'", err, what);
@@ -27,16 +32,16 @@ static void expect_err(int ret, const char *err, const char *text,
 static void layout_bad(const char *text, const char *where, const char *what)
 {
 	struct drain_layout l;
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 
-	expect_err(layout(text, &l, err), err, text, where, what);
+	expect_err(layout(text, &l, &err), &err, text, where, what);
 	drain_layout_free(&l);
 }
 
 Test(layout, accepts_the_documented_format)
 {
 	struct drain_layout l;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	cr_assert_eq(layout("# pid start end\n"
 			    "100 0x1000 0x2000\n"
@@ -45,14 +50,14 @@ Test(layout, accepts_the_documented_format)
 			    "100 16384 20480\r\n"
 			    "7 0x1000 0x2000\n"
 			    "7 0xfffffffffffff000 0xffffffffffffffff\n",
-			    &l, err), 0, "%s", err);
+			    &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 5);
 	cr_assert_not(l.physical);
 	cr_assert_eq(l.e[2].start, 16384);
 	cr_assert_eq(l.e[4].end, ~0UL);
 	drain_layout_free(&l);
 
-	cr_assert_eq(layout("0 0x0 0x1000\n0 0x1000 0x2000\n", &l, err), 0);
+	cr_assert_eq(layout("0 0x0 0x1000\n0 0x1000 0x2000\n", &l, &err), 0);
 	cr_assert(l.physical);
 	drain_layout_free(&l);
 }
@@ -63,7 +68,7 @@ Test(layout, target_lines_give_a_tgid_several_targets)
 	struct drain_layout l;
 	struct damon_ctx *ctx;
 	struct damon_target *t;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	static const pid_t want_pid[] = { 100, 7, 100, 100 };
 	static const unsigned int want_nr[] = { 2, 1, 1, 1 };
 	unsigned int k = 0;
@@ -75,13 +80,13 @@ Test(layout, target_lines_give_a_tgid_several_targets)
 			    "100 0x1800 0x2800\n"
 			    "\ttarget\n"
 			    "100 0x0 0x1000\n",
-			    &l, err), 0, "%s", err);
+			    &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 5);
 	cr_assert_not(l.e[2].new_target);
 	cr_assert(l.e[3].new_target);
 	cr_assert(l.e[4].new_target);
-	ctx = drain_ctx_from_layout(&l, NULL, 1, err);
-	cr_assert(ctx, "%s", err);
+	ctx = drain_ctx_from_layout(&l, NULL, 1, &err);
+	cr_assert(ctx, "%s", err.msg);
 	damon_for_each_target(t, ctx) {
 		cr_assert_lt(k, 4);
 		cr_assert_eq(damon_target_pid_nr(t), want_pid[k]);
@@ -94,7 +99,7 @@ Test(layout, target_lines_give_a_tgid_several_targets)
 	drain_layout_free(&l);
 
 	/* A leading 'target' line is the first target's. */
-	cr_assert_eq(layout("target\n5 0x1000 0x2000\n", &l, err), 0, "%s", err);
+	cr_assert_eq(layout("target\n5 0x1000 0x2000\n", &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 1);
 	drain_layout_free(&l);
 }
@@ -133,12 +138,12 @@ Test(layout, rejects_bad_lines_with_file_and_line)
 	{
 		static const char nul[] = "1 0x1000 0x2000\n1 0x2000\0 0x3000\n";
 		struct drain_layout l;
-		char err[DRAIN_ERR_LEN];
+		struct rd_err err = { 0 };
 
 		cr_assert_eq(drain_layout_parse(nul, sizeof(nul) - 1, "t.layout",
-						&l, err), -1);
-		cr_assert(strstr(err, "t.layout:2: start '0x2000?' is not a number"),
-			  "%s", err);
+						&l, &err), -EINVAL);
+		cr_assert(strstr(err.msg, "t.layout:2: start '0x2000?' is not a number"),
+			  "%s", err.msg);
 		drain_layout_free(&l);
 	}
 	layout_bad("# nothing\n\n", "t.layout:", "no regions");
@@ -148,14 +153,15 @@ Test(layout, rejects_bad_lines_with_file_and_line)
 Test(layout, load_reports_a_missing_file)
 {
 	struct drain_layout l;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	cr_assert_eq(drain_layout_load("/nonexistent/x.layout", &l, err), -1);
-	cr_assert(strstr(err, "/nonexistent/x.layout: cannot open"), "%s", err);
+	cr_assert_eq(drain_layout_load("/nonexistent/x.layout", &l, &err),
+		     -ENOENT);
+	cr_assert(strstr(err.msg, "/nonexistent/x.layout: cannot open"), "%s", err.msg);
 }
 
 static int trace(const char *text, unsigned long sample, struct drain_trace *t,
-		 char *err)
+		 struct rd_err *err)
 {
 	struct drain_trace_opts o = { .sample = sample, .lackey_tgid = 77 };
 
@@ -165,22 +171,22 @@ static int trace(const char *text, unsigned long sample, struct drain_trace *t,
 static void trace_bad(const char *text, const char *where, const char *what)
 {
 	struct drain_trace t;
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 
-	expect_err(trace(text, 1, &t, err), err, text, where, what);
+	expect_err(trace(text, 1, &t, &err), &err, text, where, what);
 	drain_trace_free(&t);
 }
 
 Test(trace, reads_the_text_format)
 {
 	struct drain_trace t;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	cr_assert_eq(trace("# tgid addr size cpu r|w\n"
 			   "100 0x7f0000001000 4096 3 r\n"
 			   "100 140737488355328 8 0 w\n"
-			   "0 0xffffffffffffffff 1 1 r\n", 1, &t, err), 0, "%s",
-		     err);
+			   "0 0xffffffffffffffff 1 1 r\n", 1, &t, &err), 0, "%s",
+		     err.msg);
 	cr_assert_eq(t.format, DRAIN_TRACE_TEXT);
 	cr_assert_eq(t.n, 3);
 	cr_assert_eq(t.nr_cpus, 4);
@@ -208,9 +214,9 @@ Test(trace, detects_lackey_and_samples)
 		" S 1fff000600,8\n"
 		"==123== Exit code:       0\n";
 	struct drain_trace t;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	cr_assert_eq(trace(lk, 1, &t, err), 0, "%s", err);
+	cr_assert_eq(trace(lk, 1, &t, &err), 0, "%s", err.msg);
 	cr_assert_eq(t.format, DRAIN_TRACE_LACKEY);
 	cr_assert_eq(t.n, 5, "instruction fetches are not data accesses");
 	cr_assert_eq(t.accesses, 5);
@@ -222,7 +228,7 @@ Test(trace, detects_lackey_and_samples)
 	cr_assert_eq(t.recs[0].tgid, 77);
 	drain_trace_free(&t);
 
-	cr_assert_eq(trace(lk, 2, &t, err), 0, "%s", err);
+	cr_assert_eq(trace(lk, 2, &t, &err), 0, "%s", err.msg);
 	cr_assert_eq(t.n, 3, "every 2nd of 5: the 1st, 3rd and 5th");
 	cr_assert_eq(t.recs[1].addr, 0x0425a9c8UL);
 	cr_assert_eq(t.accesses, 5);
@@ -252,11 +258,11 @@ Test(trace, limits_records)
 	struct drain_trace_opts o = { .sample = 1, .max_records = 2 };
 	static const char txt[] = "1 1 1 0 r\n1 2 1 0 r\n1 3 1 0 r\n";
 	struct drain_trace t;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
 	cr_assert_eq(drain_trace_parse(txt, strlen(txt), "t.trace", &o, &t,
-				       err), -1);
-	cr_assert(strstr(err, "t.trace:3: more than 2 records"), "%s", err);
+				       &err), -EINVAL);
+	cr_assert(strstr(err.msg, "t.trace:3: more than 2 records"), "%s", err.msg);
 	drain_trace_free(&t);
 }
 
@@ -268,11 +274,11 @@ Test(trace, split_span_like_damon)
 		"9 0x9000 1 0 r\n";	/* one page */
 	struct drain_layout l;
 	struct drain_trace t;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 
-	cr_assert_eq(trace(txt, 1, &t, err), 0, "%s", err);
-	cr_assert_eq(drain_layout_split_span(&l, &t, 8, false, err), 0, "%s",
-		     err);
+	cr_assert_eq(trace(txt, 1, &t, &err), 0, "%s", err.msg);
+	cr_assert_eq(drain_layout_split_span(&l, &t, 8, false, &err), 0, "%s",
+		     err.msg);
 	/* 4 pieces for each tgid; tgid 9 has one page, so one region. */
 	cr_assert_eq(l.n, 5);
 	cr_assert_eq(l.e[0].tgid, 5);
@@ -283,7 +289,7 @@ Test(trace, split_span_like_damon)
 	cr_assert_eq(l.e[4].start, 0x9000);
 	cr_assert_eq(l.e[4].end, 0xa000);
 	drain_layout_free(&l);
-	cr_assert_eq(drain_layout_split_span(&l, &t, 1, false, err), -1);
-	cr_assert(strstr(err, "one per target"), "%s", err);
+	cr_assert_eq(drain_layout_split_span(&l, &t, 1, false, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "one per target"), "%s", err.msg);
 	drain_trace_free(&t);
 }

@@ -5,6 +5,7 @@
  * through every strategy, and the default zero-access policies.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +35,14 @@ Test(procs, interleave_in_time_order_moving_cpus)
 {
 	struct drain_trace a, b, c, out;
 	const struct drain_trace *in[3] = { &a, &b, &c };
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	size_t seen[3] = { 0 };
 
 	mk(&a, 1, 4);	/* times 1/8 3/8 5/8 7/8 */
 	mk(&b, 2, 2);	/* times 1/4 3/4 */
 	mk(&c, 3, 1);	/* time 1/2 */
-	cr_assert_eq(drain_trace_interleave(&out, in, 3, 2, 3, err), 0, "%s",
-		     err);
+	cr_assert_eq(drain_trace_interleave(&out, in, 3, 2, 3, &err), 0, "%s",
+		     err.msg);
 	cr_assert_eq(out.n, 7);
 	cr_assert_eq(out.lines, 10);
 	cr_assert_eq(out.accesses, 14);
@@ -65,10 +66,10 @@ Test(procs, interleave_in_time_order_moving_cpus)
 	}
 	cr_assert_eq(out.nr_cpus, 2);
 	drain_trace_free(&out);
-	cr_assert_eq(drain_trace_interleave(&out, in, 3, 0, 3, err), -1);
-	cr_assert(strstr(err, "need 1..") != NULL, "%s", err);
-	cr_assert_eq(drain_trace_interleave(&out, in, 3, 4, 0, err), -1);
-	cr_assert_eq(drain_trace_interleave(&out, in, 0, 4, 1, err), -1);
+	cr_assert_eq(drain_trace_interleave(&out, in, 3, 0, 3, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "need 1..") != NULL, "%s", err.msg);
+	cr_assert_eq(drain_trace_interleave(&out, in, 3, 4, 0, &err), -EINVAL);
+	cr_assert_eq(drain_trace_interleave(&out, in, 0, 4, 1, &err), -EINVAL);
 	drain_trace_free(&a);
 	drain_trace_free(&b);
 	drain_trace_free(&c);
@@ -80,7 +81,7 @@ Test(procs, interleave_keeps_every_record_and_spreads_cpus)
 	static const size_t len[5] = { 68146, 1, 40000, 3, 68000 };
 	struct drain_trace t[5], out;
 	const struct drain_trace *in[5];
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	size_t seen[5] = { 0 }, total = 0, per_cpu[8] = { 0 };
 
 	for (int i = 0; i < 5; i++) {
@@ -88,7 +89,7 @@ Test(procs, interleave_keeps_every_record_and_spreads_cpus)
 		in[i] = &t[i];
 		total += len[i];
 	}
-	cr_assert_eq(drain_trace_interleave(&out, in, 5, 8, 3600, err), 0);
+	cr_assert_eq(drain_trace_interleave(&out, in, 5, 8, 3600, &err), 0);
 	cr_assert_eq(out.n, total);
 	for (size_t m = 0; m < out.n; m++) {
 		const struct drain_trace_rec *r = &out.recs[m];

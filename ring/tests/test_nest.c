@@ -136,12 +136,12 @@ static struct outcome run(const struct rt_param *p, u64 start,
 	const struct rd_ring_design *d = rd_designs[p->design];
 	struct rd_ring_counters c;
 	struct outcome o = { 0 };
-	char err[RD_ERR_LEN];
+	struct rd_err err;
 
 	memset(&T, 0, sizeof(T));
 	jiffies = 42;
-	T.ring = rd_ring_create(d, 4, p->rec_size, 1, err);
-	cr_assert(T.ring, "%s: %s", p->name, err);
+	T.ring = rd_ring_create(d, 4, p->rec_size, 1, &err);
+	cr_assert(T.ring, "%s: %s", p->name, err.msg);
 	d->start_at(T.ring->impl, start);
 	T.depth = MAX_DEPTH;	/* no hooks while prefilling */
 	for (unsigned int i = 0; i < fill; i++)

@@ -5,7 +5,9 @@
  * free-running indices), the per-CPU set's scan, the compact encoding, and
  * bad parameters.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -415,10 +417,10 @@ Test(ring, rfc_pass_takes_head_snapshot)
 			rd_design_find(fixed ? "rfc-fixed" : "rfc");
 		struct rt_param p = { 0, DAMON_REPORT_FULL, "" };
 		struct stream s = { .p = &p };
-		char err[RD_ERR_LEN];
+		struct rd_err err;
 
-		s.ring = rd_ring_create(d, 16, DAMON_REPORT_FULL, 3, err);
-		cr_assert(s.ring, "%s", err);
+		s.ring = rd_ring_create(d, 16, DAMON_REPORT_FULL, 3, &err);
+		cr_assert(s.ring, "%s", err.msg);
 		snprintf(p.name, sizeof(p.name), "%s", d->name);
 		for (int i = 0; i < 3; i++)
 			produce_one(&s);
@@ -479,11 +481,11 @@ ParameterizedTest(struct rt_param *p, ring, set_scan_drains_every_cpu)
 	struct rd_ring_counters c;
 	struct scan sc = { .max_batch = 5 };
 	unsigned int usable = rd_usable_capacity(d, 32);
-	char err[RD_ERR_LEN];
+	struct rd_err err;
 	u64 want[4] = { 20, 0, usable, 1 }, got, total = 0;
 
-	cr_assert_eq(rd_ring_set_init(&set, d, 4, 32, p->rec_size, err), 0,
-		     "%s", err);
+	cr_assert_eq(rd_ring_set_init(&set, d, 4, 32, p->rec_size, &err), 0,
+		     "%s", err.msg);
 	jiffies = 77;
 	for (unsigned int cpu = 0; cpu < 4; cpu++)
 		for (u64 id = 0; id < want[cpu]; id++) {
@@ -572,7 +574,7 @@ Test(report, oversize_saturates)
 
 Test(params, bad_capacity_and_names)
 {
-	char err[RD_ERR_LEN];
+	struct rd_err err;
 	static const struct {
 		unsigned long cap, rec;
 		const char *needle;
@@ -589,14 +591,20 @@ Test(params, bad_capacity_and_names)
 
 	for (unsigned int i = 0; i < rd_nr_designs; i++)
 		for (size_t j = 0; j < ARRAY_SIZE(bad); j++) {
-			err[0] = 0;
+			rd_err_clear(&err);
 			cr_assert_null(rd_ring_create(rd_designs[i], bad[j].cap,
-						      bad[j].rec, 0, err));
-			cr_assert(strstr(err, bad[j].needle),
+						      bad[j].rec, 0, &err));
+			cr_assert_eq(err.code, EINVAL);
+			cr_assert(strstr(err.msg, bad[j].needle),
 				  "%s cap %lu rec %lu: message '%s' lacks '%s'",
 				  rd_designs[i]->name, bad[j].cap, bad[j].rec,
-				  err, bad[j].needle);
+				  err.msg, bad[j].needle);
+			cr_assert_eq(rd_ring_check(rd_designs[i], bad[j].cap,
+						   bad[j].rec, NULL), -EINVAL);
 		}
+	cr_assert_eq(rd_ring_set_init(&(struct rd_ring_set){ 0 },
+				      rd_designs[0], 0, 16, 48, &err), -EINVAL);
+	cr_assert_str_eq(err.msg, "a ring set needs at least one CPU");
 	cr_assert_null(rd_design_find("nope"));
 	cr_assert_null(rd_design_find(""));
 	cr_assert_not_null(rd_design_find("rfc-fixed"));
@@ -617,4 +625,200 @@ Test(params, table_is_complete)
 		safe += d->nesting == RD_NEST_SAFE;
 	}
 	cr_assert_geq(safe, 3, "fewer than three NMI-safe designs");
+}
+
+Test(params, unknown_design_lists_the_known)
+{
+	struct rd_err err;
+	char known[512];
+
+	cr_assert_null(rd_design_lookup("nope", &err));
+	cr_assert_eq(err.code, ENOENT);
+	rd_table_names((const void *const *)rd_designs, rd_nr_designs, known,
+		       sizeof(known));
+	cr_assert_str_eq(known, "rfc, rfc-fixed, lamport, cached, ffwd, ctxsplit, perfnest, seqslot, ck, bpfrb, llist");
+	cr_assert_str_eq(err.msg, "unknown design 'nope' (known: rfc, rfc-fixed, lamport, cached, ffwd, ctxsplit, perfnest, seqslot, ck, bpfrb, llist)");
+	cr_assert_eq(rd_design_lookup("ck", &err), rd_design_find("ck"));
+	/* A list that does not fit is cut and marked. */
+	rd_table_names((const void *const *)rd_designs, rd_nr_designs, known,
+		       12);
+	cr_assert_str_eq(known, "rfc, rfc...");
+}
+
+/* ---- base.h: the error convention and the file reader ------------------- */
+
+Test(base, errf_returns_minus_code_and_formats)
+{
+	struct rd_err e;
+
+	rd_err_clear(&e);
+	cr_assert_eq(e.code, 0);
+	cr_assert_str_eq(e.msg, "");
+	cr_assert_eq(rd_errf(&e, ENOENT, "%s:%d: %s", "trace.txt", 12, "size 0"),
+		     -ENOENT);
+	cr_assert_eq(e.code, ENOENT);
+	cr_assert_str_eq(e.msg, "trace.txt:12: size 0");
+	/* No place to record: the code still comes back. */
+	cr_assert_eq(rd_errf(NULL, ENOMEM, "x"), -ENOMEM);
+	/* A code that is no errno becomes EINVAL. */
+	cr_assert_eq(rd_errf(&e, 0, "x"), -EINVAL);
+	cr_assert_eq(rd_errf(&e, -3, "x"), -EINVAL);
+}
+
+Test(base, errf_marks_a_cut_message)
+{
+	struct rd_err e;
+	char long_arg[2 * RD_ERR_MSG_LEN];
+
+	memset(long_arg, 'a', sizeof(long_arg) - 1);
+	long_arg[sizeof(long_arg) - 1] = '\0';
+	rd_errf(&e, EINVAL, "%s", long_arg);
+	cr_assert_eq(strlen(e.msg), RD_ERR_MSG_LEN - 1);
+	cr_assert_str_eq(e.msg + RD_ERR_MSG_LEN - 4, "...");
+	cr_assert_eq(e.msg[RD_ERR_MSG_LEN - 5], 'a');
+	/* One that just fits is not marked. */
+	long_arg[RD_ERR_MSG_LEN - 1] = '\0';
+	rd_errf(&e, EINVAL, "%s", long_arg);
+	cr_assert_eq(strlen(e.msg), RD_ERR_MSG_LEN - 1);
+	cr_assert_eq(e.msg[RD_ERR_MSG_LEN - 2], 'a');
+}
+
+Test(base, prefix_puts_context_first)
+{
+	struct rd_err e;
+	char long_arg[RD_ERR_MSG_LEN];
+
+	rd_errf(&e, ERANGE, "line 3: too large");
+	cr_assert_eq(rd_err_prefix(&e, "--layout %s: ", "l.txt"), -ERANGE);
+	cr_assert_str_eq(e.msg, "--layout l.txt: line 3: too large");
+	cr_assert_eq(e.code, ERANGE);
+	cr_assert_eq(rd_err_prefix(NULL, "x"), -EINVAL);
+	/* A prefix that pushes the message past the end is cut and marked. */
+	memset(long_arg, 'p', sizeof(long_arg) - 1);
+	long_arg[sizeof(long_arg) - 1] = '\0';
+	rd_err_prefix(&e, "%s", long_arg + 10);
+	cr_assert_eq(strlen(e.msg), RD_ERR_MSG_LEN - 1);
+	cr_assert_str_eq(e.msg + RD_ERR_MSG_LEN - 4, "...");
+}
+
+/* A temporary file holding @len bytes of @fill (its path in @path). */
+static void rt_temp_file(char *path, size_t path_len, size_t len)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, path_len, "/tmp/rd_base_XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "wb");
+	cr_assert_not_null(f);
+	for (size_t i = 0; i < len; i++)
+		fputc((int)(i * 7 % 251), f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(base, read_file_missing_names_the_file)
+{
+	struct rd_err e;
+	size_t len = 99;
+
+	rd_err_clear(&e);
+	cr_assert_null(rd_read_file("/nonexistent/rd_base_missing", &len, &e));
+	cr_assert_eq(e.code, ENOENT);
+	cr_assert_str_eq(e.msg,
+			 "/nonexistent/rd_base_missing: cannot open: No such file or directory");
+	cr_assert_eq(len, 99, "the length is not touched on failure");
+	cr_assert_null(rd_read_file("/nonexistent/rd_base_missing", NULL, NULL));
+}
+
+Test(base, read_file_empty)
+{
+	char path[64];
+	struct rd_err e;
+	size_t len = 99;
+	char *buf;
+
+	rt_temp_file(path, sizeof(path), 0);
+	buf = rd_read_file(path, &len, &e);
+	unlink(path);
+	cr_assert_not_null(buf, "%s", e.msg);
+	cr_assert_eq(len, 0);
+	cr_assert_eq(buf[0], '\0');
+	free(buf);
+}
+
+Test(base, read_file_larger_than_64k_exactly)
+{
+	/* Around the reader's first chunk and its doublings. */
+	static const size_t sizes[] = { 65535, 65536, 65537, 3 * 65536 + 5 };
+
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		char path[64];
+		struct rd_err e;
+		size_t len;
+		char *buf;
+
+		rt_temp_file(path, sizeof(path), sizes[k]);
+		buf = rd_read_file(path, &len, &e);
+		unlink(path);
+		cr_assert_not_null(buf, "%s", e.msg);
+		cr_assert_eq(len, sizes[k]);
+		for (size_t i = 0; i < len; i++)
+			cr_assert_eq((unsigned char)buf[i], i * 7 % 251,
+				     "byte %zu of %zu", i, len);
+		cr_assert_eq(buf[len], '\0');
+		free(buf);
+	}
+}
+
+Test(base, read_file_stdin)
+{
+	char path[64];
+	struct rd_err e;
+	size_t len;
+	char *buf;
+
+	rt_temp_file(path, sizeof(path), 70000);
+	cr_assert_not_null(freopen(path, "rb", stdin));
+	unlink(path);
+	buf = rd_read_file("-", &len, &e);
+	cr_assert_not_null(buf, "%s", e.msg);
+	cr_assert_eq(len, 70000);
+	for (size_t i = 0; i < len; i++)
+		cr_assert_eq((unsigned char)buf[i], i * 7 % 251);
+	free(buf);
+}
+
+Test(base, compat_char_buffer_gets_the_message)
+{
+	char buf[RD_ERR_LEN] = "";
+	struct rd_err e;
+
+	/* The transition of base.h: old callers' buffers still work. */
+	cr_assert_null(rd_ring_create(rd_designs[0], 3, 48, 0, buf));
+	cr_assert_str_eq(buf, "capacity 3 for design 'rfc': not a power of two");
+	cr_assert_null(rd_ring_create(rd_designs[0], 3, 48, 0, &e));
+	cr_assert_str_eq(e.msg, buf);
+	cr_assert_null(rd_ring_create(rd_designs[0], 3, 48, 0, NULL));
+}
+
+Test(params, descriptors_take_the_defaults_of_glue_h)
+{
+	for (unsigned int i = 0; i < rd_nr_designs; i++) {
+		const struct rd_ring_design *d = rd_designs[i];
+		bool rfc = !strncmp(d->name, "rfc", 3);
+		bool ck = !strcmp(d->name, "ck");
+
+		cr_assert(d->size && d->init && d->produce && d->consume &&
+			  d->counters && d->start_at, "%s: an op is missing",
+			  d->name);
+		cr_assert(d->summary && d->atomics, "%s", d->name);
+		/* What a design states is its own; the rest is the default. */
+		cr_assert_eq(d->free_running, !rfc, "%s", d->name);
+		cr_assert_eq(d->keeps_one_empty, rfc || ck, "%s", d->name);
+		cr_assert_eq(d->nest_hooks, !ck, "%s", d->name);
+		cr_assert_eq(d->lanes, strcmp(d->name, "ctxsplit") ? 1U : 5U,
+			     "%s", d->name);
+		cr_assert_eq(!!d->peek, rfc, "%s", d->name);
+	}
 }

@@ -90,11 +90,11 @@ static inline size_t rt_params(struct rt_param *p, bool hooks_only)
 static inline struct rd_ring *rt_ring(const struct rt_param *p,
 				      unsigned long capacity)
 {
-	char err[RD_ERR_LEN];
+	struct rd_err err;
 	struct rd_ring *ring = rd_ring_create(rd_designs[p->design], capacity,
-					      p->rec_size, 3, err);
+					      p->rec_size, 3, &err);
 
-	cr_assert(ring, "%s: %s", p->name, err);
+	cr_assert(ring, "%s: %s", p->name, err.msg);
 	return ring;
 }
 
