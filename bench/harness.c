@@ -146,28 +146,23 @@ struct rd_ring *rd_bench_ring(struct rd_bench *b,
 			      unsigned int prod_cpu, unsigned int cons_cpu,
 			      struct rd_err *e)
 {
-	char err[RD_ERR_LEN];	/* the ring library's own message */
 	unsigned int node_cpu = b->ring_mem == RD_MEM_PRODUCER ? prod_cpu :
 							       cons_cpu;
 	size_t bytes = d->size(capacity, rec_size);
 	struct rd_ring *ring;
 	void *mem;
 
-	if (rd_ring_check(d, capacity, rec_size, err)) {
-		rd_errf(e, EINVAL, "%s", err);
+	if (rd_ring_check(d, capacity, rec_size, e))
 		return NULL;
-	}
 	mem = rd_topo_alloc_near(&b->topo, node_cpu, bytes);
 	if (!mem) {
 		rd_errf(e, ENOMEM, "cannot allocate %zu bytes near CPU %u",
 			bytes, node_cpu);
 		return NULL;
 	}
-	ring = rd_ring_create_in(d, mem, capacity, rec_size, prod_cpu, err);
-	if (!ring) {
-		rd_errf(e, EINVAL, "%s", err);
+	ring = rd_ring_create_in(d, mem, capacity, rec_size, prod_cpu, e);
+	if (!ring)
 		rd_topo_free(&b->topo, mem, bytes);
-	}
 	return ring;
 }
 

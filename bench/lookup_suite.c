@@ -54,7 +54,7 @@ static const char *const dist_names[] = {
 	[DRAIN_GEN_TRACE] = "trace",
 };
 
-static int load_trace(char *err)
+static int load_trace(struct rd_err *err)
 {
 	struct drain_trace_opts o = { .sample = 1, .lackey_tgid = 1000 };
 
@@ -66,7 +66,7 @@ static int load_trace(char *err)
 	return 0;
 }
 
-static int load_procs(char *err)
+static int load_procs(struct rd_err *err)
 {
 	if (procs_loaded)
 		return 0;
@@ -79,7 +79,7 @@ static int load_procs(char *err)
 
 static struct damon_ctx *layout_ctx(unsigned long regions,
 				    unsigned int targets, bool from_trace,
-				    bool from_procs, char *err)
+				    bool from_procs, struct rd_err *err)
 {
 	struct layout_cache *c;
 	struct drain_layout l = { 0 };
@@ -136,18 +136,18 @@ static void lookup(struct cbench_state *s, void *arg)
 	struct drain_kdamond *kd;
 	struct damon_ctx *ctx;
 	struct drain_gen *g;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	u64 found = 0, looked = 0;
 	size_t k = 0;
 
 	ctx = layout_ctx(c->regions, c->targets, c->dist == DRAIN_GEN_TRACE,
-			 c->procs, err);
+			 c->procs, &err);
 	if (c->procs)
 		gp.nr_cpus = DRAIN_NR_PROCS;
-	g = ctx ? drain_gen_new(ctx, &gp, err) : NULL;
-	kd = g ? drain_kdamond_new(ctx, &o, err) : NULL;
+	g = ctx ? drain_gen_new(ctx, &gp, &err) : NULL;
+	kd = g ? drain_kdamond_new(ctx, &o, &err) : NULL;
 	if (!kd || drain_kdamond_prepare(kd)) {
-		cbench_skip_with_error(s, kd ? "snapshot build failed" : err);
+		cbench_skip_with_error(s, kd ? "snapshot build failed" : err.msg);
 		drain_gen_free(g);
 		drain_kdamond_free(kd);
 		return;

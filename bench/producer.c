@@ -267,7 +267,7 @@ struct nmi_subject {
 	double *v;			/* ns per produce, one per repetition */
 	int n, cap;
 	double med, lo, hi;
-	char error[RD_ERR_LEN];		/* a design that cannot run here */
+	char error[RD_ERR_MSG_LEN];		/* a design that cannot run here */
 };
 
 /* What one repetition measured besides its cost. */

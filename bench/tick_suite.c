@@ -55,20 +55,20 @@ static void tick(struct cbench_state *s, void *arg)
 	struct drain_gen *g = NULL;
 	struct rd_ring_set set = { 0 };
 	struct damon_attrs a;
-	char err[DRAIN_ERR_LEN];
+	struct rd_err err = { 0 };
 	u64 refused = 0, ticks = 0, total_ns = 0;
 
 	drain_attrs_default(&a);
 	a.aggr_ticks = 0;	/* a fixed layout: no aggregation boundary */
 	a.min_nr_regions = 1;
 	a.max_nr_regions = c->regions;
-	if (drain_layout_generate(&l, c->regions, c->targets, false, 42, err) ||
-	    !(ctx = drain_ctx_from_layout(&l, &a, 42, err)) ||
-	    !(g = drain_gen_new(ctx, &gp, err)) ||
-	    !(kd = drain_kdamond_new(ctx, &o, err)) ||
+	if (drain_layout_generate(&l, c->regions, c->targets, false, 42, &err) ||
+	    !(ctx = drain_ctx_from_layout(&l, &a, 42, &err)) ||
+	    !(g = drain_gen_new(ctx, &gp, &err)) ||
+	    !(kd = drain_kdamond_new(ctx, &o, &err)) ||
 	    rd_ring_set_init(&set, rd_design_find("rfc"), c->cpus, RING_SLOTS,
-			     DAMON_REPORT_FULL, err)) {
-		cbench_skip_with_error(s, err);
+			     DAMON_REPORT_FULL, &err)) {
+		cbench_skip_with_error(s, err.msg);
 		goto out;
 	}
 	jiffies = 1000;
@@ -141,21 +141,21 @@ static void trace_tick(struct cbench_state *s, void *arg)
 	struct drain_gen *g = NULL;
 	struct rd_ring_set set = { 0 };
 	struct damon_attrs a;
-	char err[DRAIN_ERR_LEN] = "";
+	struct rd_err err = { 0 };
 	u64 refused = 0, ticks = 0, total_ns = 0, reports = 0;
 
 	drain_attrs_default(&a);	/* aggregation every 20 ticks */
 	a.min_nr_regions = c->regions;
 	a.max_nr_regions = c->regions == 10 ? 1000 : 2 * c->regions;
 	if (drain_workload_load(c->workload, RD_SOURCE_DIR "/drain/data", 1,
-				TRACE_SLICE, &tr, err) ||
-	    drain_layout_split_span(&l, &tr, c->regions, false, err) ||
-	    !(ctx = drain_ctx_from_layout(&l, &a, 42, err)) ||
-	    !(gp.nr_cpus = tr.nr_cpus, g = drain_gen_new(ctx, &gp, err)) ||
-	    !(kd = drain_kdamond_new(ctx, &o, err)) ||
+				TRACE_SLICE, &tr, &err) ||
+	    drain_layout_split_span(&l, &tr, c->regions, false, &err) ||
+	    !(ctx = drain_ctx_from_layout(&l, &a, 42, &err)) ||
+	    !(gp.nr_cpus = tr.nr_cpus, g = drain_gen_new(ctx, &gp, &err)) ||
+	    !(kd = drain_kdamond_new(ctx, &o, &err)) ||
 	    rd_ring_set_init(&set, rd_design_find("rfc"), tr.nr_cpus,
-			     TRACE_RING, DAMON_REPORT_FULL, err)) {
-		cbench_skip_with_error(s, err);
+			     TRACE_RING, DAMON_REPORT_FULL, &err)) {
+		cbench_skip_with_error(s, err.msg);
 		goto out;
 	}
 	jiffies = 1000;

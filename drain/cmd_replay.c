@@ -600,14 +600,14 @@ static int run(int argc, char **argv)
 		rd_usage_error(self->name, "--zero: unknown policy '%s' (eager, lazy, all or default)",
 			       zero);
 	if (kstream) {
-		char kerr[DRAIN_ERR_LEN] = "";
+		struct rd_err kerr = { 0 };
 		int rc;
 
 		if (npos > 1)
 			rd_usage_error(self->name, "--kstream takes one stream");
-		rc = drain_kstream_replay(argv[0], strategy, dump, stdout, kerr);
+		rc = drain_kstream_replay(argv[0], strategy, dump, stdout, &kerr);
 		if (rc < 0)
-			rd_usage_error(self->name, "%s", kerr);
+			rd_usage_error(self->name, "%s", kerr.msg);
 		return rc;
 	}
 	if (!strcmp(rings, "default"))

@@ -808,30 +808,4 @@ void drain_inject_alloc_failures(struct drain_kdamond *kd, unsigned int n);
 int drain_ctx_dump(FILE *f, struct damon_ctx *ctx,
 		   const struct drain_counters *c);
 
-/* Transition (base.h): the callers that still pass a char buffer. */
-#define drain_ctx_compare(a, b, e)					\
-	RD_ERR_COMPAT(drain_ctx_compare, e, a, b)
-#define drain_layout_parse(b, l, n, o, e)				\
-	RD_ERR_COMPAT(drain_layout_parse, e, b, l, n, o)
-#define drain_layout_load(p, o, e)					\
-	RD_ERR_COMPAT(drain_layout_load, e, p, o)
-#define drain_layout_generate(o, r, t, p, s, e)				\
-	RD_ERR_COMPAT(drain_layout_generate, e, o, r, t, p, s)
-#define drain_layout_split_span(o, t, r, p, e)				\
-	RD_ERR_COMPAT(drain_layout_split_span, e, o, t, r, p)
-#define drain_ctx_from_layout(l, a, s, e)				\
-	RD_ERR_COMPAT(drain_ctx_from_layout, e, l, a, s)
-#define drain_trace_parse(b, l, n, o, t, e)				\
-	RD_ERR_COMPAT(drain_trace_parse, e, b, l, n, o, t)
-#define drain_trace_load(p, o, t, e)					\
-	RD_ERR_COMPAT(drain_trace_load, e, p, o, t)
-#define drain_trace_interleave(o, i, n, c, s, e)			\
-	RD_ERR_COMPAT(drain_trace_interleave, e, o, i, n, c, s)
-#define drain_workload_load(n, d, s, l, o, e)				\
-	RD_ERR_COMPAT(drain_workload_load, e, n, d, s, l, o)
-#define drain_gen_new(c, p, e)						\
-	RD_ERR_COMPAT(drain_gen_new, e, c, p)
-#define drain_kdamond_new(c, o, e)					\
-	RD_ERR_COMPAT(drain_kdamond_new, e, c, o)
-
 #endif /* RINGDRAIN_DRAIN_H */

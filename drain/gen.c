@@ -28,7 +28,7 @@ static u64 gen_below(u64 *s, u64 n)
 
 #define GEN_BASE	0x55d000000000UL	/* a PIE heap's neighbourhood */
 
-int (drain_layout_generate)(struct drain_layout *out, unsigned long nr_regions,
+int drain_layout_generate(struct drain_layout *out, unsigned long nr_regions,
 			    unsigned int nr_targets, bool physical, u64 seed,
 			    struct rd_err *err)
 {
@@ -76,7 +76,7 @@ static int span_cmp(const void *a, const void *b)
 	return (x->tgid > y->tgid) - (x->tgid < y->tgid);
 }
 
-int (drain_layout_split_span)(struct drain_layout *out,
+int drain_layout_split_span(struct drain_layout *out,
 			      const struct drain_trace *tr,
 			      unsigned long nr_regions, bool physical,
 			      struct rd_err *err)
@@ -181,7 +181,7 @@ void drain_gen_free(struct drain_gen *g)
 	free(g);
 }
 
-struct drain_gen *(drain_gen_new)(const struct damon_ctx *ctx,
+struct drain_gen *drain_gen_new(const struct damon_ctx *ctx,
 				  const struct drain_gen_params *p,
 				  struct rd_err *err)
 {
@@ -365,7 +365,7 @@ void drain_gen_fill(struct drain_gen *g, struct damon_access_report *out,
 
 /* ---- several processes ----------------------------------------------- */
 
-int (drain_trace_interleave)(struct drain_trace *out,
+int drain_trace_interleave(struct drain_trace *out,
 			     const struct drain_trace *const *in,
 			     unsigned int n, unsigned int nr_cpus,
 			     unsigned long slice,
@@ -420,7 +420,7 @@ int (drain_trace_interleave)(struct drain_trace *out,
 	return 0;
 }
 
-int (drain_workload_load)(const char *name, const char *dir,
+int drain_workload_load(const char *name, const char *dir,
 			  unsigned long sample, unsigned long slice,
 			  struct drain_trace *out, struct rd_err *err)
 {

@@ -58,11 +58,10 @@ struct kstream {
 	unsigned long reports, ticks;
 };
 
-static int ks_err(char *err, const struct kstream *ks, unsigned int line,
-		  const char *what)
+static int ks_err(struct rd_err *err, const struct kstream *ks,
+		  unsigned int line, const char *what)
 {
-	snprintf(err, DRAIN_ERR_LEN, "%s:%u: %s", ks->path, line, what);
-	return -1;
+	return rd_errf(err, EINVAL, "%s:%u: %s", ks->path, line, what);
 }
 
 static int ks_push(struct kstream *ks, const struct kstream_line *l)
@@ -72,7 +71,7 @@ static int ks_push(struct kstream *ks, const struct kstream_line *l)
 		struct kstream_line *v = realloc(ks->v, cap * sizeof(*v));
 
 		if (!v)
-			return -1;
+			return -ENOMEM;
 		ks->v = v;
 		ks->cap = cap;
 	}
@@ -109,7 +108,7 @@ static bool ks_fields(const char *s, const char *fmt, long *tgid,
 	return !*s || *s == '\n';
 }
 
-static int ks_parse(struct kstream *ks, FILE *f, char *err)
+static int ks_parse(struct kstream *ks, FILE *f, struct rd_err *err)
 {
 	static const struct {
 		char c;
@@ -182,15 +181,11 @@ static int ks_parse(struct kstream *ks, FILE *f, char *err)
 		if ((l.op == KS_A || l.op == KS_S || l.op == KS_M ||
 		     l.op == KS_D) && ticking)
 			return ks_err(err, ks, line, "a region change inside a tick");
-		if (ks_push(ks, &l)) {
-			snprintf(err, DRAIN_ERR_LEN, "out of memory");
-			return -1;
-		}
+		if (ks_push(ks, &l))
+			return rd_errf(err, ENOMEM, "out of memory");
 	}
-	if (ferror(f)) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: read error", ks->path);
-		return -1;
-	}
+	if (ferror(f))
+		return rd_errf(err, EIO, "%s: read error", ks->path);
 	if (!header)
 		return ks_err(err, ks, line, "empty stream");
 	if (!ended)
@@ -264,7 +259,7 @@ static void ks_aggregate(struct damon_ctx *ctx)
 
 /* S, M, D: damon_split_region_at(), damon_merge_two_regions(), destroy. */
 static int ks_change(struct damon_ctx *ctx, const struct kstream *ks,
-		     const struct kstream_line *l, char *err)
+		     const struct kstream_line *l, struct rd_err *err)
 {
 	struct damon_target *t;
 	struct damon_region *r = ks_region(ctx, l->tgid, l->a, &t), *n;
@@ -319,7 +314,8 @@ static int ks_change(struct damon_ctx *ctx, const struct kstream *ks,
 
 /* One pass of the stream through @s; the final context in *@out. */
 static int ks_run(const struct kstream *ks, const struct drain_strategy *s,
-		  struct damon_ctx **out, struct drain_counters *c, char *err)
+		  struct damon_ctx **out, struct drain_counters *c,
+		  struct rd_err *err)
 {
 	struct drain_opts o = { .strategy = s, .zero = DRAIN_ZERO_EAGER };
 	struct damon_access_report *reps = NULL;
@@ -328,7 +324,7 @@ static int ks_run(const struct kstream *ks, const struct drain_strategy *s,
 	struct damon_ctx *ctx;
 	size_t nrep = 0, cap = 0;
 	unsigned long now = 0;
-	int ret = -1;
+	int ret = -EINVAL;
 
 	drain_attrs_default(&attrs);
 	attrs.aggr_ticks = 0;
@@ -337,8 +333,7 @@ static int ks_run(const struct kstream *ks, const struct drain_strategy *s,
 	attrs.stale_jiffies = ks->stale;
 	ctx = drain_ctx_new(&attrs, true, 0);
 	if (!ctx) {
-		snprintf(err, DRAIN_ERR_LEN, "out of memory");
-		return -1;
+		return rd_errf(err, ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct kstream_line *l = &ks->v[i];
@@ -366,7 +361,7 @@ static int ks_run(const struct kstream *ks, const struct drain_strategy *s,
 				void *p = realloc(reps, nc * sizeof(*reps));
 
 				if (!p) {
-					snprintf(err, DRAIN_ERR_LEN, "out of memory");
+					rd_errf(err, ENOMEM, "out of memory");
 					goto out;
 				}
 				reps = p;
@@ -419,7 +414,7 @@ out:
 }
 
 int drain_kstream_replay(const char *path, const char *strategy,
-			 const char *dump, FILE *out, char *err)
+			 const char *dump, FILE *out, struct rd_err *err)
 {
 	struct kstream ks = { .path = path };
 	struct damon_ctx *first = NULL;
@@ -430,8 +425,7 @@ int drain_kstream_replay(const char *path, const char *strategy,
 	int ret = -1;
 
 	if (!f) {
-		snprintf(err, DRAIN_ERR_LEN, "%s: %s", path, strerror(errno));
-		return -1;
+		return rd_errf(err, errno, "%s: %s", path, strerror(errno));
 	}
 	ret = ks_parse(&ks, f, err);
 	fclose(f);
@@ -442,8 +436,8 @@ int drain_kstream_replay(const char *path, const char *strategy,
 	for (unsigned int i = 0; i < drain_nr_strategies; i++) {
 		const struct drain_strategy *s = drain_strategies[i];
 		struct drain_counters c = { 0 };
-		struct damon_ctx *ctx;
-		char why[DRAIN_ERR_LEN] = "";
+		struct damon_ctx *ctx = NULL;
+		struct rd_err why = { 0 };
 
 		if (strategy && strcmp(strategy, "all") &&
 		    strcmp(strategy, s->name))
@@ -463,26 +457,25 @@ int drain_kstream_replay(const char *path, const char *strategy,
 			continue;
 		}
 		if (!drain_counters_equal(&c0, &c) ||
-		    !drain_ctx_compare(first, ctx, why)) {
+		    !drain_ctx_compare(first, ctx, &why)) {
 			fprintf(out, "  differs from %s: %s\n", first_name,
-				why[0] ? why : "counters");
+				why.msg[0] ? why.msg : "counters");
 			same = false;
 		}
 		drain_ctx_free(ctx);
 	}
 	if (!any) {
-		snprintf(err, DRAIN_ERR_LEN, "--strategy: unknown strategy '%s'",
-			 strategy);
-		ret = -1;
+		ret = rd_errf(err, EINVAL, "--strategy: unknown strategy '%s'",
+			      strategy);
 		goto out;
 	}
 	if (dump) {
 		FILE *d = fopen(dump, "w");
 
 		if (!d || drain_ctx_dump(d, first, &c0) || fclose(d)) {
-			snprintf(err, DRAIN_ERR_LEN, "--dump: cannot write '%s': %s",
-				 dump, strerror(errno));
-			ret = -1;
+			ret = rd_errf(err, errno ?: EIO,
+				      "--dump: cannot write '%s': %s", dump,
+				      strerror(errno));
 			goto out;
 		}
 	}

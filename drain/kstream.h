@@ -16,12 +16,13 @@
  * (NULL or "all": every strategy, which must agree), eager zero-access
  * policy, and write the final regions to @dump (drain_ctx_dump()'s format).
  * @out:	a line per strategy and the verdict go here.
- * @err:	one line on failure (DRAIN_ERR_LEN).
+ * @err:	why it failed: one line naming the stream and line.
  *
  * Return: 0 when every strategy ended in the same state, 1 when they
- * differ, -1 with @err filled on bad input or an I/O error.
+ * differ, a negative errno with @err filled on bad input or an I/O
+ * error.
  */
 int drain_kstream_replay(const char *path, const char *strategy,
-			 const char *dump, FILE *out, char *err);
+			 const char *dump, FILE *out, struct rd_err *err);
 
 #endif /* RINGDRAIN_KSTREAM_H */

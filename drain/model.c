@@ -346,7 +346,7 @@ void drain_ctx_randomize_state(struct damon_ctx *ctx, u64 seed)
 	}
 }
 
-bool (drain_ctx_compare)(const struct damon_ctx *a, const struct damon_ctx *b,
+bool drain_ctx_compare(const struct damon_ctx *a, const struct damon_ctx *b,
 			 struct rd_err *why)
 {
 	const struct list_head *ta = a->adaptive_targets.next;
@@ -621,7 +621,7 @@ void drain_model_after_check(struct damon_ctx *ctx,
 
 /* ---- building and showing -------------------------------------------- */
 
-struct damon_ctx *(drain_ctx_from_layout)(const struct drain_layout *l,
+struct damon_ctx *drain_ctx_from_layout(const struct drain_layout *l,
 					  const struct damon_attrs *a, u64 seed,
 					  struct rd_err *err)
 {

@@ -184,7 +184,7 @@ void drain_layout_free(struct drain_layout *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int (drain_layout_parse)(const char *buf, size_t len, const char *name,
+int drain_layout_parse(const char *buf, size_t len, const char *name,
 			 struct drain_layout *out, struct rd_err *err)
 {
 	struct line_iter it = { buf, buf + len, name, 0 };
@@ -308,7 +308,7 @@ out:
 	return ret;
 }
 
-int (drain_layout_load)(const char *path, struct drain_layout *out,
+int drain_layout_load(const char *path, struct drain_layout *out,
 			struct rd_err *err)
 {
 	size_t len;
@@ -432,7 +432,7 @@ static int text_line(struct rd_err *err, const struct line_iter *it,
 	return 0;
 }
 
-int (drain_trace_parse)(const char *buf, size_t len, const char *name,
+int drain_trace_parse(const char *buf, size_t len, const char *name,
 			const struct drain_trace_opts *o,
 			struct drain_trace *out, struct rd_err *err)
 {
@@ -496,7 +496,7 @@ bad:
 	return ret;
 }
 
-int (drain_trace_load)(const char *path, const struct drain_trace_opts *o,
+int drain_trace_load(const char *path, const struct drain_trace_opts *o,
 		       struct drain_trace *out, struct rd_err *err)
 {
 	size_t len;

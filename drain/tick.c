@@ -46,7 +46,7 @@
  */
 #define DRAIN_CREDIT_AHEAD	16
 
-struct drain_kdamond *(drain_kdamond_new)(struct damon_ctx *ctx,
+struct drain_kdamond *drain_kdamond_new(struct damon_ctx *ctx,
 					  const struct drain_opts *o,
 					  struct rd_err *err)
 {

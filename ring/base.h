@@ -107,46 +107,4 @@ const void *rd_table_find(const void *const *table, unsigned int n,
 char *rd_table_names(const void *const *table, unsigned int n, char *buf,
 		     size_t len);
 
-/*
- * Transition, until bench/ passes a struct rd_err: an API function whose
- * error argument is @e may still be given a char buffer of at least
- * RD_ERR_LEN bytes (the old convention), which gets the message.  An API
- * header names such a function once more as a macro:
- *
- *	#define rd_ring_set_init(s, d, n, c, r, e) \
- *		RD_ERR_COMPAT(rd_ring_set_init, e, s, d, n, c, r)
- *
- * and its definition is written `int (rd_ring_set_init)(...)`.  Every
- * other caller passes a struct rd_err * (or NULL), which goes straight
- * through.  Remove with the last char-buffer caller.
- */
-#define RD_ERR_LEN	256	/* the old callers' buffer, at least */
-#define DRAIN_ERR_LEN	320	/* drain's old callers' buffer */
-
-static inline struct rd_err *rd_err_compat_in(struct rd_err *tmp, int is_buf,
-					      void *e)
-{
-	if (!is_buf)
-		return e;
-	rd_err_clear(tmp);
-	return tmp;
-}
-
-static inline void rd_err_compat_out(const struct rd_err *tmp, int is_buf,
-				     void *e)
-{
-	if (is_buf && e && tmp->code)
-		snprintf(e, RD_ERR_LEN, "%s", tmp->msg);
-}
-
-#define RD_ERR_COMPAT(fn, e, ...) ({					\
-	struct rd_err rd_compat_tmp_;					\
-	int rd_compat_buf_ = _Generic((e), char *: 1, default: 0);	\
-	__typeof__(fn(__VA_ARGS__, (struct rd_err *)0)) rd_compat_ret_ = \
-		fn(__VA_ARGS__, rd_err_compat_in(&rd_compat_tmp_,	\
-				rd_compat_buf_, (void *)(e)));		\
-	rd_err_compat_out(&rd_compat_tmp_, rd_compat_buf_, (void *)(e)); \
-	rd_compat_ret_;							\
-})
-
 #endif /* RINGDRAIN_BASE_H */

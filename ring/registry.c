@@ -53,7 +53,7 @@ const char *rd_nesting_name(enum rd_nesting n)
 	return "?";
 }
 
-int (rd_ring_check)(const struct rd_ring_design *d, unsigned long capacity,
+int rd_ring_check(const struct rd_ring_design *d, unsigned long capacity,
 		    unsigned long rec_size, struct rd_err *e)
 {
 	if (rec_size != DAMON_REPORT_FULL && rec_size != DAMON_REPORT_COMPACT)
@@ -76,7 +76,7 @@ int (rd_ring_check)(const struct rd_ring_design *d, unsigned long capacity,
 	return 0;
 }
 
-struct rd_ring *(rd_ring_create_in)(const struct rd_ring_design *d, void *mem,
+struct rd_ring *rd_ring_create_in(const struct rd_ring_design *d, void *mem,
 				    unsigned long capacity,
 				    unsigned long rec_size, unsigned int cpu,
 				    struct rd_err *e)
@@ -99,7 +99,7 @@ struct rd_ring *(rd_ring_create_in)(const struct rd_ring_design *d, void *mem,
 	return ring;
 }
 
-struct rd_ring *(rd_ring_create)(const struct rd_ring_design *d,
+struct rd_ring *rd_ring_create(const struct rd_ring_design *d,
 				 unsigned long capacity, unsigned long rec_size,
 				 unsigned int cpu, struct rd_err *e)
 {
@@ -195,7 +195,7 @@ void rd_ring_release_fallback(struct rd_ring *ring, unsigned int n)
 		ring->stage_first = 0;
 }
 
-int (rd_ring_set_init)(struct rd_ring_set *set,
+int rd_ring_set_init(struct rd_ring_set *set,
 		       const struct rd_ring_design *d, unsigned int nr_cpus,
 		       unsigned long capacity, unsigned long rec_size,
 		       struct rd_err *e)

@@ -320,14 +320,4 @@ u64 rd_ring_set_drain(struct rd_ring_set *set,
 void rd_ring_set_counters(const struct rd_ring_set *set,
 			  struct rd_ring_counters *c);
 
-/* Transition (base.h): the callers that still pass a char buffer. */
-#define rd_ring_check(d, c, r, e)					\
-	RD_ERR_COMPAT(rd_ring_check, e, d, c, r)
-#define rd_ring_create(d, c, r, cpu, e)					\
-	RD_ERR_COMPAT(rd_ring_create, e, d, c, r, cpu)
-#define rd_ring_create_in(d, m, c, r, cpu, e)				\
-	RD_ERR_COMPAT(rd_ring_create_in, e, d, m, c, r, cpu)
-#define rd_ring_set_init(s, d, n, c, r, e)				\
-	RD_ERR_COMPAT(rd_ring_set_init, e, s, d, n, c, r)
-
 #endif /* RINGDRAIN_RING_H */

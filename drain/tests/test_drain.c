@@ -569,7 +569,7 @@ Test(rfc_exact, every_target_of_the_tgid_is_credited)
 		struct damon_ctx *ctx;
 		struct drain_kdamond *kd;
 		struct rd_ring_set set;
-		char err[DRAIN_ERR_LEN];
+		struct rd_err err = { 0 };
 		unsigned int k = 0;
 
 		drain_attrs_default(&a);
@@ -583,11 +583,11 @@ Test(rfc_exact, every_target_of_the_tgid_is_credited)
 			cr_assert_eq(drain_ctx_add_region(ctx, t[regs[i][0]],
 							  regs[i][1],
 							  regs[i][2]), 0);
-		kd = drain_kdamond_new(ctx, &o, err);
-		cr_assert(kd, "%s", err);
+		kd = drain_kdamond_new(ctx, &o, &err);
+		cr_assert(kd, "%s", err.msg);
 		cr_assert_eq(rd_ring_set_init(&set, rd_design_find("rfc"), 2,
-					      16, DAMON_REPORT_FULL, err), 0,
-			     "%s", err);
+					      16, DAMON_REPORT_FULL, &err), 0,
+			     "%s", err.msg);
 		jiffies = 1000;
 		for (unsigned int i = 0; i < ARRAY_SIZE(reps); i++) {
 			rep.tgid = rep.tid = reps[i].tgid;
