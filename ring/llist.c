@@ -226,7 +226,10 @@ static __always_inline void damon_llist_add(struct llist_node *new,
 	do {
 		WRITE_ONCE(new->next, first);
 		rd_nest_point();	/* an NMI here adds before us */
-		/* Full barrier: report, then node; pairs with del_all. */
+		/*
+		 * Full barrier: report (and its jiffies read), then node;
+		 * pairs with del_all and the jiffies read after it.
+		 */
 	} while (!try_cmpxchg(&head->first, &first, new));
 }
 
@@ -297,6 +300,7 @@ static unsigned int damon_llist_consume(struct damon_llist_ring *ring,
 					unsigned int max)
 {
 	struct damon_llist_node *last = NULL;
+	/* For the backlog: an earlier call's xchg took it, before this. */
 	unsigned long now = READ_ONCE(jiffies);
 	unsigned int n = 0;
 	u64 first = 0, old;
@@ -306,10 +310,23 @@ static unsigned int damon_llist_consume(struct damon_llist_ring *ring,
 		struct llist_node *ln = ring->backlog;
 
 		if (!ln) {
+			rd_nest_point();	/* a tick, then a producer adds */
 			/* Full barrier: pairs with llist_add's cmpxchg. */
 			ln = llist_del_all(&ring->reports);
 			if (!ln)
 				break;
+			/*
+			 * After the xchg (full barrier): each report it took
+			 * was stamped before its producer's llist_add cmpxchg,
+			 * which the xchg reads (or is ordered after), so this
+			 * jiffies is not older than any stamp, as
+			 * damon_report_decode() needs.  Partner: the cmpxchg in
+			 * damon_llist_add(), ordered after damon_report_put()'s
+			 * read of jiffies.  Read before the xchg, a tick on
+			 * another CPU and a report stamped after it would come
+			 * back 2^32 - 1 ticks old from a compact record.
+			 */
+			now = READ_ONCE(jiffies);
 			ln = llist_reverse_order(ln);
 		}
 		ring->backlog = ln->next;

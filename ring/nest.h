@@ -7,7 +7,10 @@
  * nesting tests build the same ring sources with -DRD_NEST_HOOKS, where each
  * mark calls rd_nest_point_hit(); the test then runs a complete nested
  * produce (or a consumer step) at the point it chose, exactly where an NMI
- * could interrupt the outer producer.  ringdrain export drops these lines.
+ * could interrupt the outer producer.  A consumer may mark points too,
+ * where it can be overtaken by the producers' CPU (ring/tests/test_stamp.c
+ * ticks jiffies and produces there); tests that drive producers ignore
+ * them.  ringdrain export drops these lines.
  */
 #ifndef RINGDRAIN_NEST_H
 #define RINGDRAIN_NEST_H

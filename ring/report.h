@@ -122,7 +122,11 @@ damon_report_encode(struct damon_report_compact *c,
  * @r:		report to fill.
  * @c:		compact slot.
  * @cpu:	the CPU whose ring held @c.
- * @now:	the consumer's current jiffies, not older than the report.
+ * @now:	the consumer's current jiffies, not older than the report: read
+ *		after the acquire (or full barrier) that observed @c published,
+ *		which orders it after the producer's read for the stamp.  Read
+ *		before, a tick and a report stamped after it decode 2^32 - 1
+ *		ticks old.
  */
 static __always_inline void
 damon_report_decode(struct damon_access_report *r,

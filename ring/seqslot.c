@@ -182,7 +182,11 @@ static bool damon_seqslot_produce(struct damon_seqslot_ring *ring,
 	rd_nest_point();
 	damon_report_put(s->rec, ring->p_rec_size, r);
 	rd_nest_point();
-	smp_store_release(&s->seq, (u32)pos + 1);	/* record before seq */
+	/*
+	 * Release: the record and its jiffies read before seq; pairs with
+	 * the consumer's acquire of seq and its jiffies read after it.
+	 */
+	smp_store_release(&s->seq, (u32)pos + 1);
 	rd_nest_point();
 	local_inc(&ring->stats.accepted);
 	return true;
@@ -202,17 +206,26 @@ static unsigned int damon_seqslot_consume(struct damon_seqslot_ring *ring,
 					  struct damon_access_report *out,
 					  unsigned int max)
 {
-	unsigned long now = READ_ONCE(jiffies);
 	unsigned long pos = ring->tail;
+	unsigned long now;
 	unsigned int n;
 
 	for (n = 0; n < max; n++, pos++) {
 		struct damon_seqslot_slot *s = damon_seqslot_slot(ring->slots,
 				ring->c_stride, ring->c_mask, pos);
 
+		rd_nest_point();	/* a tick, then a producer publishes */
 		/* Acquire: the record is written. */
 		if (smp_load_acquire(&s->seq) != (u32)pos + 1)
 			break;
+		/*
+		 * After the acquire: the producer read jiffies for its stamp
+		 * before its release of @s->seq (the partner), so this read is
+		 * not older than the stamp, as damon_report_decode() needs.
+		 * One @now read before the loop could be, by a tick on another
+		 * CPU and a slot published after it.
+		 */
+		now = READ_ONCE(jiffies);
 		damon_report_get(&out[n], s->rec, ring->c_rec_size, ring->cpu,
 				 now);
 		/* Release: our read is done before the next lap's write. */
