@@ -105,7 +105,6 @@ static unsigned int rd_ck_consume(struct rd_ck_ring *c,
 				  struct damon_access_report *out,
 				  unsigned int max)
 {
-	unsigned long now = READ_ONCE(jiffies);
 	unsigned int n;
 
 	if (c->rec_size == DAMON_REPORT_FULL) {
@@ -122,7 +121,9 @@ static unsigned int rd_ck_consume(struct rd_ck_ring *c,
 		if (!ck_ring_dequeue_spsc_rd_compact(&c->ring,
 				(struct damon_report_compact *)c->buf, &rec))
 			break;
-		damon_report_decode(&out[n], &rec, c->cpu, now);
+		/* After the dequeue's acquire: not older than the stamp. */
+		damon_report_decode(&out[n], &rec, c->cpu,
+				    READ_ONCE(jiffies));
 	}
 	return n;
 }

@@ -75,8 +75,8 @@ static unsigned int damon_ffwd_consume(struct damon_ffwd_ring *ring,
 				       struct damon_access_report *out,
 				       unsigned int max)
 {
-	unsigned long now = READ_ONCE(jiffies);
 	unsigned int pos = ring->tail;
+	unsigned long now;
 	unsigned int n;
 
 	for (n = 0; n < max; n++, pos++) {
@@ -86,6 +86,12 @@ static unsigned int damon_ffwd_consume(struct damon_ffwd_ring *ring,
 		/* Acquire: the record is written. */
 		if (smp_load_acquire(&s->seq) != pos + 1)
 			break;
+		/*
+		 * After the acquire (partner: the producer's release of
+		 * @s->seq, after it read jiffies for the stamp): not older
+		 * than the stamp, as damon_report_decode() needs.
+		 */
+		now = READ_ONCE(jiffies);
 		damon_report_get(&out[n], s->rec, ring->c_rec_size, ring->cpu,
 				 now);
 		/* Release: our read is done before the next lap's write. */

@@ -305,10 +305,17 @@ static unsigned int damon_rfc_consume(struct damon_rfc_ring *ring,
 				      struct damon_access_report *out,
 				      unsigned int max)
 {
-	unsigned long now = READ_ONCE(jiffies);
 	unsigned int first, n, i;
+	unsigned long now;
 
 	n = damon_rfc_peek(ring, &first, max);
+	/*
+	 * After the peek's read of head, which follows the producers' stamps
+	 * (partner: the head store in damon_report_access()): not older than
+	 * a stamp it covers, as damon_report_decode() needs for a compact
+	 * record.
+	 */
+	now = READ_ONCE(jiffies);
 	for (i = 0; i < n; i++)
 		damon_report_get(&out[i],
 				 damon_rfc_slot(ring, ring->c_rec_size,

@@ -232,12 +232,12 @@ same-source)
 	cp -r "$src/ring" "$tmp/tree/ring"
 	cp -r "$src/export/kmod" "$src/export/kernel" "$src/export/series.sh" "$src/export/postimage.sh" "$tmp/tree/export/"
 	cp "$src/drain/lookup.h" "$src/drain/lookup_radix.c" "$tmp/tree/drain/"
-	sed -i 's|^\tunsigned long now = READ_ONCE(jiffies);$|&\n\t/* ringdrain-export-test-marker */|' "$tmp/tree/ring/seqslot.c"
+	sed -i 's|^\t\tnow = READ_ONCE(jiffies);$|&\n\t\t/* ringdrain-export-test-marker */|' "$tmp/tree/ring/seqslot.c"
 	sed -i 's|^static int damon_radix_build(|/* ringdrain-export-lookup-marker */\n&|' "$tmp/tree/drain/lookup_radix.c"
 	grep -q ringdrain-export-test-marker "$tmp/tree/ring/seqslot.c" || bad "could not plant the marker"
 	grep -q ringdrain-export-lookup-marker "$tmp/tree/drain/lookup_radix.c" || bad "could not plant the lookup marker"
 	"$bin" export --source "$tmp/tree" --seed "$seed" --design seqslot --strategy radix --out "$tmp/marked" >/dev/null 2>&1
-	grep -q '^+	/\* ringdrain-export-test-marker \*/$' "$tmp"/marked/series/0001-*.patch &&
+	grep -q '^+		/\* ringdrain-export-test-marker \*/$' "$tmp"/marked/series/0001-*.patch &&
 		ok "a line added to ring/seqslot.c is in the next series" ||
 		bad "a line added to ring/seqslot.c is not in the series"
 	grep -q '^+/\* ringdrain-export-lookup-marker \*/$' "$tmp"/marked/series/0002-*.patch &&
