@@ -350,22 +350,11 @@ static bool after_selected(const struct rd_suite *suite, const char *filter)
 /* The whole of @path, or NULL (said on stderr); @len its length. */
 static char *read_all(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
+	struct rd_err e = { 0 };
+	char *buf = rd_read_file(path, len, &e);
 
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) || !(buf = malloc(n + 1)) ||
-	    fread(buf, 1, n, f) != (size_t)n) {
-		fprintf(stderr, "ringdrain bench: tick/replay: cannot read %s: %m\n",
-			path);
-		free(buf);
-		buf = NULL;
-	} else {
-		*len = n;
-	}
-	if (f)
-		fclose(f);
+	if (!buf)
+		fprintf(stderr, "ringdrain bench: tick/replay: %s\n", e.msg);
 	return buf;
 }
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../ring/base.h"
+#include "ring/base.h"
 
 #define RD_EXIT_USAGE	2
 /* rd_args_parse() printed help: nothing to run, exit 0. */

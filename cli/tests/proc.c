@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "ring/base.h"
 
 static char *rd_vfmt(const char *fmt, va_list ap)
 {
@@ -39,26 +40,10 @@ char *rd_fmt(const char *fmt, ...)
 
 char *rd_slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 1 << 16, n;
-	char *buf = malloc(cap);
+	char *buf = rd_read_file(path, NULL, NULL);
 
-	if (!buf)
-		abort();
-	buf[0] = 0;
-	if (!f)
-		return buf;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			buf = realloc(buf, cap *= 2);
-			if (!buf)
-				abort();
-		}
-	}
-	buf[len] = 0;
-	fclose(f);
-	return buf;
+	/* a file the child never wrote reads as empty */
+	return buf ? buf : rd_fmt("%s", "");
 }
 
 /* "ENV BIN ARGS" (ENV and its blank left out when NULL). */

@@ -250,8 +250,6 @@ Test(replay, phases_and_json)
 	char path[128], *buf;
 	struct rd_proc *r;
 	unsigned long reports = 0, once = 0;
-	FILE *f;
-	long n;
 
 	snprintf(path, sizeof(path), "/tmp/rd_replay_%d_phases.json", getpid());
 	r = rd_run_cli("replay %s --sample 4 --regions 1000 --min-regions 1000 --max-regions 2000 --seed 42 --rings in-place --cycles 3 --aggr-ticks 5 --tick-reports 1000 --repeat 1 --strategy rfc,radix --phases --json %s",
@@ -280,14 +278,7 @@ Test(replay, phases_and_json)
 			  sum);
 	}
 	cr_assert(strstr(r->out, "results identical: yes"), "%s", r->out);
-	f = fopen(path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, n + 1);
-	cr_assert_eq(fread(buf, 1, n, f), (size_t)n);
-	fclose(f);
+	buf = rd_slurp(path);
 	unlink(path);
 	cr_assert(strstr(buf, "\"cycles\": 3,"), "%s", buf);
 	cr_assert(strstr(buf, "\"rings\": \"in-place\""), "%s", buf);
@@ -300,7 +291,8 @@ Test(replay, phases_and_json)
 	cr_assert_eq(sscanf(strstr(r->out, "data accesses, "), "data accesses, %lu",
 			    &once), 1);
 	cr_assert_eq(reports, 3 * once, "%lu reports, %lu a cycle", reports, once);
-	cr_assert_eq(buf[n - 2], '}', "the file ends whole");
+	cr_assert_geq(strlen(buf), 2);
+	cr_assert_eq(buf[strlen(buf) - 2], '}', "the file ends whole");
 	free(buf);
 }
 
