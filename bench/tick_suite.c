@@ -251,6 +251,7 @@ static void add(struct rd_bench *b)
 	static const unsigned long full_regions[] = { 1000, 10000, 100000 };
 	const struct drain_strategy *rfc = drain_strategy_find("rfc");
 	const struct drain_strategy *flat = drain_strategy_find("flat");
+	const struct drain_strategy *radix = drain_strategy_find("radix");
 
 	for (unsigned int ci = 0; ci < (b->quick ? 1 : 3); ci++)
 	for (unsigned int ri = 0; ri < (b->quick ? 1 : 3); ri++) {
@@ -270,6 +271,11 @@ static void add(struct rd_bench *b)
 		add_one(rfc, cpus, 5000, regions, 8, DRAIN_SNAP_ON_CHANGE,
 			DRAIN_ALLOC_REUSE, DRAIN_ZERO_EAGER);
 		add_one(flat, cpus, 5000, regions, 8, DRAIN_SNAP_PER_TICK,
+			DRAIN_ALLOC_REUSE, DRAIN_ZERO_EAGER);
+		/* radix as the export's drain patch ships it: rebuilt every
+		 * tick, grow-only buffers, eager zero pass (the patch's own
+		 * cost line reads this). */
+		add_one(radix, cpus, 5000, regions, 8, DRAIN_SNAP_PER_TICK,
 			DRAIN_ALLOC_REUSE, DRAIN_ZERO_EAGER);
 	}
 	/* The committed traces, each strategy with its default policy. */

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "bench/stats.h"
 #include "cli/cli.h"
 #include "drain/drain.h"
 #include "ring/ring.h"
@@ -728,6 +729,7 @@ static int write_messages(struct export *e, const char *dir,
 /* One benchmark's figure across its repetitions, from a suite JSON. */
 struct figure {
 	double median, min, max;
+	double v[64];		/* the repetitions, sorted */
 	int n;
 };
 
@@ -772,6 +774,7 @@ static int read_figure(const char *json, const char *prefix, const char *key,
 	if (n < 3)
 		return -ENOENT;
 	qsort(v, n, sizeof(v[0]), cmp_double);
+	memcpy(f->v, v, n * sizeof(v[0]));
 	f->n = n;
 	f->min = v[0];
 	f->max = v[n - 1];
@@ -783,14 +786,16 @@ static int read_figure(const char *json, const char *prefix, const char *key,
  * The producer's cost in the NMI regime, like for like: what v2 ships (the
  * design, compact records) against what v1 ships (its ring, 48-byte
  * records), both from the suite JSON of the results folder named.  A
- * difference is called one only when each median lies outside the other's
- * range of repetitions; otherwise it is a tie.
+ * difference is called one only when the Mann-Whitney U test over the
+ * repetitions (bench/stats.h, the report's own test) gives p < 0.05;
+ * otherwise it is a tie.
  */
 static void add_producer_figures(struct rd_buf *t, struct export *e,
 				 const char *rel)
 {
 	char *dir = strdup(e->w.path), *json, *pa, *pb;
 	struct figure a, b;
+	double p;
 	bool tie;
 
 	*strrchr(dir, '/') = 0;
@@ -813,20 +818,22 @@ static void add_producer_figures(struct rd_buf *t, struct export *e,
 			      strrchr(json, '/') + 1);
 		goto out;
 	}
-	tie = (a.median >= b.min && a.median <= b.max) ||
-	      (b.median >= a.min && b.median <= a.max);
+	p = rd_mann_whitney_p(a.v, a.n, b.v, b.n);
+	tie = !(p < 0.05);
 	rd_buf_printf(t,
 		"Producer cost with the ring out of the caches (%s/%s, "
-		"producer/nmi: one report per 50 us, median of %d repetitions, "
-		"their range in brackets): %.1f ns [%.1f-%.1f] for the %s ring "
-		"with %u-byte records, %.1f ns [%.1f-%.1f] for the v1 ring with "
-		"its %u-byte records.  %s\n\n",
-		rel, strrchr(json, '/') + 1, a.n < b.n ? a.n : b.n, a.median, a.min, a.max, e->d->name,
-		(unsigned int)DAMON_REPORT_COMPACT, b.median, b.min, b.max,
-		(unsigned int)DAMON_REPORT_FULL,
-		tie ? "Each median lies inside the other's range: a tie.  The "
-		      "change is for the reports it keeps, not for speed." :
-		      "The medians lie outside each other's ranges.");
+		"producer/nmi: one report per 50 us; median of %d and %d "
+		"repetitions, their range in brackets): %.1f ns [%.1f, %.1f] "
+		"for the %s ring with %u-byte records, %.1f ns [%.1f, %.1f] for "
+		"the v1 ring with its %u-byte records.  %s (Mann-Whitney U "
+		"test, p = %.2g).\n\n",
+		rel, strrchr(json, '/') + 1, a.n, b.n, a.median, a.min, a.max,
+		e->d->name, (unsigned int)DAMON_REPORT_COMPACT, b.median,
+		b.min, b.max, (unsigned int)DAMON_REPORT_FULL,
+		tie ? "No difference at p < 0.05: a tie; the change is for the "
+		      "reports it keeps, not for speed" :
+		      a.median < b.median ? "The v2 ring is faster at p < 0.05" :
+		      "The v2 ring is slower at p < 0.05", p);
 out:
 	free(pa);
 	free(pb);
@@ -846,6 +853,7 @@ static void add_tick_figures(struct rd_buf *t, struct export *e,
 	static const char cfg[] = "cpus:256/rate:5000/regions:10000/targets:8";
 	char *dir = strdup(e->w.path), *json, *pa, *pb;
 	struct figure a, b;
+	double p;
 	bool tie;
 
 	*strrchr(dir, '/') = 0;
@@ -863,18 +871,19 @@ static void add_tick_figures(struct rd_buf *t, struct export *e,
 			"so this message quotes none.\n", rel, e->strategy);
 		goto out;
 	}
-	tie = (a.median >= b.min && a.median <= b.max) ||
-	      (b.median >= a.min && b.median <= a.max);
+	p = rd_mann_whitney_p(a.v, a.n, b.v, b.n);
+	tie = !(p < 0.05);
 	rd_buf_printf(t,
 		"Cost of a whole kdamond tick (%s/tick.json: 256 CPUs' rings "
 		"at 5000 reports/s each, 5 ms, 10000 regions over 8 targets, "
 		"both rebuilding their lookup every tick with grow-only "
-		"buffers; median of %d repetitions, range in brackets): "
-		"%.1f us [%.1f-%.1f] with the %s index, %.1f us [%.1f-%.1f] "
-		"for v1.%s\n",
-		rel, a.n < b.n ? a.n : b.n, a.median, a.min, a.max,
-		e->strategy, b.median, b.min, b.max,
-		tie ? "  Each median lies inside the other's range: a tie." : "");
+		"buffers; median of %d and %d repetitions, range in brackets): "
+		"%.1f us [%.1f, %.1f] with the %s index, %.1f us [%.1f, %.1f] "
+		"for v1; %s (Mann-Whitney U test, p = %.2g).\n",
+		rel, a.n, b.n, a.median, a.min, a.max, e->strategy, b.median,
+		b.min, b.max,
+		tie ? "no difference at p < 0.05, a tie" :
+		      "a difference at p < 0.05", p);
 out:
 	free(pa);
 	free(pb);

@@ -144,16 +144,16 @@ winners)
 	"$bin" export --results "$tmp/results" --strategy none --out "$tmp/f1" >/dev/null 2>&1
 	tr -s ' \n' '  ' <"$tmp/f1/series/0000-cover-letter.patch" >"$tmp/f1.txt"
 	grep -qF "results/2026-01-02-new/producer.json" "$tmp/f1.txt" &&
-		grep -qF "44.0 ns [40.0-52.0] for the perfnest ring with 32-byte records, 48.0 ns [43.0-61.0] for the v1 ring with its 48-byte records" "$tmp/f1.txt" &&
+		grep -qF "44.0 ns [40.0, 52.0] for the perfnest ring with 32-byte records, 48.0 ns [43.0, 61.0] for the v1 ring with its 48-byte records" "$tmp/f1.txt" &&
 		grep -qF "a tie" "$tmp/f1.txt" &&
-		ok "overlapping figures: medians and ranges from producer.json, called a tie" ||
+		ok "overlapping figures: medians and ranges from producer.json, called a tie (U test p >= 0.05)" ||
 		bad "overlapping figures: $(grep -o 'Producer cost.*' "$tmp/f1.txt" | head -c 400)"
-	producer 2026-01-02-new "10 11 12" "40 41 42 43"
+	producer 2026-01-02-new "10 11 12 13 14" "40 41 42 43 44"
 	"$bin" export --results "$tmp/results" --strategy none --out "$tmp/f2" >/dev/null 2>&1
 	tr -s ' \n' '  ' <"$tmp/f2/series/0000-cover-letter.patch" >"$tmp/f2.txt"
-	grep -qF "11.0 ns [10.0-12.0]" "$tmp/f2.txt" && grep -qF "41.5 ns [40.0-43.0]" "$tmp/f2.txt" &&
-		! grep -qF "a tie" "$tmp/f2.txt" &&
-		ok "disjoint figures are not called a tie" || bad "disjoint figures: $(grep -o 'Producer cost.*' "$tmp/f2.txt" | head -c 400)"
+	grep -qF "12.0 ns [10.0, 14.0]" "$tmp/f2.txt" && grep -qF "42.0 ns [40.0, 44.0]" "$tmp/f2.txt" &&
+		! grep -qF "a tie" "$tmp/f2.txt" && grep -qF "faster at p < 0.05" "$tmp/f2.txt" &&
+		ok "disjoint figures are not called a tie (U test p < 0.05)" || bad "disjoint figures: $(grep -o 'Producer cost.*' "$tmp/f2.txt" | head -c 400)"
 	rm "$tmp/results/2026-01-02-new/producer.json"
 	# The drain patch's tick figures: like for like (both rebuilt every
 	# tick), from tick.json; absent, the message says it quotes none.
@@ -164,13 +164,13 @@ winners)
 		ok "no tick.json: the drain patch says it quotes no cost" || bad "no tick.json: the drain patch does not say so"
 	c=cpus:256/rate:5000/regions:10000/targets:8
 	it=()
-	for v in 100 110 120; do it+=("{\"name\": \"tick/strategy:radix/$c/snapshot:tick/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
+	for v in 100 105 110 115 120; do it+=("{\"name\": \"tick/strategy:radix/$c/snapshot:tick/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
 	for v in 100 110 120; do it+=("{\"name\": \"tick/strategy:radix/$c/snapshot:default/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": 1}"); done
-	for v in 500 600 700; do it+=("{\"name\": \"tick/strategy:rfc/$c/snapshot:default/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
+	for v in 500 550 600 650 700; do it+=("{\"name\": \"tick/strategy:rfc/$c/snapshot:default/alloc:reuse/zero:eager/x\", \"run_type\": \"iteration\", \"tick_us\": $v}"); done
 	(IFS=,; echo "{\"benchmarks\": [${it[*]}]}") >"$tmp/r2/2026-03-03-t/tick.json"
 	"$bin" export --results "$tmp/r2" --out "$tmp/t1" >/dev/null 2>&1
 	tr -s ' \n' '  ' <"$tmp"/t1/series/0002-*.patch >"$tmp/t1.txt"
-	grep -qF "110.0 us [100.0-120.0] with the radix index, 600.0 us [500.0-700.0] for v1." "$tmp/t1.txt" &&
+	grep -qF "110.0 us [100.0, 120.0] with the radix index, 600.0 us [500.0, 700.0] for v1; a difference at p < 0.05" "$tmp/t1.txt" &&
 		! grep -qF "a tie" "$tmp/t1.txt" &&
 		ok "tick figures: the per-tick rebuild against v1, not the on-change figure" ||
 		bad "tick figures: $(grep -o 'Cost.*' "$tmp/t1.txt" | head -c 300)"
