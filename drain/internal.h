@@ -13,6 +13,11 @@
 #include "drain.h"
 
 /* model.c: the parts of kdamond_fn() around the access check. */
+/* 4/6's binary search of one target's region pointers (lookup_rfc.c). */
+struct damon_region *damon_rfc_search(struct damon_region **regions,
+				      unsigned int nr_regions,
+				      unsigned long addr);
+
 void drain_model_start(struct damon_ctx *ctx);
 void drain_model_after_check(struct damon_ctx *ctx,
 			     unsigned int max_nr_accesses);

@@ -73,9 +73,13 @@ static int damon_rfc_build(struct damon_rfc_lookup *s,
 	return 0;
 }
 
-/* One target of kdamond_apply_access_report(): the binary search. */
-static struct damon_region *damon_rfc_search(struct damon_region **regions,
-		unsigned int nr_regions, unsigned long addr)
+/*
+ * One target of kdamond_apply_access_report(): the binary search.  Also
+ * the drain's search of the later targets of a tgid (drain/tick.c).
+ */
+struct damon_region *damon_rfc_search(struct damon_region **regions,
+				      unsigned int nr_regions,
+				      unsigned long addr)
 {
 	int left = 0, right = nr_regions - 1, mid;
 

@@ -269,25 +269,6 @@ drain_dup_find(const struct drain_dup *d, pid_t tgid, unsigned int *nr)
 	return NULL;
 }
 
-/* 4/6's binary search of one target's region pointers. */
-static struct damon_region *drain_dup_search(struct damon_region **regions,
-					     unsigned int nr_regions,
-					     unsigned long addr)
-{
-	int left = 0, right = (int)nr_regions - 1, mid;
-
-	while (left <= right) {
-		mid = left + (right - left) / 2;
-		if (addr < regions[mid]->ar.start)
-			right = mid - 1;
-		else if (addr >= regions[mid]->ar.end)
-			left = mid + 1;
-		else
-			return regions[mid];
-	}
-	return NULL;
-}
-
 int drain_kdamond_prepare(struct drain_kdamond *kd)
 {
 	if (!kd->per_tick && kd->snap_valid &&
@@ -358,7 +339,7 @@ static noinline void drain_credit_dup(struct drain_kdamond *kd,
 
 	dt = drain_dup_find(&kd->dup, rep->tgid, &nr);
 	for (k = 0; dt && k < nr; k++) {
-		r = drain_dup_search(dt[k].regions, dt[k].nr_regions, addr);
+		r = damon_rfc_search(dt[k].regions, dt[k].nr_regions, addr);
 		if (!r)
 			c->no_region++;
 		else if (addr + rep->size > r->ar.end)
