@@ -75,8 +75,17 @@
 #define DAMON_RADIX_GRAINS	8	/* granular mode: granules per bucket */
 #define DAMON_RADIX_GRAIN_SHIFT	3	/* log2(DAMON_RADIX_GRAINS) */
 #define DAMON_RADIX_FIRST	0x01ffffffU	/* granular record: entry index */
-#define DAMON_RADIX_MAP_SHIFT	25	/* granular record: bitmap of granules 1..7 */
+/* (and bit 32 - i of a granular record: an entry starts in granule i) */
 #define DAMON_RADIX_GRAIN_MAX	4	/* granular mode: most buckets per entry */
+/*
+ * Bucket records and granular entries reserved at the start of the
+ * snapshot's arrays for the reports that miss (a plain batched lookup):
+ * record 0 leads to entry 0 (NULL: no region), record 1 to entry 1
+ * (DAMON_LOOKUP_NO_TARGET).
+ */
+#define DAMON_RADIX_RSV		2
+#define DAMON_RADIX_G_GAP	0	/* record 0's first granule */
+#define DAMON_RADIX_G_NONE	DAMON_RADIX_GRAINS	/* record 1's first granule */
 #define DAMON_RADIX_BLOCK	32	/* reports per pass of a batched lookup */
 /*
  * Snapshots bigger than this (bytes) are looked up in batched passes: past
@@ -87,13 +96,14 @@
 
 /*
  * Granular mode: the entries starting in granules 1..@x of a bucket whose
- * bitmap is @map (bit i - 1: an entry starts in granule i).  The shift
- * moves bits 0..@x - 1 to the top of the low byte, the only one hweight8()
- * counts (one shift fewer than masking them).
+ * record is @rec (granule i's bit is bit 32 - i, above the entry index).
+ * Shifted left by @x in 64 bits, the bits of granules 1..@x are the ones
+ * carried past bit 31 (the entry index stays below bit 32), so one shift
+ * each way and hweight32() count them.
  */
-static __always_inline u32 damon_radix_before(u32 map, u32 x)
+static __always_inline u32 damon_radix_before(u32 rec, u32 x)
 {
-	return hweight8(map << (8 - x));
+	return hweight32((u32)(((u64)rec << x) >> 32));
 }
 
 /**
@@ -118,9 +128,13 @@ struct damon_radix_ent {
  *		clusters are the @nr_clusters slots at @clusters, by address.
  * @lo:		the first region start.
  * @span:	the last region end - @lo; 0 for no region.
+ * @gbase:	granular mode: the index of the cluster's first bucket in the
+ *		snapshot's bucket records, times DAMON_RADIX_GRAINS (its first
+ *		granule's index in the granules of every granular cluster).
  * @bkts:	the bucket records.
  * @clusters:	the target's clusters (@nr_clusters of them).
- * @regs:	granular mode: the entries' regions (NULL for a gap).
+ * @regs:	granular mode: every granular cluster's entries (a record
+ *		holds an index into all of them, NULL for a gap).
  * @ents:	compare mode: the entries, then PAD pads.
  *
  * A cache line each, so a slot's address is a shift away from its index.
@@ -133,6 +147,7 @@ struct damon_radix_slot {
 	u32 nr_clusters;
 	unsigned long lo;
 	unsigned long span;
+	unsigned long gbase;
 	union {
 		const u32 *bkts;
 		const struct damon_radix_slot *clusters;
@@ -198,8 +213,6 @@ enum {
 /**
  * struct damon_radix_lookup - the snapshot.
  * @cache:	the region cache (emptied at every build).
- * @miss:	the answers a plain batched lookup reads for a report that
- *		missed: NULL (no region), DAMON_LOOKUP_NO_TARGET.
  * @cached:	the next batch's path: DAMON_RADIX_INDEX, _CACHED, _ALWAYS.
  * @cache_next:	the cache entry replaced next.
  * @probe_wait:	index batches to look up before the next probe for runs.
@@ -207,8 +220,10 @@ enum {
  *		such probe up to DAMON_RADIX_PROBE_MAX, 0 again at a build
  *		and whenever the cache pays.
  * @memo:	a build's first clusters, between its two walks.
- * @bkts:	u32[]: every cluster's bucket records.
- * @regs:	struct damon_region *[]: granular clusters' entries.
+ * @bkts:	u32[]: DAMON_RADIX_RSV records for the misses, then every
+ *		cluster's bucket records.
+ * @regs:	struct damon_region *[]: DAMON_RADIX_RSV entries for the
+ *		misses, then the granular clusters' entries.
  * @ents:	struct damon_radix_ent[]: compare clusters' entries.
  * @targets:	struct damon_radix_slot[]: the targets, in order.
  * @clusters:	struct damon_radix_slot[]: every target's clusters, by
@@ -230,7 +245,6 @@ enum {
  */
 struct damon_radix_lookup {
 	struct damon_radix_cent cache[DAMON_RADIX_CACHE];
-	struct damon_region *miss[2];
 	u8 cached;
 	u8 cache_next;
 	u8 probe_wait;
@@ -299,11 +313,12 @@ static unsigned long damon_radix_gap_max(const struct damon_target *t)
 
 /*
  * The run starting at region @first of @t: its regions up to the first gap
- * wider than @gap_max, its entries, span, granule and mode.
+ * wider than @gap_max, its entries, span, granule and mode.  @regs: the
+ * granular entries before it (a record holds an entry's index in all).
  */
 static void damon_radix_run(const struct damon_target *t,
 			    struct damon_region *first, unsigned long gap_max,
-			    struct damon_radix_run *run)
+			    unsigned long regs, struct damon_radix_run *run)
 {
 	struct damon_region *r = first, *n;
 	unsigned long bits = 0, nb;
@@ -333,7 +348,7 @@ static void damon_radix_run(const struct damon_target *t,
 	    /* Tests: 2 forces compare mode on every cluster (the glue). */
 	    drain_radix_override != 2 &&
 #endif
-	    run->nr_ents <= DAMON_RADIX_FIRST) {
+	    run->nr_ents <= DAMON_RADIX_FIRST + 1UL - regs) {
 		run->granular = true;
 		run->nr_bkts = nb;
 		return;
@@ -360,15 +375,19 @@ static void damon_radix_enter(const struct damon_radix_run *run, u32 *b,
 	if (*nb == bk)
 		b[(*nb)++] = j;
 	else
-		b[bk] |= 1U << (DAMON_RADIX_MAP_SHIFT - 1 + (inside >> run->grain));
+		b[bk] |= 1U << (32 - (inside >> run->grain));
 }
 
-/* Granular mode: @run's regions (NULL for gaps) and bucket records. */
+/*
+ * Granular mode: @run's regions (NULL for gaps), from entry @j of @regs
+ * (every granular cluster's), and bucket records.
+ */
 static void damon_radix_fill_granular(const struct damon_radix_run *run,
-				      struct damon_region **regs, u32 *b)
+				      struct damon_region **regs, u32 *b,
+				      unsigned long j)
 {
 	struct damon_region *r = run->first;
-	unsigned long i, j = 0, nb = 0, end = 0;
+	unsigned long i, nb = 0, end = 0;
 
 	for (i = 0; i < run->nr; i++, r = damon_radix_next(r)) {
 		if (i && r->ar.start != end) {
@@ -493,7 +512,7 @@ static void damon_radix_walk(const struct damon_ctx *ctx,
 				if (!have_gap)
 					gap_max = damon_radix_gap_max(t);
 				have_gap = true;
-				damon_radix_run(t, r, gap_max, &run);
+				damon_radix_run(t, r, gap_max, n->regs, &run);
 				if (n->clusters < DAMON_RADIX_MEMO)
 					memo[n->clusters] = run;
 			}
@@ -506,15 +525,17 @@ static void damon_radix_walk(const struct damon_ctx *ctx,
 				sl->grain = run.grain;
 				sl->granular = run.granular;
 				bkts = (u32 *)s->bkts.p + n->bkts;
-				regs = (struct damon_region **)s->regs.p +
-					n->regs;
+				regs = s->regs.p;
 				ents = (struct damon_radix_ent *)s->ents.p +
 					n->ents;
 				sl->bkts = bkts;
 				if (run.granular) {
+					sl->gbase = n->bkts <<
+						DAMON_RADIX_GRAIN_SHIFT;
 					sl->regs = regs;
 					damon_radix_fill_granular(&run, regs,
-								  bkts);
+								  bkts,
+								  n->regs);
 				} else {
 					sl->ents = ents;
 					damon_radix_fill_compare(&run, ents,
@@ -548,8 +569,11 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 			     const struct damon_ctx *ctx,
 			     struct damon_snap_alloc *a)
 {
-	struct damon_radix_sizes n = { 0 };
-	u32 nr_slots;
+	struct damon_radix_sizes n = {
+		.bkts = DAMON_RADIX_RSV, .regs = DAMON_RADIX_RSV,
+	};
+	struct damon_region **regs;
+	u32 *bkts, nr_slots;
 
 	damon_radix_walk(ctx, NULL, &n, s->memo);
 	nr_slots = damon_tgid_map_slots(n.targets);
@@ -567,12 +591,20 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	    damon_snap_reserve(a, &s->map, nr_slots *
 			       sizeof(struct damon_tgid_slot)))
 		return -ENOMEM;
+	bkts = s->bkts.p;
+	regs = s->regs.p;
+	bkts[0] = 0;
+	bkts[1] = 1;
+	regs[0] = NULL;
+	regs[1] = DAMON_LOOKUP_NO_TARGET;
 	memset(&n, 0, sizeof(n));
+	n.bkts = DAMON_RADIX_RSV;
+	n.regs = DAMON_RADIX_RSV;
 	damon_radix_walk(ctx, s, &n, s->memo);
 	s->nr_targets = n.targets;
 	s->has_pid = damon_target_has_pid(ctx);
-	s->bytes = n.bkts * sizeof(u32) +
-		n.regs * sizeof(struct damon_region *) +
+	s->bytes = (n.bkts - DAMON_RADIX_RSV) * sizeof(u32) +
+		(n.regs - DAMON_RADIX_RSV) * sizeof(struct damon_region *) +
 		n.ents * sizeof(struct damon_radix_ent);
 	s->batched = s->bytes > DAMON_RADIX_BATCH_BYTES;
 	s->direct = false;
@@ -584,8 +616,6 @@ static int damon_radix_build(struct damon_radix_lookup *s,
 	}
 	s->plain = s->direct && !n.mixed;
 	memset(s->cache, 0, sizeof(s->cache));
-	s->miss[0] = NULL;
-	s->miss[1] = DAMON_LOOKUP_NO_TARGET;
 	s->cache_next = 0;
 	s->cached = DAMON_RADIX_INDEX;
 	s->probe_wait = 0;
@@ -674,8 +704,7 @@ damon_radix_grain_at(const struct damon_radix_slot *sl, unsigned long d)
 	u32 rec = sl->bkts[g >> DAMON_RADIX_GRAIN_SHIFT];
 
 	return sl->regs + (rec & DAMON_RADIX_FIRST) +
-		damon_radix_before(rec >> DAMON_RADIX_MAP_SHIFT,
-				   g & (DAMON_RADIX_GRAINS - 1));
+		damon_radix_before(rec, g & (DAMON_RADIX_GRAINS - 1));
 }
 
 /*
@@ -826,32 +855,26 @@ damon_radix_lookup_batched(const struct damon_radix_lookup *s,
 	}
 }
 
-/* What a plain batched lookup reads for a report that missed. */
-static const u32 damon_radix_miss_rec;
-
 /**
  * struct damon_radix_block - a block of a plain batched lookup between its
  * passes.
- * @cell:	per report: after the first pass, @cell.bkt, its bucket
- *		record; after the second, @cell.at, where its answer is.
- * @cell.bkt:	the bucket record.
+ * @cell:	per report: after the first pass, @cell.g, its granule;
+ *		after the second, @cell.at, where its answer is.
+ * @cell.g:	the report's granule, by its index in the granules of every
+ *		granular cluster (DAMON_RADIX_G_GAP or _G_NONE for a miss).
  * @cell.at:	where the answer is.
- * @base:	each report's cluster's regions (or a miss's answer).
- * @grain:	each report's granule in its bucket.
  */
 struct damon_radix_block {
 	union {
-		const u32 *bkt;
+		unsigned long g;
 		struct damon_region *const *at;
 	} cell[DAMON_RADIX_BLOCK];
-	struct damon_region *const *base[DAMON_RADIX_BLOCK];
-	u8 grain[DAMON_RADIX_BLOCK];
 };
 
-/* First pass: the bucket record of @rep, prefetched. */
+/* First pass: the granule of @rep, its bucket record prefetched. */
 static __always_inline void
 damon_radix_pass1(const struct damon_radix_lookup *s,
-		  const struct damon_radix_map *m,
+		  const struct damon_radix_map *m, const u32 *bkts,
 		  const struct damon_access_report *rep,
 		  struct damon_radix_block *b, unsigned int j)
 {
@@ -859,28 +882,49 @@ damon_radix_pass1(const struct damon_radix_lookup *s,
 	unsigned long addr = 0, g;
 
 	sl = damon_radix_slot(s, m, rep, &addr, true);
-	if (likely(sl && addr - sl->lo < sl->span)) {
-		g = (addr - sl->lo) >> sl->grain;
-		b->cell[j].bkt = sl->bkts + (g >> DAMON_RADIX_GRAIN_SHIFT);
-		b->grain[j] = g & (DAMON_RADIX_GRAINS - 1);
-		b->base[j] = sl->regs;
-		prefetch(b->cell[j].bkt);
-	} else {
-		b->cell[j].bkt = &damon_radix_miss_rec;
-		b->grain[j] = 0;
-		b->base[j] = &s->miss[!sl];
-	}
+	if (likely(sl && addr - sl->lo < sl->span))
+		g = ((addr - sl->lo) >> sl->grain) + sl->gbase;
+	else
+		g = sl ? DAMON_RADIX_G_GAP : DAMON_RADIX_G_NONE;
+	b->cell[j].g = g;
+	prefetch(bkts + (g >> DAMON_RADIX_GRAIN_SHIFT));
 }
 
 /* Second pass: where the answer is, from the record, prefetched. */
-static __always_inline void damon_radix_pass2(struct damon_radix_block *b,
+static __always_inline void damon_radix_pass2(const u32 *bkts,
+					      struct damon_region *const *regs,
+					      struct damon_radix_block *b,
 					      unsigned int j)
 {
-	u32 rec = *b->cell[j].bkt;
+	unsigned long g = b->cell[j].g;
+	u32 rec = bkts[g >> DAMON_RADIX_GRAIN_SHIFT];
 
-	b->cell[j].at = b->base[j] + (rec & DAMON_RADIX_FIRST) +
-		damon_radix_before(rec >> DAMON_RADIX_MAP_SHIFT, b->grain[j]);
+	b->cell[j].at = regs + (rec & DAMON_RADIX_FIRST) +
+		damon_radix_before(rec, g & (DAMON_RADIX_GRAINS - 1));
 	prefetch(b->cell[j].at);
+}
+
+/*
+ * The three passes of full blocks: the answers of the block in @cur, then
+ * the next block's first pass over it; the second pass of the block in
+ * @prev.  Inlined once with each block of the pair as @cur, so both are
+ * at fixed places on the stack.
+ */
+static __always_inline void
+damon_radix_plain_full(const struct damon_radix_lookup *s,
+		       const struct damon_radix_map *m, const u32 *bkts,
+		       struct damon_region *const *regs,
+		       const struct damon_access_report *rep,
+		       struct damon_region **o, struct damon_radix_block *cur,
+		       struct damon_radix_block *prev)
+{
+	unsigned int j;
+
+	for (j = 0; j < DAMON_RADIX_BLOCK; j++, rep++) {
+		o[j] = *cur->cell[j].at;
+		damon_radix_pass1(s, m, bkts, rep, cur, j);
+		damon_radix_pass2(bkts, regs, prev, j);
+	}
 }
 
 /*
@@ -889,17 +933,21 @@ static __always_inline void damon_radix_pass2(struct damon_radix_block *b,
  * one loop runs the first pass of block b, the second of block b - 1 and
  * the third (the answer) of block b - 2, so each block's misses have two
  * blocks' work to land behind.  Blocks b and b - 2 share their state, the
- * answer read before the new record is written.  A report that missed
- * reads a record and an answer laid out for it, so the later passes have
- * no test at all.
+ * answer read before the new granule is written.  Every granular
+ * cluster's records and entries are indexed from the snapshot's arrays,
+ * and a report that missed reads a record and an answer reserved for it
+ * there, so the passes carry one word a report and the later ones have no
+ * test at all.
  */
 static void damon_radix_lookup_plain(const struct damon_radix_lookup *s,
 				     const struct damon_access_report *reps,
 				     unsigned int n, struct damon_region **out)
 {
 	const unsigned int bs = DAMON_RADIX_BLOCK;
-	struct damon_radix_block blk[2], *cur, *prev;
+	struct damon_region *const *regs = s->regs.p;
 	unsigned int nb = DIV_ROUND_UP(n, bs), b, j, k1, k2, k3;
+	struct damon_radix_block blk[2], *cur, *prev;
+	const u32 *bkts = s->bkts.p;
 	struct damon_radix_map m;
 
 	damon_radix_map(s, &m);
@@ -910,20 +958,25 @@ static void damon_radix_lookup_plain(const struct damon_radix_lookup *s,
 		k2 = b >= 1 && b <= nb ? min(bs, n - (b - 1) * bs) : 0;
 		k3 = b >= 2 ? min(bs, n - (b - 2) * bs) : 0;
 		if (k1 == bs && k2 == bs && k3 == bs) {
-			for (j = 0; j < bs; j++) {
-				out[(b - 2) * bs + j] = *cur->cell[j].at;
-				damon_radix_pass1(s, &m, &reps[b * bs + j], cur,
-						  j);
-				damon_radix_pass2(prev, j);
-			}
+			if (b & 1)
+				damon_radix_plain_full(s, &m, bkts, regs,
+						       reps + b * bs,
+						       out + (b - 2) * bs,
+						       &blk[1], &blk[0]);
+			else
+				damon_radix_plain_full(s, &m, bkts, regs,
+						       reps + b * bs,
+						       out + (b - 2) * bs,
+						       &blk[0], &blk[1]);
 			continue;
 		}
 		for (j = 0; j < k3; j++)
 			out[(b - 2) * bs + j] = *cur->cell[j].at;
 		for (j = 0; j < k1; j++)
-			damon_radix_pass1(s, &m, &reps[b * bs + j], cur, j);
+			damon_radix_pass1(s, &m, bkts, &reps[b * bs + j], cur,
+					  j);
 		for (j = 0; j < k2; j++)
-			damon_radix_pass2(prev, j);
+			damon_radix_pass2(bkts, regs, prev, j);
 	}
 }
 

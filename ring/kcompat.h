@@ -278,6 +278,8 @@ static __always_inline void rd_ctx_exit(void)
  * instruction the kernel's alternatives patch in; otherwise the compiler's.
  */
 #define hweight8(w)		((unsigned int)__builtin_popcount((w) & 0xffU))
+/* The kernel's hweight32(): set bits of a 32-bit word (the same way). */
+#define hweight32(w)		((unsigned int)__builtin_popcount((u32)(w)))
 
 static inline bool is_power_of_2(unsigned long n)
 {
