@@ -63,7 +63,7 @@
 #ifndef __KERNEL__
 #include "internal.h"
 #if defined(__x86_64__) && !defined(__clang__)
-/* hweight8() as the kernel runs it on x86-64: POPCNT (every x86-64-v2). */
+/* hweight32() as the kernel runs it on x86-64: POPCNT (every x86-64-v2). */
 #pragma GCC target("popcnt")
 #endif
 #else
