@@ -314,42 +314,6 @@ static bool lookup_missing(const struct export *e)
 
 /* ---- texts ------------------------------------------------------------- */
 
-static char *access_report_header(struct export *e, struct rd_err *err)
-{
-	char *text = read_source(e, "ring/report.h", err);
-	const char *start, *c, *end;
-	struct rd_buf b = { 0 };
-
-	if (!text)
-		return NULL;
-	start = strstr(text, "\nstruct damon_access_report {\n");
-	if (!start) {
-		free(text);
-		rd_errf(err, EINVAL, "ring/report.h: no struct damon_access_report");
-		return NULL;
-	}
-	end = strstr(start, "\n};\n");
-	/* Take the comment right above the struct with it. */
-	c = start;
-	while (c > text && !(c[0] == '\n' && c[1] == '/' && c[2] == '*'))
-		c--;
-	rd_buf_puts(&b,
-		"/* SPDX-License-Identifier: GPL-2.0 */\n"
-		"/*\n"
-		" * damon_access_report.h - written by ringdrain export from ring/report.h.\n"
-		" *\n"
-		" * The RFC series adds struct damon_access_report to <linux/damon.h>;\n"
-		" * the 6.12 headers the test module builds against do not have it yet,\n"
-		" * so the module takes the RFC's definition from here.\n"
-		" */\n"
-		"#ifndef _DAMON_ACCESS_REPORT_H\n#define _DAMON_ACCESS_REPORT_H\n\n"
-		"#include <linux/types.h>\n");
-	rd_buf_add(&b, c, end + 4 - c);
-	rd_buf_puts(&b, "\n#endif /* _DAMON_ACCESS_REPORT_H */\n");
-	free(text);
-	return rd_buf_take(&b, err);
-}
-
 static char *design_header(struct export *e, struct rd_err *err)
 {
 	struct rd_buf b = { 0 };
@@ -1021,13 +985,12 @@ static int write_module(struct export *e, struct rd_err *err)
 		copy_template(e, dir, "Kbuild", err) ?:
 		copy_template(e, dir, "Makefile", err) ?:
 		copy_template(e, dir, "ringdrain_kcheck.c", err) ?:
-		copy_template(e, dir, "kcheck_drain.c", err);
-	if (!ret) {
-		text = access_report_header(e, err);
-		ret = text ? write_file(dir, "damon_access_report.h", text, err) :
-			-err->code;
-		free(text);
-	}
+		copy_template(e, dir, "kcheck_drain_main.c", err) ?:
+		copy_template(e, dir, "kcheck_drain.h", err) ?:
+		copy_template(e, dir, "kcheck_base.c", err) ?:
+		copy_template(e, dir, "kcheck_core.h", err) ?:
+		copy_template(e, dir, "kcheck_core_drain.h", err) ?:
+		copy_template(e, dir, "damon-6.12.patch", err);
 	if (!ret) {
 		text = design_header(e, err);
 		ret = text ? write_file(dir, "kcheck_design.h", text, err) :

@@ -194,12 +194,13 @@ ring_files=("${seen[@]}")
 # includes: core.c's <asm/local.h> line (4/6's) and what the sources need,
 # sorted, up to core.c's next include
 includes() {
+	echo '#include <linux/damon.h>'
 	{ echo '#include <asm/local.h>'; for f in "$@"; do kernel_includes "$f"; done; } |
 		grep -vx '#include <linux/damon.h>' | sort -u
 	echo '#include <linux/delay.h>'
 }
 includes "${ring_files[@]}" >"$tmp/inc"
-replace "$core" '^#include <asm/local.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
+replace "$core" '^#include <linux/damon.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
 # The RFC's ring block keeps struct damon_target_lookup (the drain patch's).
 awk '/^\/\* Per-target region lookup snapshot/,/^};$/' "$core" >"$tmp/lookup-rfc"
 { cat "$tmp/lookup-rfc"; echo; cat "$tmp/ring"; } >"$tmp/block"
@@ -209,57 +210,6 @@ replace "$core" '^ \* damon_report_access\(\) - ' '^}$' "$tmp/access"
 # kdamond's side of the ring: 4/6's walk of each CPU's ring.
 subst "$kern/ring_drain.c" >"$tmp/ring-drain"
 replace "$core" '^\tfor_each_online_cpu\(cpu\) \{$' '^\t}$' "$tmp/ring-drain"
-# The ring as it lands in core.c, alone, for the test module (W=1, sparse).
-mkdir -p "$RD_OUT/module"
-{
-	echo '// SPDX-License-Identifier: GPL-2.0'
-	echo '/*'
-	echo ' * damon_core_ring.c - written by ringdrain export: the ring of patch 1'
-	echo ' * as it lands in mm/damon/core.c (the same lines), built alone so that'
-	echo ' * W=1 and sparse see the series text.  Built, not loaded.'
-	echo ' */'
-	grep -v '^#include <linux/delay.h>$' "$tmp/inc"
-	echo '#include <linux/module.h>'
-	echo '#include <linux/percpu.h>'
-	echo '#include "damon_access_report.h"'
-	echo '#include "damon_core_ring.h"'
-	echo
-	echo '/* RFC v1 4/6 adds this tracepoint to include/trace/events/damon.h. */'
-	echo 'static inline void trace_damon_perf_ring_overflow(int cpu)'
-	echo '{'
-	echo '}'
-	echo
-	cat "$tmp/ring"
-	echo
-	echo '/**'
-	cat "$tmp/access"
-	echo
-	echo '/* kdamond'"'"'s side, as kdamond_check_reported_accesses() takes a report. */'
-	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
-	echo '				   unsigned int max)'
-	echo '{'
-	echo '	union damon_report_ring *r = per_cpu_ptr(&damon_report_rings, cpu);'
-	echo
-	echo "	return damon_${RD_DESIGN_ID}_consume(&r->ring, out, max);"
-	echo '}'
-	echo
-	echo 'MODULE_LICENSE("GPL");'
-	echo 'MODULE_DESCRIPTION("ringdrain: the exported ring, compiled alone");'
-} >"$RD_OUT/module/damon_core_ring.c"
-{
-	echo '/* SPDX-License-Identifier: GPL-2.0 */'
-	echo '/* damon_core_ring.h - written by ringdrain export: damon_core_ring.c'"'"'s functions. */'
-	echo '#ifndef _DAMON_CORE_RING_H'
-	echo '#define _DAMON_CORE_RING_H'
-	echo
-	echo '#include "damon_access_report.h"'
-	echo
-	echo 'void damon_report_access(struct damon_access_report *report);'
-	echo 'unsigned int damon_core_ring_drain(int cpu, struct damon_access_report *out,'
-	echo '				   unsigned int max);'
-	echo
-	echo '#endif /* _DAMON_CORE_RING_H */'
-} >"$RD_OUT/module/damon_core_ring.h"
 g add -A && g commit -q -s -F "$RD_MSGS/1"
 
 # 3. the drain
@@ -272,7 +222,7 @@ if [ -n "$RD_STRATEGY_SRC" ]; then
 		subst "$kern/lookup.c"
 	} >"$tmp/lookup"
 	includes "${ring_files[@]}" "${lookup_files[@]}" >"$tmp/inc"
-	replace "$core" '^#include <asm/local.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
+	replace "$core" '^#include <linux/damon.h>$' '^#include <linux/delay.h>$' "$tmp/inc"
 	cp "$tmp/lookup" "$tmp/block"
 	replace "$core" '^\/\* Per-target region lookup snapshot' '^};$' "$tmp/block"
 	printf '\tdamon_destroy_target_lookup(ctx);\n' >"$tmp/destroy"
@@ -289,6 +239,85 @@ if [ -n "$RD_STRATEGY_SRC" ]; then
 	mv "$core.new" "$core"
 	g add -A && g commit -q -s -F "$RD_MSGS/2"
 fi
+# The test module's copies of the ring and drain functions of core.c, cut
+# out of it line for line, in core.c's order: the ring's definitions (after
+# the tracepoint include, to the ring's initcall or 4/6's last per-CPU
+# variable), damon_report_access(), kdamond_apply_access_report() and the
+# drain (from the comment of 4/6's snapshot builder or of the series'
+# damon_build_target_lookup() to kdamond_check_reported_accesses()'s end).
+# damon_core_rfc.c: the 4/6 post-image (the baseline); damon_core.c: core.c
+# with the series applied.  export/kmod/kcheck_core.h above them stands for
+# the rest of core.c, and the module's entry points follow them.
+# core_text CORE PREFIX TITLE HOOK ENTRY
+core_text() {
+	local c=$1 v=$2 from to fn check end
+	from=$(awk '/^#include <trace\/events\/damon.h>$/ { print NR + 2; exit }' "$c")
+	to=$(awk -v f="${from:-0}" 'NR >= f && (/^early_initcall\(damon_report_rings_init\);$/ ||
+		/^static DEFINE_PER_CPU\(unsigned long, damon_ring_pending\);$/) { print NR; exit }' "$c")
+	check=$(awk '/^ \* (Build a snapshot of the ctx|damon_build_target_lookup\(\) - )/ { print NR - 1; exit }' "$c")
+	fn=$(grep -n '^static unsigned int kdamond_check_reported_accesses(struct damon_ctx \*ctx)$' "$c" | head -n 1 | cut -d: -f1)
+	end=$(awk -v f="${fn:-0}" 'f && NR > f && /^}$/ { print NR; exit }' "$c")
+	[ -n "$from" ] && [ -n "$to" ] && [ -n "$check" ] && [ -n "$end" ] ||
+		die "mm/damon/core.c ($3): no ring or drain definitions to cut for the test module"
+	echo '// SPDX-License-Identifier: GPL-2.0'
+	echo '/*'
+	echo " * ${5##*/} - written by ringdrain export: the ring and drain functions of"
+	echo " * mm/damon/core.c $3, cut out of it line for"
+	echo ' * line, with kcheck_core.h (what the rest of core.c gives them) above'
+	echo ' * them and the test module'"'"'s entry points below.'
+	echo ' */'
+	echo '#define pr_fmt(fmt) "damon: " fmt'
+	echo '#define KCHECK_CORE_TEXT'
+	echo
+	sed -n '/^#include <linux\/damon.h>$/,/^#include <linux\/memcontrol.h>$/p' "$c"
+	echo '/* core.c'"'"'s includes outside 4/6'"'"'s hunks that the text needs */'
+	echo '#include <linux/cpumask.h>'
+	echo '#include <linux/percpu.h>'
+	echo '#include <linux/printk.h>'
+	echo '#include <linux/slab.h>'
+	echo
+	echo '#include "kcheck_core.h"'
+	echo
+	echo '/* One module holds both files: each damon_report_access() has a name. */'
+	echo "#define damon_report_access kcheck_${v}_report"
+	echo
+	sed -n "${from},${to}p" "$c"
+	echo
+	echo '/**'
+	cut_lines "$c" '^ \* damon_report_access\(\) - ' '^}$' || die "mm/damon/core.c ($3): no damon_report_access()"
+	echo
+	cat "$4"
+	echo
+	cut_lines "$c" '^static void kdamond_apply_access_report\(' '^}$' || die "mm/damon/core.c ($3): no kdamond_apply_access_report()"
+	echo
+	sed -n "${check},${end}p" "$c"
+	echo
+	cat "$6"
+}
+cut_lines() { # FILE START END: from the first line matching START to the next matching END
+	awk -v s="$2" -v e="$3" '!done && !on && $0 ~ s { on = 1 } on { print; if ($0 ~ e) { on = 0; done = 1 } } END { if (!done) exit 3 }' "$1"
+}
+entry_subst() {
+	sed -e "s/@D@/$RD_DESIGN_ID/g" -e "s/@DESIGN@/$RD_DESIGN/g" \
+	    -e "s/@LOOKUP@/$([ -n "$RD_STRATEGY_SRC" ] && echo "$RD_STRATEGY" || echo rfc)/g" "$1"
+}
+echo '#include "kcheck_core_drain.h"' >"$tmp/hook-v1"
+entry_subst "$root/export/kmod/core_v2_hook.c.in" >"$tmp/hook-v2"
+cp "$root/export/kmod/core_v1_entry.c.in" "$tmp/entry-v1"
+if grep -q '^static void damon_destroy_target_lookup(' "$core"; then
+	printf '\tdamon_destroy_target_lookup(ctx);\n' >"$tmp/free"
+else
+	printf '\tkfree(ctx->drain_snapshot.lookups);\n\tkfree(ctx->drain_snapshot.region_buf);\n' >"$tmp/free"
+fi
+entry_subst "$root/export/kmod/core_v2_entry.c.in" |
+	awk -v f="$tmp/free" '/^@FREE@$/ { while ((getline l < f) > 0) print l; next } { print }' >"$tmp/entry-v2"
+g show "$(g rev-list --max-parents=0 HEAD)":mm/damon/core.c >"$tmp/core-v1"
+core_text "$tmp/core-v1" v1 "of the RFC v1 4/6 post-image" "$tmp/hook-v1" \
+	"$RD_OUT/module/damon_core_rfc.c" "$tmp/entry-v1" >"$RD_OUT/module/damon_core_rfc.c"
+core_text "$core" v2 "with this series applied" "$tmp/hook-v2" \
+	"$RD_OUT/module/damon_core.c" "$tmp/entry-v2" >"$RD_OUT/module/damon_core.c"
+echo "wrote $RD_OUT/module/damon_core_rfc.c"
+echo "wrote $RD_OUT/module/damon_core.c"
 rm -rf "$tmp"
 base=$(g rev-list --max-parents=0 HEAD)
 g diff "$base" HEAD >"$RD_OUT/series.diff"

@@ -34,6 +34,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
+#include <linux/damon.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
@@ -51,7 +52,6 @@
 #include <asm/nmi.h>
 #endif
 
-#include "damon_access_report.h"
 #include "kcheck_design.h"
 #include "rfc_ring.h"
 

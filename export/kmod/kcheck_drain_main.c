@@ -1,37 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kcheck_drain.c - the exported ring and lookup drained as kdamond drains
- * them, over DAMON targets and regions that change between ticks, with
- * task, hardirq and NMI producers on every CPU; the drained report stream
- * is logged so that userspace can replay it (ringdrain replay --kstream).
+ * kcheck_drain_main.c - the drain module's harness: the ring and drain
+ * functions of mm/damon/core.c, as the series leaves them (damon_core.c)
+ * or as RFC v1 4/6 posted them (damon_core_rfc.c, rfc=1), run as kdamond
+ * runs them, over DAMON targets and regions that change between ticks,
+ * with task, hardirq and NMI producers on both CPUs; the drained report
+ * stream is logged so that userspace can replay it (ringdrain replay
+ * --kstream) and compare every region's end.
  *
- * ringdrain export writes this module beside ringdrain_kcheck.c.  It keeps
- * a virtual-address context of its own (struct damon_ctx, damon_target and
- * damon_region of <linux/damon.h>, under the guest's first pids) and runs:
+ * It keeps a virtual-address context of its own (struct damon_ctx,
+ * damon_target and damon_region of <linux/damon.h>: 6.12's with what the
+ * RFC's tree adds, damon-6.12.patch) under the guest's first pids, and runs:
  *
- *   producers	on every online CPU, into that CPU's ring of the design
- *		under test (KCHECK_FN): a kthread in task context (preemption
- *		disabled around each report), a pinned hrtimer in hardirq
- *		context, and (x86) an NMI handler that reports once per NMI
- *		IPI, sent by the other CPU's hrtimer;
- *   kdamond	a kthread that, each tick, rebuilds the series' lookup
- *		(KCHECK_LOOKUP_FN) over the regions, drains every CPU's
- *		ring, credits the reports as kdamond_apply_access_report()
- *		does (stale, no target, no region, straddling, one credit per
- *		region and tick) and runs the zero-access pass; every
- *		KD_WINDOW ticks the aggregation's age update and reset; and
- *		between ticks splits a region, merges two, or destroys one.
- *
- * With rfc=1 the rings are the RFC's (rfc_ring.h: 4/6's ring as posted,
- * full records), the baseline; the drain is the same.
+ *   producers	on both CPUs, calling the text's damon_report_access():
+ *		a kthread in task context (preemption disabled around each
+ *		report), a pinned hrtimer in hardirq context, and (x86) an
+ *		NMI handler that reports once per NMI IPI, sent by the
+ *		other CPU's hrtimer;
+ *   kdamond	a kthread that, each tick, calls the text's
+ *		kdamond_check_reported_accesses() (the lookup's rebuild,
+ *		the drain of every CPU's ring, the credit and the
+ *		zero-access pass are all the text's); every KD_WINDOW ticks
+ *		the aggregation's age update and reset; and between ticks
+ *		splits a region, merges two, or destroys one.
  *
  * The stream (one line each, format in drain/kstream.c) goes to the
  * kernel log: the header, the initial regions, per tick its jiffies and
- * every report drained, the changes, the final regions, and the counts.
- * The credit is written here against 6.12's types (the series' own
- * kdamond_apply_access_report() needs RFC 1/6's fields in damon_ctx):
- * damon_update_region_access_rate() and damon_moving_sum() as 6.12 has
- * them, with the RFC's access_reported mark beside each region.
+ * every report the drain takes (logged as it takes it: kcheck_base.c),
+ * the changes, the final regions, and the counts.  4/6's drain reads its
+ * ring in place, so with rfc=1 the reports are logged just before it
+ * reads them, with the producers held off for that tick's drain.
  */
 #define pr_fmt(fmt) "kcheck_drain: " fmt
 
@@ -50,20 +48,18 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/vmalloc.h>
 #ifdef CONFIG_X86
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 #include <asm/nmi.h>
 #endif
 
-#include "damon_access_report.h"
-#include "kcheck_design.h"
-#include "rfc_ring.h"
+#include "kcheck_core.h"
+#include "kcheck_drain.h"
 
 static bool rfc;
 module_param(rfc, bool, 0444);
-MODULE_PARM_DESC(rfc, "the baseline: the RFC's ring (4/6 as posted, full records) instead of the design's");
+MODULE_PARM_DESC(rfc, "the baseline: RFC v1 4/6's ring and drain as posted instead of the series'");
 
 static unsigned int ticks = 200;
 module_param(ticks, uint, 0444);
@@ -81,169 +77,86 @@ static unsigned int irq_us = 2000;
 module_param(irq_us, uint, 0444);
 MODULE_PARM_DESC(irq_us, "the hardirq producers report every irq_us");
 
-/**
- * struct kd_ring_ops - the ring the run drains.
- * @name:	the design, or "rfc".
- * @rec_size:	its record size.
- * @size:	bytes of a ring.
- * @init:	set up an empty ring.
- * @produce:	add one report; true if accepted.
- * @consume:	take up to max reports.
- */
-struct kd_ring_ops {
-	const char *name;
-	unsigned int rec_size;
-	size_t (*size)(unsigned int capacity, unsigned int rec_size);
-	void (*init)(void *ring, unsigned int capacity, unsigned int rec_size,
-		     unsigned int cpu);
-	bool (*produce)(void *ring, const struct damon_access_report *r);
-	unsigned int (*consume)(void *ring, struct damon_access_report *out,
-				unsigned int max);
-};
-
-static size_t kd_design_size(unsigned int capacity, unsigned int rec_size)
-{
-	return KCHECK_FN(size)(capacity, rec_size);
-}
-
-static void kd_design_init(void *ring, unsigned int capacity,
-			   unsigned int rec_size, unsigned int cpu)
-{
-	KCHECK_FN(init)(ring, capacity, rec_size, cpu);
-}
-
-static bool kd_design_produce(void *ring, const struct damon_access_report *r)
-{
-	return KCHECK_FN(produce)(ring, r);
-}
-
-static unsigned int kd_design_consume(void *ring,
-				      struct damon_access_report *out,
-				      unsigned int max)
-{
-	return KCHECK_FN(consume)(ring, out, max);
-}
-
-static size_t kd_rfc_size(unsigned int capacity, unsigned int rec_size)
-{
-	return damon_rfc_size(capacity, rec_size);
-}
-
-static void kd_rfc_init(void *ring, unsigned int capacity,
-			unsigned int rec_size, unsigned int cpu)
-{
-	damon_rfc_init(ring, capacity, rec_size, cpu);
-}
-
-static bool kd_rfc_produce(void *ring, const struct damon_access_report *r)
-{
-	return damon_rfc_produce(ring, r);
-}
-
-static unsigned int kd_rfc_consume(void *ring, struct damon_access_report *out,
-				   unsigned int max)
-{
-	return damon_rfc_consume(ring, out, max);
-}
-
-static const struct kd_ring_ops kd_rings[] = {
-	{ KCHECK_DESIGN, DAMON_REPORT_COMPACT, kd_design_size, kd_design_init,
-	  kd_design_produce, kd_design_consume },
-	{ "rfc", DAMON_REPORT_FULL, kd_rfc_size, kd_rfc_init, kd_rfc_produce,
-	  kd_rfc_consume },
-};
-
-#ifdef KCHECK_LOOKUP
-
-#define KD_CPUS		2	/* the guest's CPUs that produce */
-#define KD_CAPACITY	256	/* slots per ring */
-#define KD_BATCH	64
 #define KD_WINDOW	20	/* len_window: aggr_interval / sample_interval */
 #define KD_MAX_REGIONS	64	/* per target */
 
-/* Each CPU's producers, by context. */
-enum kd_producer { KD_TASK, KD_IRQ, KD_NMI, KD_NR };
-
 /**
- * struct kd_region - a DAMON region and the RFC's credit mark.
- * @r:		the region, in its target's list.
- * @reported:	credited in this tick (4/6's access_reported).
+ * struct kd_core - one core.c text: its entry points (kcheck_core.h).
+ * @design:	its ring's name.
+ * @lookup:	its drain's lookup's name.
+ * @record:	the ring's record size.
+ * @hold:	the producers must be held off around a tick (the drain
+ *		reads its ring in place, kcheck_v1_tick()).
+ * @init:	set the rings up.
+ * @exit:	free them.
+ * @report:	its damon_report_access().
+ * @tick:	its kdamond_check_reported_accesses().
+ * @left:	what the rings still hold.
+ * @free:	free the drain's buffers of a context.
  */
-struct kd_region {
-	struct damon_region r;
-	bool reported;
+struct kd_core {
+	const char * const *design;
+	const char * const *lookup;
+	const unsigned int *record;
+	bool hold;
+	int (*init)(void);
+	void (*exit)(void);
+	void (*report)(struct damon_access_report *report);
+	unsigned int (*tick)(struct damon_ctx *ctx);
+	unsigned long (*left)(void);
+	void (*free)(struct damon_ctx *ctx);
+};
+
+static const struct kd_core kd_cores[] = {
+	{ &kcheck_v2_design, &kcheck_v2_lookup, &kcheck_v2_record, false,
+	  kcheck_v2_init, kcheck_v2_exit, kcheck_v2_report, kcheck_v2_tick,
+	  kcheck_v2_left, kcheck_v2_free },
+	{ &kcheck_v1_design, &kcheck_v1_lookup, &kcheck_v1_record, true,
+	  kcheck_v1_init, kcheck_v1_exit, kcheck_v1_report, kcheck_v1_tick,
+	  kcheck_v1_left, kcheck_v1_free },
 };
 
 /**
  * struct kd_cpu - one producing CPU.
- * @ring:	its ring (the design under test).
  * @task:	the task-context producer, bound to the CPU.
  * @timer:	the hardirq producer, pinned to the CPU; it also sends the
  *		other CPU an NMI every second expiry.
  * @rnd:	PRNG state of each producer (each runs on this CPU only).
  * @produced:	reports each producer made.
- * @accepted:	of those, the ring took.
  * @nmi_pending: 1 while an NMI sent to this CPU is not handled yet.
  * @nmi_sent:	NMIs sent to this CPU.
- * @in_produce:	a producer is inside the ring's produce() (the NMI and the
- *		hardirq read it: compiler ordering is enough, one CPU).
- * @nested:	NMIs that landed inside the task (KD_TASK) or the hardirq
- *		(KD_IRQ) producer's produce(); hardirqs inside the task's
- *		(KD_NMI's slot).
+ * @in_produce:	a producer is inside damon_report_access() (the NMI and the
+ *		hardirq read it on this CPU, kd_hold_producers() from another).
+ * @nested:	NMIs that landed inside the task (KCHECK_TASK) or the
+ *		hardirq (KCHECK_IRQ) producer's report; hardirqs inside the
+ *		task's (KCHECK_NMI's slot).
  * @expiries:	@timer's expiries.
  * @cpu:	the CPU.
  */
 struct kd_cpu {
-	void *ring;
 	struct task_struct *task;
 	struct hrtimer timer;
-	u64 rnd[KD_NR];
-	u64 produced[KD_NR];
-	u64 accepted[KD_NR];
+	u64 rnd[KCHECK_NR];
+	u64 produced[KCHECK_NR];
 	atomic_t nmi_pending;
 	u64 nmi_sent;
-	bool in_produce[KD_NR];
-	u64 nested[KD_NR];
+	bool in_produce[KCHECK_NR];
+	u64 nested[KCHECK_NR];
 	u64 expiries;
 	int cpu;
 };
 
 /**
- * struct kd_counts - what the drain did with the reports (drain/drain.h's
- * drain_counters, the same names).
- * @reports:	drained.
- * @applied:	credited a region.
- * @dedup:	hit a region already credited this tick.
- * @stale:	older than one sampling interval.
- * @no_target:	no target has the tgid.
- * @no_region:	the target has no region there.
- * @straddling:	runs past its region's end.
- */
-struct kd_counts {
-	u64 reports;
-	u64 applied;
-	u64 dedup;
-	u64 stale;
-	u64 no_target;
-	u64 no_region;
-	u64 straddling;
-};
-
-/**
  * struct kd_state - the whole run.
- * @ops:	the ring.
+ * @core:	the core.c text under test.
  * @ctx:	the context: two virtual-address targets.
  * @pids:	their pids.
  * @span:	each target's producers' address range [start, end).
  * @cpus:	the producing CPUs.
- * @snap:	the lookup.
- * @alloc:	its buffers' allocator.
- * @reps:	a batch taken from a ring.
- * @found:	each report's region.
- * @c:		the counts.
  * @start:	jiffies at the start.
  * @stop:	set once the producers must stop.
- * @final:	set once they have: the next tick is the last.
+ * @hold:	set while the producers must not report (@core's hold).
+ * @final:	set once they have stopped: the next tick is the last.
  * @done:	kdamond finished its last tick.
  * @kdamond:	the draining kthread.
  * @nr_ticks:	ticks done.
@@ -252,18 +165,14 @@ struct kd_counts {
  * @error:	an allocation failed: the stream is cut.
  */
 struct kd_state {
-	const struct kd_ring_ops *ops;
+	const struct kd_core *core;
 	struct damon_ctx *ctx;
 	struct pid *pids[2];
 	unsigned long span[2][2];
-	struct kd_cpu cpus[KD_CPUS];
-	KCHECK_LOOKUP_SNAP snap;
-	struct damon_snap_alloc alloc;
-	struct damon_access_report reps[KD_BATCH];
-	struct damon_region *found[KD_BATCH];
-	struct kd_counts c;
+	struct kd_cpu cpus[KCHECK_CPUS];
 	unsigned long start;
 	bool stop;
+	bool hold;
 	bool final;
 	struct completion done;
 	struct task_struct *kdamond;
@@ -288,7 +197,7 @@ static u64 kd_rand(u64 *x)
 
 /* One report from producer @p of @kc, on @kc's CPU. */
 static void kd_produce(struct kd_state *kd, struct kd_cpu *kc,
-		       enum kd_producer p)
+		       enum kcheck_context p)
 {
 	struct damon_access_report r = { 0 };
 	u64 *x = &kc->rnd[p];
@@ -299,20 +208,48 @@ static void kd_produce(struct kd_state *kd, struct kd_cpu *kc,
 	/* Pairs with the release in kd_run(): stop producing. */
 	if (smp_load_acquire(&kd->stop))
 		return;
+	WRITE_ONCE(kc->in_produce[p], true);
+	/*
+	 * Full barrier, pairs with the one in kd_hold_producers(): either it
+	 * sees this producer inside, or this producer sees the hold.
+	 */
+	smp_mb();
+	if (READ_ONCE(kd->hold)) {
+		WRITE_ONCE(kc->in_produce[p], false);
+		return;
+	}
 	r.tgid = kd_rand(x) % 16 ? pid_nr(kd->pids[ti]) : PID_MAX_LIMIT - 1;
 	r.tid = r.tgid;
 	r.vaddr = lo + ((kd_rand(x) % len) & ~7UL);
 	r.paddr = r.vaddr;
 	r.size = kd_rand(x) % 8 ? 8 : PAGE_SIZE;
 	r.cpu = kc->cpu;
-	r.is_write = p == KD_TASK;
+	r.is_write = p == KCHECK_TASK;
 	kc->produced[p]++;
-	WRITE_ONCE(kc->in_produce[p], true);
-	barrier();
-	if (kd->ops->produce(kc->ring, &r))
-		kc->accepted[p]++;
-	barrier();
-	WRITE_ONCE(kc->in_produce[p], false);
+	kd->core->report(&r);
+	/* Release: pairs with the acquire in kd_hold_producers(). */
+	smp_store_release(&kc->in_produce[p], false);
+}
+
+/*
+ * Hold the producers off: on return none is inside damon_report_access()
+ * and none will enter it until kd_release_producers().
+ */
+static void kd_hold_producers(struct kd_state *kd)
+{
+	WRITE_ONCE(kd->hold, true);
+	smp_mb(); /* pairs with the smp_mb() in kd_produce() */
+	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++)
+		for (int p = 0; p < KCHECK_NR; p++)
+			/* Acquire: pairs with the release in kd_produce(). */
+			while (smp_load_acquire(&kd->cpus[cpu].in_produce[p]))
+				cpu_relax();
+}
+
+static void kd_release_producers(struct kd_state *kd)
+{
+	/* Release: the drain's reads of the rings are done. */
+	smp_store_release(&kd->hold, false);
 }
 
 #ifdef CONFIG_X86
@@ -323,17 +260,17 @@ static int kd_nmi(unsigned int type, struct pt_regs *regs)
 	struct kd_cpu *kc;
 	int cpu = smp_processor_id();
 
-	if (!kd || cpu >= KD_CPUS)
+	if (!kd || cpu >= KCHECK_CPUS)
 		return NMI_DONE;
 	kc = &kd->cpus[cpu];
 	/* Full barrier: claim exactly the NMI that was sent (kd_send_nmi()). */
 	if (atomic_cmpxchg(&kc->nmi_pending, 1, 0) != 1)
 		return NMI_DONE;
-	if (READ_ONCE(kc->in_produce[KD_TASK]))
-		kc->nested[KD_TASK]++;
-	if (READ_ONCE(kc->in_produce[KD_IRQ]))
-		kc->nested[KD_IRQ]++;
-	kd_produce(kd, kc, KD_NMI);
+	if (READ_ONCE(kc->in_produce[KCHECK_TASK]))
+		kc->nested[KCHECK_TASK]++;
+	if (READ_ONCE(kc->in_produce[KCHECK_IRQ]))
+		kc->nested[KCHECK_IRQ]++;
+	kd_produce(kd, kc, KCHECK_NMI);
 	return NMI_HANDLED;
 }
 
@@ -382,11 +319,11 @@ static enum hrtimer_restart kd_timer_fn(struct hrtimer *t)
 	struct kd_cpu *kc = container_of(t, struct kd_cpu, timer);
 	struct kd_state *kd = READ_ONCE(kd_cur);
 
-	if (READ_ONCE(kc->in_produce[KD_TASK]))
-		kc->nested[KD_NMI]++;
-	kd_produce(kd, kc, KD_IRQ);
+	if (READ_ONCE(kc->in_produce[KCHECK_TASK]))
+		kc->nested[KCHECK_NMI]++;
+	kd_produce(kd, kc, KCHECK_IRQ);
 	if (++kc->expiries % 2 == 0)
-		kd_send_nmi(&kd->cpus[(kc->cpu + 1) % KD_CPUS]);
+		kd_send_nmi(&kd->cpus[(kc->cpu + 1) % KCHECK_CPUS]);
 	hrtimer_forward_now(t, ns_to_ktime(irq_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
 }
@@ -400,7 +337,7 @@ static int kd_task_fn(void *arg)
 		      HRTIMER_MODE_REL_PINNED_HARD);
 	while (!kthread_should_stop()) {
 		preempt_disable();
-		kd_produce(kd, kc, KD_TASK);
+		kd_produce(kd, kc, KCHECK_TASK);
 		preempt_enable();
 		usleep_range(task_us, task_us + task_us / 4);
 	}
@@ -410,105 +347,19 @@ static int kd_task_fn(void *arg)
 
 /* ---- kdamond --------------------------------------------------------- */
 
-/* damon_moving_sum() as 6.12 has it. */
-static unsigned int kd_moving_sum(unsigned int mvsum, unsigned int nomvsum,
-				  unsigned int len_window,
-				  unsigned int new_value)
+/* One sampling interval: the text's drain, between T and Z. */
+static void kd_tick(struct kd_state *kd)
 {
-	return mvsum - nomvsum / len_window + new_value;
-}
+	unsigned long now = kcheck_tick_begin();
 
-/* damon_update_region_access_rate() as 6.12 has it, len_window KD_WINDOW. */
-static void kd_update_rate(struct damon_region *r, bool accessed)
-{
-	r->nr_accesses_bp = kd_moving_sum(r->nr_accesses_bp,
-					  r->last_nr_accesses * 10000,
-					  KD_WINDOW, accessed ? 10000 : 0);
-	if (accessed)
-		r->nr_accesses++;
-}
-
-/* Credit one looked-up report, in drain/tick.c's order of the checks. */
-static void kd_credit(struct kd_state *kd, const struct damon_access_report *rep,
-		      struct damon_region *r, unsigned long stale)
-{
-	struct kd_region *kr;
-
-	if (time_before(rep->report_jiffies, stale)) {
-		kd->c.stale++;
-		return;
-	}
-	if (r == DAMON_LOOKUP_NO_TARGET) {
-		kd->c.no_target++;
-		return;
-	}
-	if (!r) {
-		kd->c.no_region++;
-		return;
-	}
-	if (r->ar.end - rep->vaddr < rep->size) {
-		kd->c.straddling++;
-		return;
-	}
-	kr = container_of(r, struct kd_region, r);
-	if (kr->reported) {
-		kd->c.dedup++;
-		return;
-	}
-	kd_update_rate(r, true);
-	kr->reported = true;
-	kd->c.applied++;
-}
-
-/* One sampling interval: lookup, drain every CPU's ring, zero pass. */
-static int kd_tick(struct kd_state *kd)
-{
-	unsigned long now = jiffies;
-	unsigned long stale = now - usecs_to_jiffies(tick_us);
-	struct damon_target *t;
-	struct damon_region *r;
-	int ret;
-
-	ret = KCHECK_LOOKUP_FN(build)(&kd->snap, kd->ctx, &kd->alloc);
-	if (ret)
-		return ret;
 	pr_info("T %lu\n", now - kd->start);
-	for (int cpu = 0; cpu < KD_CPUS; cpu++) {
-		unsigned int n, budget = KD_CAPACITY * KCHECK_LANES;
-
-		while (budget) {
-			n = kd->ops->consume(kd->cpus[cpu].ring, kd->reps,
-					     min(budget, KD_BATCH));
-			if (!n)
-				break;
-			budget -= n;
-			KCHECK_LOOKUP_FN(lookup)(&kd->snap, kd->ctx, kd->reps, n,
-						 kd->found);
-			for (unsigned int i = 0; i < n; i++) {
-				const struct damon_access_report *rep = &kd->reps[i];
-
-				pr_info("r %d %lx %lx %ld\n", rep->tgid,
-					rep->vaddr, rep->size,
-					(long)(now - rep->report_jiffies));
-				kd->c.reports++;
-				kd_credit(kd, rep, kd->found[i], stale);
-			}
-		}
-	}
-	/* kdamond_apply_zero_access_report(): absence is reported too. */
-	damon_for_each_target(t, kd->ctx) {
-		damon_for_each_region(r, t) {
-			struct kd_region *kr = container_of(r, struct kd_region, r);
-
-			if (kr->reported)
-				kr->reported = false;
-			else
-				kd_update_rate(r, false);
-		}
-	}
+	if (kd->core->hold)
+		kd_hold_producers(kd);
+	kd->core->tick(kd->ctx);
+	if (kd->core->hold)
+		kd_release_producers(kd);
 	pr_info("Z\n");
 	kd->nr_ticks++;
-	return 0;
 }
 
 /* The kernel's abs() of an unsigned int difference. */
@@ -550,21 +401,21 @@ static void kd_aggregate(struct kd_state *kd)
 static struct damon_region *kd_new_region(unsigned long start,
 					  unsigned long end)
 {
-	struct kd_region *kr = kzalloc(sizeof(*kr), GFP_KERNEL);
+	struct damon_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
 
-	if (!kr)
+	if (!r)
 		return NULL;
-	kr->r.ar.start = start;
-	kr->r.ar.end = end;
-	INIT_LIST_HEAD(&kr->r.list);
-	return &kr->r;
+	r->ar.start = start;
+	r->ar.end = end;
+	INIT_LIST_HEAD(&r->list);
+	return r;
 }
 
 static void kd_destroy_region(struct damon_target *t, struct damon_region *r)
 {
 	list_del(&r->list);
 	t->nr_regions--;
-	kfree(container_of(r, struct kd_region, r));
+	kfree(r);
 }
 
 static struct damon_region *kd_nth_region(struct damon_target *t,
@@ -651,8 +502,8 @@ static int kd_kdamond_fn(void *arg)
 		/* Pairs with the release in kd_run(): every producer stopped. */
 		bool last = smp_load_acquire(&kd->final);
 
-		kd->error = kd_tick(kd);
-		if (kd->error || last)
+		kd_tick(kd);
+		if (last)
 			break;
 		if (kd->nr_ticks % KD_WINDOW == 0)
 			kd_aggregate(kd);
@@ -682,6 +533,7 @@ static void kd_free(struct kd_state *kd)
 	struct damon_region *r, *rn;
 
 	if (kd->ctx) {
+		kd->core->free(kd->ctx);
 		damon_for_each_target_safe(t, tn, kd->ctx) {
 			damon_for_each_region_safe(r, rn, t)
 				kd_destroy_region(t, r);
@@ -690,11 +542,8 @@ static void kd_free(struct kd_state *kd)
 		}
 		kfree(kd->ctx);
 	}
-	KCHECK_LOOKUP_FN(release)(&kd->snap, &kd->alloc);
 	for (int i = 0; i < 2; i++)
 		put_pid(kd->pids[i]);
-	for (int cpu = 0; cpu < KD_CPUS; cpu++)
-		vfree(kd->cpus[cpu].ring);
 	kfree(kd);
 }
 
@@ -704,16 +553,21 @@ static void kd_free(struct kd_state *kd)
  */
 static int kd_setup(struct kd_state *kd)
 {
-	size_t size = kd->ops->size(KD_CAPACITY, kd->ops->rec_size);
 	unsigned long base[2] = { 0x10000000UL, 0x7f0000000000UL };
+	struct damon_ctx *ctx;
 	unsigned int nr = 1;
 
-	kd->ctx = kzalloc(sizeof(*kd->ctx), GFP_KERNEL);
-	if (!kd->ctx)
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&kd->ctx->adaptive_targets);
-	kd->ctx->ops.id = DAMON_OPS_VADDR;
-	kd->alloc.gfp = GFP_KERNEL;
+	kd->ctx = ctx;
+	INIT_LIST_HEAD(&ctx->adaptive_targets);
+	INIT_LIST_HEAD(&ctx->schemes);
+	INIT_LIST_HEAD(&ctx->sample_control.sample_filters);
+	INIT_LIST_HEAD(&ctx->perf_events);
+	ctx->ops.id = DAMON_OPS_VADDR;
+	ctx->attrs.sample_interval = tick_us;
+	ctx->attrs.aggr_interval = (unsigned long)tick_us * KD_WINDOW;
 	for (int i = 0; i < 2; i++) {
 		struct damon_target *t = kzalloc(sizeof(*t), GFP_KERNEL);
 		unsigned long a = base[i];
@@ -721,7 +575,7 @@ static int kd_setup(struct kd_state *kd)
 		if (!t)
 			return -ENOMEM;
 		INIT_LIST_HEAD(&t->regions_list);
-		list_add_tail(&t->list, &kd->ctx->adaptive_targets);
+		list_add_tail(&t->list, &ctx->adaptive_targets);
 		while (!kd->pids[i] && nr < 4096)
 			kd->pids[i] = find_get_pid(nr++);
 		if (!kd->pids[i])
@@ -743,16 +597,12 @@ static int kd_setup(struct kd_state *kd)
 		kd->span[i][0] = base[i];
 		kd->span[i][1] = a;
 	}
-	for (int cpu = 0; cpu < KD_CPUS; cpu++) {
+	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++) {
 		struct kd_cpu *kc = &kd->cpus[cpu];
 
 		kc->cpu = cpu;
-		kc->ring = vzalloc(size);
-		if (!kc->ring)
-			return -ENOMEM;
-		kd->ops->init(kc->ring, KD_CAPACITY, kd->ops->rec_size, cpu);
-		for (int p = 0; p < KD_NR; p++)
-			kc->rnd[p] = 0x9e3779b97f4a7c15ULL * (cpu * KD_NR + p + 1);
+		for (int p = 0; p < KCHECK_NR; p++)
+			kc->rnd[p] = 0x9e3779b97f4a7c15ULL * (cpu * KCHECK_NR + p + 1);
 		atomic_set(&kc->nmi_pending, 0);
 		hrtimer_init(&kc->timer, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_PINNED_HARD);
@@ -780,12 +630,13 @@ static void kd_log_regions(struct kd_state *kd, bool final)
 					r->ar.start, r->ar.end);
 }
 
-/* The run; prints the stream and one summary line. */
-static void kd_run(void)
+/* The run; prints the stream and the summary lines. */
+static void kd_run(const struct kd_core *core)
 {
 	struct kd_state *kd = kzalloc(sizeof(*kd), GFP_KERNEL);
-	u64 prod[KD_NR] = { 0 }, acc[KD_NR] = { 0 }, nest[KD_NR] = { 0 };
-	u64 nmis = 0, left = 0;
+	u64 prod[KCHECK_NR] = { 0 }, ref[KCHECK_NR] = { 0 };
+	u64 nest[KCHECK_NR] = { 0 }, accepted = 0;
+	u64 nmis = 0, left;
 	bool nmi;
 	int ret;
 
@@ -793,7 +644,8 @@ static void kd_run(void)
 		pr_err("drain: result=FAIL why=out of memory\n");
 		return;
 	}
-	kd->ops = &kd_rings[rfc];
+	kd->core = core;
+	memset(&kcheck_counts, 0, sizeof(kcheck_counts));
 	ret = kd_setup(kd);
 	if (ret) {
 		pr_err("drain: result=FAIL why=setup failed (%d)\n", ret);
@@ -807,7 +659,7 @@ static void kd_run(void)
 	/* Release: the handler and the timers see an initialised run. */
 	smp_store_release(&kd_cur, kd);
 	nmi = !kd_nmi_start();
-	for (int cpu = 0; cpu < KD_CPUS; cpu++) {
+	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++) {
 		struct kd_cpu *kc = &kd->cpus[cpu];
 
 		kc->task = kthread_create_on_cpu(kd_task_fn, kc, cpu,
@@ -825,7 +677,7 @@ static void kd_run(void)
 	msleep(ticks * tick_us / 1000);
 	/* Release: pairs with the acquire in kd_produce(). */
 	smp_store_release(&kd->stop, true);
-	for (int cpu = 0; cpu < KD_CPUS; cpu++)
+	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++)
 		if (kd->cpus[cpu].task)
 			kthread_stop(kd->cpus[cpu].task);
 	for (int i = 0; i < 1000; i++) {
@@ -843,30 +695,27 @@ static void kd_run(void)
 		kthread_stop(kd->kdamond);
 	WRITE_ONCE(kd_cur, NULL);
 
-	for (int cpu = 0; cpu < KD_CPUS; cpu++) {
-		struct damon_access_report rep;
-
-		for (int p = 0; p < KD_NR; p++) {
+	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++) {
+		for (int p = 0; p < KCHECK_NR; p++) {
 			prod[p] += kd->cpus[cpu].produced[p];
-			acc[p] += kd->cpus[cpu].accepted[p];
+			ref[p] += atomic_long_read(&kcheck_counts.refused[cpu][p]);
 			nest[p] += kd->cpus[cpu].nested[p];
 		}
 		nmis += kd->cpus[cpu].nmi_sent;
-		while (kd->ops->consume(kd->cpus[cpu].ring, &rep, 1))
-			left++;
 	}
+	for (int p = 0; p < KCHECK_NR; p++)
+		accepted += prod[p] - ref[p];
+	left = core->left();
 	kd_log_regions(kd, true);
-	pr_info("E %llu %lu\n", kd->c.reports, kd->nr_ticks);
-	pr_info("drain: design=%s record=%u lookup=%s ticks=%lu changes=%lu reports=%llu applied=%llu dedup=%llu stale=%llu no_target=%llu no_region=%llu straddling=%llu\n",
-		kd->ops->name, kd->ops->rec_size, KCHECK_LOOKUP, kd->nr_ticks, kd->changes,
-		kd->c.reports, kd->c.applied, kd->c.dedup, kd->c.stale,
-		kd->c.no_target, kd->c.no_region, kd->c.straddling);
-	pr_info("drain: produced task=%llu hardirq=%llu nmi=%llu accepted task=%llu hardirq=%llu nmi=%llu nmi_sent=%llu nmi_in_task_produce=%llu nmi_in_hardirq_produce=%llu hardirq_in_task_produce=%llu left_in_rings=%llu\n",
-		prod[KD_TASK], prod[KD_IRQ], prod[KD_NMI], acc[KD_TASK],
-		acc[KD_IRQ], acc[KD_NMI], nmis, nest[KD_TASK], nest[KD_IRQ],
-		nest[KD_NMI], left);
-	if (kd->error || left ||
-	    acc[KD_TASK] + acc[KD_IRQ] + acc[KD_NMI] != kd->c.reports)
+	pr_info("E %llu %lu\n", kcheck_counts.reports, kd->nr_ticks);
+	pr_info("drain: design=%s record=%u lookup=%s ticks=%lu changes=%lu reports=%llu applied=%llu\n",
+		*core->design, *core->record, *core->lookup, kd->nr_ticks,
+		kd->changes, kcheck_counts.reports, kcheck_counts.applied);
+	pr_info("drain: produced task=%llu hardirq=%llu nmi=%llu refused task=%llu hardirq=%llu nmi=%llu nmi_sent=%llu nmi_in_task_produce=%llu nmi_in_hardirq_produce=%llu hardirq_in_task_produce=%llu left_in_rings=%llu\n",
+		prod[KCHECK_TASK], prod[KCHECK_IRQ], prod[KCHECK_NMI],
+		ref[KCHECK_TASK], ref[KCHECK_IRQ], ref[KCHECK_NMI], nmis,
+		nest[KCHECK_TASK], nest[KCHECK_IRQ], nest[KCHECK_NMI], left);
+	if (kd->error || left || accepted != kcheck_counts.reports)
 		pr_info("drain: result=FAIL why=%s\n", kd->error ?
 			"kdamond stopped on an error" :
 			"the stream does not hold every accepted report");
@@ -874,24 +723,28 @@ static void kd_run(void)
 		pr_info("drain: result=LOGGED\n");
 	kd_free(kd);
 }
-#endif /* KCHECK_LOOKUP */
 
 static int __init kd_init(void)
 {
+	const struct kd_core *core = &kd_cores[rfc];
+	int ret;
+
 	if (num_online_cpus() < 2 || !cpu_online(0) || !cpu_online(1)) {
 		pr_err("drain: result=FAIL why=needs CPUs 0 and 1 online\n");
 		return 0;
 	}
-#ifdef KCHECK_LOOKUP
 	if (!ticks || tick_us < 1000 || !task_us || !irq_us) {
 		pr_err("drain: result=FAIL why=bad parameters\n");
 		return 0;
 	}
-	kd_run();
-#else
-	pr_info("drain: design=%s result=SKIP why=the series has no lookup\n",
-		kd_rings[rfc].name);
-#endif
+	ret = core->init();
+	if (ret) {
+		pr_err("drain: result=FAIL why=the rings' setup failed (%d)\n", ret);
+		core->exit();
+		return 0;
+	}
+	kd_run(core);
+	core->exit();
 	return 0;
 }
 
@@ -902,4 +755,4 @@ static void __exit kd_exit(void)
 module_init(kd_init);
 module_exit(kd_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("ringdrain: the exported ring and lookup drained as kdamond drains them");
+MODULE_DESCRIPTION("ringdrain: core.c's ring and drain, the series' or RFC v1 4/6's, run as kdamond runs them");
