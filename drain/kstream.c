@@ -2,10 +2,12 @@
 /*
  * kstream.c - replay a kernel drain stream through the model.
  *
- * kcheck's drain module (export/kmod/kcheck_drain.c) keeps DAMON targets
- * and regions in the 6.12 guest, lets task, hardirq and NMI producers on
- * every CPU report accesses into the exported rings, and drains them with
- * a kthread, tick by tick, changing the regions between ticks.  It logs
+ * kcheck's drain module (export/kmod/kcheck_drain_main.c) keeps DAMON
+ * targets and regions in the 6.12 guest, lets task, hardirq and NMI
+ * producers on every CPU report accesses through core.c's own
+ * damon_report_access() (the series' or RFC v1 4/6's), and drains them
+ * with a kthread calling core.c's kdamond_check_reported_accesses(), tick
+ * by tick, changing the regions between ticks.  It logs
  * what it did, one line each (numbers hexadecimal unless said otherwise):
  *
  *   kstream 1 window=W stale=S	header: the moving sum's len_window and

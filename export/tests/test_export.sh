@@ -222,11 +222,41 @@ same-source)
 		grep -q "^+static bool damon_${id}_produce(" "$out"/series/0001-*.patch &&
 			ok "$d: patch 1 adds damon_${id}_produce() from ring/$id.c" ||
 			bad "$d: patch 1 lacks damon_${id}_produce()"
-		for t in Kbuild Makefile ringdrain_kcheck.c; do
+		for t in Kbuild Makefile ringdrain_kcheck.c kcheck_drain_main.c kcheck_drain.h \
+			kcheck_base.c kcheck_core.h kcheck_core_drain.h damon-6.12.patch; do
 			cmp -s "$src/export/kmod/$t" "$out/module/$t" ||
 				bad "$d: module/$t is not export/kmod/$t"
 		done
 	done
+	# The drain module's <linux/damon.h> patch adds ring/report.h's struct.
+	awk '/^struct damon_access_report \{$/,/^};$/' "$src/ring/report.h" >"$tmp/struct-src"
+	sed -n 's/^+//p' "$src/export/kmod/damon-6.12.patch" |
+		awk '/^struct damon_access_report \{$/,/^};$/' >"$tmp/struct-patch"
+	[ -s "$tmp/struct-src" ] && cmp -s "$tmp/struct-src" "$tmp/struct-patch" &&
+		ok "damon-6.12.patch adds ring/report.h's struct damon_access_report" ||
+		bad "damon-6.12.patch's struct damon_access_report is not ring/report.h's: $(diff "$tmp/struct-src" "$tmp/struct-patch" | head -n 4)"
+	# The drain module's core.c text is cut out of core.c, line for line:
+	# every line of damon_core.c from the ring to the drain's end that is
+	# not the module's (the consume hook) is a line of the series' core.c.
+	out=$tmp/seqslot
+	if [ -f "$out/module/damon_core.c" ] && [ -f "$out/module/damon_core_rfc.c" ]; then
+		core=$out/git/mm/damon/core.c
+		awk '/^#define damon_report_access kcheck_v2_report$/ { on = 1; next }
+			/^\/\* ---- the test module.s entry points/ { on = 0 }
+			/^ \* The test module.s, not core.c.s:/ { hook = 1 }
+			hook && /^#include "kcheck_core_drain.h"$/ { hook = 0; next }
+			on && !hook && !/^\/\*\*$/ && !/^$/' "$out/module/damon_core.c" >"$tmp/cut"
+		missing=$(grep -vxFf "$core" "$tmp/cut" | head -n 3)
+		[ -s "$tmp/cut" ] && [ -z "$missing" ] && grep -q '^void damon_report_access(' "$tmp/cut" &&
+			grep -q '^static unsigned int kdamond_check_reported_accesses(' "$tmp/cut" &&
+			ok "module/damon_core.c: the ring and the drain are lines of the series' core.c ($(wc -l <"$tmp/cut") lines)" ||
+			bad "module/damon_core.c has lines not in the series' core.c: $missing"
+		grep -q '^	if (local_inc_return(this_cpu_ptr(&damon_report_ring_busy)) != 1) {$' "$out/module/damon_core_rfc.c" &&
+			grep -q '^static struct damon_target_lookup \*damon_build_target_lookup($' "$out/module/damon_core_rfc.c" &&
+			ok "module/damon_core_rfc.c holds 4/6's ring and drain" || bad "module/damon_core_rfc.c lacks 4/6's ring or drain"
+	else
+		bad "export wrote no module/damon_core.c or damon_core_rfc.c"
+	fi
 	# A change to the source is in the next export: the series is not a copy.
 	mkdir -p "$tmp/tree/export" "$tmp/tree/drain"
 	cp -r "$src/ring" "$tmp/tree/ring"
