@@ -987,6 +987,7 @@ static int write_module(struct export *e, struct rd_err *err)
 		copy_template(e, dir, "ringdrain_kcheck.c", err) ?:
 		copy_template(e, dir, "kcheck_drain_main.c", err) ?:
 		copy_template(e, dir, "kcheck_drain.h", err) ?:
+		copy_template(e, dir, "kcheck_nmi.h", err) ?:
 		copy_template(e, dir, "kcheck_base.c", err) ?:
 		copy_template(e, dir, "kcheck_core.h", err) ?:
 		copy_template(e, dir, "kcheck_core_drain.h", err) ?:

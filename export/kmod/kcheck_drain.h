@@ -9,10 +9,9 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
-#define KCHECK_CPUS	2	/* the guest's CPUs that produce */
+#include "kcheck_nmi.h"
 
-/* A producer's context. */
-enum kcheck_context { KCHECK_TASK, KCHECK_IRQ, KCHECK_NMI, KCHECK_NR };
+#define KCHECK_CPUS	2	/* the guest's CPUs that produce */
 
 /**
  * struct kcheck_drain_counts - what the core.c text did, as the module sees it.

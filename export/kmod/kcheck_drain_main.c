@@ -48,12 +48,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#ifdef CONFIG_X86
-#include <asm/apic.h>
-#include <asm/irq_vectors.h>
-#include <asm/nmi.h>
-#endif
-
 #include "kcheck_core.h"
 #include "kcheck_drain.h"
 
@@ -252,7 +246,6 @@ static void kd_release_producers(struct kd_state *kd)
 	smp_store_release(&kd->hold, false);
 }
 
-#ifdef CONFIG_X86
 static int kd_nmi(unsigned int type, struct pt_regs *regs)
 {
 	/* Pairs with the release in kd_run(): the address dependency orders. */
@@ -274,36 +267,6 @@ static int kd_nmi(unsigned int type, struct pt_regs *regs)
 	return NMI_HANDLED;
 }
 
-static int kd_nmi_start(void)
-{
-	return register_nmi_handler(NMI_LOCAL, kd_nmi, 0, "kcheck_drain");
-}
-
-static void kd_nmi_stop(void)
-{
-	unregister_nmi_handler(NMI_LOCAL, "kcheck_drain");
-}
-
-static void kd_nmi_raise(int cpu)
-{
-	__apic_send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
-}
-#else
-/* NMI producers are x86's (see ringdrain_kcheck.c); elsewhere build only. */
-static int kd_nmi_start(void)
-{
-	return -EOPNOTSUPP;
-}
-
-static void kd_nmi_stop(void)
-{
-}
-
-static void kd_nmi_raise(int cpu)
-{
-}
-#endif /* CONFIG_X86 */
-
 /* Send @kc's CPU an NMI unless the last one is still on its way. */
 static void kd_send_nmi(struct kd_cpu *kc)
 {
@@ -311,7 +274,7 @@ static void kd_send_nmi(struct kd_cpu *kc)
 	if (atomic_cmpxchg(&kc->nmi_pending, 0, 1) != 0)
 		return;
 	kc->nmi_sent++;
-	kd_nmi_raise(kc->cpu);
+	kcheck_nmi_raise(kc->cpu);
 }
 
 static enum hrtimer_restart kd_timer_fn(struct hrtimer *t)
@@ -658,7 +621,7 @@ static void kd_run(const struct kd_core *core)
 	kd_log_regions(kd, false);
 	/* Release: the handler and the timers see an initialised run. */
 	smp_store_release(&kd_cur, kd);
-	nmi = !kd_nmi_start();
+	nmi = !kcheck_nmi_start(kd_nmi, "kcheck_drain");
 	for (int cpu = 0; cpu < KCHECK_CPUS; cpu++) {
 		struct kd_cpu *kc = &kd->cpus[cpu];
 
@@ -687,7 +650,7 @@ static void kd_run(const struct kd_core *core)
 		usleep_range(100, 200);
 	}
 	if (nmi)
-		kd_nmi_stop();
+		kcheck_nmi_stop("kcheck_drain");
 	/* Release: pairs with the acquire in kd_kdamond_fn(): the last tick. */
 	smp_store_release(&kd->final, true);
 	wait_for_completion(&kd->done);

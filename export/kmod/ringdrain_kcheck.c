@@ -46,13 +46,8 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/vmalloc.h>
-#ifdef CONFIG_X86
-#include <asm/apic.h>
-#include <asm/irq_vectors.h>
-#include <asm/nmi.h>
-#endif
-
 #include "kcheck_design.h"
+#include "kcheck_nmi.h"
 #include "rfc_ring.h"
 
 static unsigned int seconds = 2;
@@ -96,8 +91,6 @@ module_param(max_records, uint, 0444);
 MODULE_PARM_DESC(max_records, "records per producer at most (bitmap size)");
 
 #define KCHECK_BATCH	64
-
-enum kcheck_producer { KCHECK_TASK, KCHECK_IRQ, KCHECK_NMI, KCHECK_NR };
 
 static const char * const kcheck_name[KCHECK_NR] = { "task", "hardirq", "nmi" };
 /* interrupt_context_level() of each producer. */
@@ -358,7 +351,6 @@ static bool kcheck_produce(struct kcheck_run *run, unsigned int p)
 	return accepted;
 }
 
-#ifdef CONFIG_X86
 static int kcheck_nmi(unsigned int type, struct pt_regs *regs)
 {
 	/* Pairs with the release in kcheck_one(): the address dependency orders. */
@@ -377,41 +369,6 @@ static int kcheck_nmi(unsigned int type, struct pt_regs *regs)
 	kcheck_produce(run, KCHECK_NMI);
 	return NMI_HANDLED;
 }
-
-static int kcheck_nmi_start(void)
-{
-	return register_nmi_handler(NMI_LOCAL, kcheck_nmi, 0, "ringdrain_kcheck");
-}
-
-static void kcheck_nmi_stop(void)
-{
-	unregister_nmi_handler(NMI_LOCAL, "ringdrain_kcheck");
-}
-
-static void kcheck_nmi_raise(int cpu)
-{
-	__apic_send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
-}
-#else
-/*
- * The NMI producer is x86's: an NMI_LOCAL handler and NMI IPIs through the
- * APIC.  Elsewhere (kcheck builds the module for arm64 with W=1 and sparse,
- * and does not boot it) the ring, the lookup and the task and hardirq
- * producers build the same; a run stops at once, as it has no NMI producer.
- */
-static int kcheck_nmi_start(void)
-{
-	return -EOPNOTSUPP;
-}
-
-static void kcheck_nmi_stop(void)
-{
-}
-
-static void kcheck_nmi_raise(int cpu)
-{
-}
-#endif /* CONFIG_X86 */
 
 /* Send the producer CPU an NMI unless the last one is still on its way. */
 static void kcheck_send_nmi(struct kcheck_run *run, u64 *sent)
@@ -599,7 +556,7 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 	run->start = jiffies;
 	/* Release: the handler sees an initialised run. */
 	smp_store_release(&kcheck_cur, run);
-	if (kcheck_nmi_start()) {
+	if (kcheck_nmi_start(kcheck_nmi, "ringdrain_kcheck")) {
 		pr_err("design=%s: no NMI producer (register_nmi_handler failed, or not x86)\n",
 		       ops->name);
 		WRITE_ONCE(kcheck_cur, NULL);
@@ -616,7 +573,7 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 			kthread_stop(consumer);
 		if (!IS_ERR(task))
 			kthread_stop(task);
-		kcheck_nmi_stop();
+		kcheck_nmi_stop("ringdrain_kcheck");
 		WRITE_ONCE(kcheck_cur, NULL);
 		kcheck_free(run);
 		return false;
@@ -630,7 +587,7 @@ static bool kcheck_one(const struct kcheck_ops *ops, unsigned int rec_size,
 	for (int i = 0; i < 1000 && atomic_read(&run->nmi_pending); i++)
 		usleep_range(100, 200);
 	unanswered = atomic_read(&run->nmi_pending);
-	kcheck_nmi_stop();
+	kcheck_nmi_stop("ringdrain_kcheck");
 	WRITE_ONCE(kcheck_cur, NULL);
 	/* Every producer has stopped: what is left is in the ring. */
 	kcheck_drain(run, true);

@@ -222,7 +222,7 @@ same-source)
 		grep -q "^+static bool damon_${id}_produce(" "$out"/series/0001-*.patch &&
 			ok "$d: patch 1 adds damon_${id}_produce() from ring/$id.c" ||
 			bad "$d: patch 1 lacks damon_${id}_produce()"
-		for t in Kbuild Makefile ringdrain_kcheck.c kcheck_drain_main.c kcheck_drain.h \
+		for t in Kbuild Makefile ringdrain_kcheck.c kcheck_drain_main.c kcheck_drain.h kcheck_nmi.h \
 			kcheck_base.c kcheck_core.h kcheck_core_drain.h damon-6.12.patch; do
 			cmp -s "$src/export/kmod/$t" "$out/module/$t" ||
 				bad "$d: module/$t is not export/kmod/$t"
