@@ -480,52 +480,50 @@ if [ $have_lookup = yes ]; then
 fi
 # The drain module's stream, per design: replayed in userspace, where
 # every region must end as it ended in the kernel.
-if true; then
-	say "[7/7] core.c's ring and drain in the kernel (the series', then RFC v1 4/6's as posted), replayed: ringdrain replay --kstream (every strategy) against the module's final regions:"
-	for d in "${designs[@]}" rfc; do
-		ks=$work/kstream-$d.txt
-		awk -v d="$d" '
-			/kcheck-guest: / { on = $0 ~ ("kcheck-guest: drain " d "$"); next }
-			on && /kcheck_drain: / { sub(/^.*kcheck_drain: /, ""); print }' \
-			"$work/console.txt" >"$work/drain-$d.txt"
-		awk '/^kstream / { on = 1 } on { print } /^E / { on = 0 }' "$work/drain-$d.txt" >"$ks"
-		sed -n 's/^drain: /  /p' "$work/drain-$d.txt"
-		if ! grep -q '^drain: result=LOGGED' "$work/drain-$d.txt"; then
-			say "$d: the drain module logged no complete stream"
-			fails=$((fails + 1))
-			continue
-		fi
-		"$bin" replay "$ks" --kstream --strategy all --dump "$work/kstream-$d.dump" \
-			>"$work/replay-$d.log" 2>&1
-		rrc=$?
-		grep -E '^(kstream|results identical)' "$work/replay-$d.log" | sed 's/^/  /'
-		printf '  replay: %s\n' "$(grep -E '^# (reports|applied|deduplicated|stale|no_target|no_region|straddling) ' "$work/kstream-$d.dump" 2>/dev/null | sed 's/^# //' | tr '\n' ' ' | sed 's/ \([0-9]\)/=\1/g')"
-		grep '^F ' "$ks" | awk '{ printf "%s 0x%s 0x%s %s %s %s %s\n", $2, $3, $4, $5, $6, $7, $8 }' >"$work/kstream-$d.kernel"
-		grep -v '^#' "$work/kstream-$d.dump" >"$work/kstream-$d.replayed" 2>/dev/null
-		nk=$(grep -c . "$work/kstream-$d.kernel")
-		same=$(awk 'NR == FNR { k[FNR] = $0; n = FNR; next } FNR <= n && $0 == k[FNR] { s++ } END { print s + 0 }' \
-			"$work/kstream-$d.kernel" "$work/kstream-$d.replayed")
-		nr=$(grep -c . "$work/kstream-$d.replayed")
-		# The module's counts against the replay's: the reports the drain
-		# took, and the regions it credited (the rest is inside core.c's
-		# text; the replay's counts of it are printed).
-		cnt=yes
-		for k in reports applied; do
-			mk=${k%%:*}
-			rk=${k##*:}
-			mv=$(sed -n "s/^drain: design=.* $mk=\([0-9]*\).*/\1/p" "$work/drain-$d.txt")
-			rv=$(sed -n "s/^# $rk //p" "$work/kstream-$d.dump" 2>/dev/null)
-			[ -n "$mv" ] && [ "$mv" = "$rv" ] || cnt=no
-		done
-		if [ $rrc = 0 ] && [ "$nk" -gt 0 ] && [ "$nk" = "$nr" ] && [ "$same" = "$nk" ] && [ $cnt = yes ]; then
-			say "$d$([ $d = rfc ] && echo ' (baseline: RFC v1 4/6'"'"'s ring and drain as posted)'): drain PASS: $same of $nk regions end equal in the kernel and the replay (nr_accesses, nr_accesses_bp, last_nr_accesses, age); reports and credits agree"
-		else
-			say "$d: drain FAIL: replay exit $rrc, kernel $nk regions, replay $nr, $same equal, counts agree: $cnt (see $work/replay-$d.log, $ks)"
-			diff "$work/kstream-$d.kernel" "$work/kstream-$d.replayed" | head -n 10
-			fails=$((fails + 1))
-		fi
+say "[7/7] core.c's ring and drain in the kernel (the series', then RFC v1 4/6's as posted), replayed: ringdrain replay --kstream (every strategy) against the module's final regions:"
+for d in "${designs[@]}" rfc; do
+	ks=$work/kstream-$d.txt
+	awk -v d="$d" '
+		/kcheck-guest: / { on = $0 ~ ("kcheck-guest: drain " d "$"); next }
+		on && /kcheck_drain: / { sub(/^.*kcheck_drain: /, ""); print }' \
+		"$work/console.txt" >"$work/drain-$d.txt"
+	awk '/^kstream / { on = 1 } on { print } /^E / { on = 0 }' "$work/drain-$d.txt" >"$ks"
+	sed -n 's/^drain: /  /p' "$work/drain-$d.txt"
+	if ! grep -q '^drain: result=LOGGED' "$work/drain-$d.txt"; then
+		say "$d: the drain module logged no complete stream"
+		fails=$((fails + 1))
+		continue
+	fi
+	"$bin" replay "$ks" --kstream --strategy all --dump "$work/kstream-$d.dump" \
+		>"$work/replay-$d.log" 2>&1
+	rrc=$?
+	grep -E '^(kstream|results identical)' "$work/replay-$d.log" | sed 's/^/  /'
+	printf '  replay: %s\n' "$(grep -E '^# (reports|applied|deduplicated|stale|no_target|no_region|straddling) ' "$work/kstream-$d.dump" 2>/dev/null | sed 's/^# //' | tr '\n' ' ' | sed 's/ \([0-9]\)/=\1/g')"
+	grep '^F ' "$ks" | awk '{ printf "%s 0x%s 0x%s %s %s %s %s\n", $2, $3, $4, $5, $6, $7, $8 }' >"$work/kstream-$d.kernel"
+	grep -v '^#' "$work/kstream-$d.dump" >"$work/kstream-$d.replayed" 2>/dev/null
+	nk=$(grep -c . "$work/kstream-$d.kernel")
+	same=$(awk 'NR == FNR { k[FNR] = $0; n = FNR; next } FNR <= n && $0 == k[FNR] { s++ } END { print s + 0 }' \
+		"$work/kstream-$d.kernel" "$work/kstream-$d.replayed")
+	nr=$(grep -c . "$work/kstream-$d.replayed")
+	# The module's counts against the replay's: the reports the drain
+	# took, and the regions it credited (the rest is inside core.c's
+	# text; the replay's counts of it are printed).
+	cnt=yes
+	for k in reports applied; do
+		mk=${k%%:*}
+		rk=${k##*:}
+		mv=$(sed -n "s/^drain: design=.* $mk=\([0-9]*\).*/\1/p" "$work/drain-$d.txt")
+		rv=$(sed -n "s/^# $rk //p" "$work/kstream-$d.dump" 2>/dev/null)
+		[ -n "$mv" ] && [ "$mv" = "$rv" ] || cnt=no
 	done
-fi
+	if [ $rrc = 0 ] && [ "$nk" -gt 0 ] && [ "$nk" = "$nr" ] && [ "$same" = "$nk" ] && [ $cnt = yes ]; then
+		say "$d$([ $d = rfc ] && echo ' (baseline: RFC v1 4/6'"'"'s ring and drain as posted)'): drain PASS: $same of $nk regions end equal in the kernel and the replay (nr_accesses, nr_accesses_bp, last_nr_accesses, age); reports and credits agree"
+	else
+		say "$d: drain FAIL: replay exit $rrc, kernel $nk regions, replay $nr, $same equal, counts agree: $cnt (see $work/replay-$d.log, $ks)"
+		diff "$work/kstream-$d.kernel" "$work/kstream-$d.replayed" | head -n 10
+		fails=$((fails + 1))
+	fi
+done
 for d in "${designs[@]}"; do
 	if grep -a -q "ringdrain_kcheck: design=$d result=PASS" "$work/console.txt"; then
 		say "$d: PASS in the kernel"
